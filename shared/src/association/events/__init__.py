@@ -1,0 +1,13 @@
+"""Integration events: the envelope, the payload schemas of DESIGN.md, and the registry tying them."""
+
+from association.events.envelope import Envelope, EnvelopeSchema, new_event
+from association.events.registry import EventRegistry, InvalidEvent, default_registry
+
+__all__ = [
+    "Envelope",
+    "EnvelopeSchema",
+    "EventRegistry",
+    "InvalidEvent",
+    "default_registry",
+    "new_event",
+]

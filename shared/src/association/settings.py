@@ -1,0 +1,48 @@
+"""Configuration read from environment variables, in one place (the README's table lists them)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+DEFAULT_AMQP_URL = "amqp://guest:guest@localhost:5672/%2F"
+DEV_AUTH_SECRET = "development-secret-not-for-production-use-0123456789"
+
+
+def _flag(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The settings of one process; `from_env` is the only place that reads the environment."""
+
+    service: str
+    database_url: str
+    amqp_url: str = DEFAULT_AMQP_URL
+    amqp_prefix: str = ""
+    auth_secret: str = DEV_AUTH_SECRET
+    smtp_url: str = ""
+    signup_rate_limit: str = "20/minute"
+    webhook_allow_loopback: bool = False
+    cors_origins: tuple[str, ...] = field(default_factory=tuple)
+    log_level: str = "INFO"
+    max_delivery_attempts: int = 5
+
+    @classmethod
+    def from_env(cls, service: str, environ: dict[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        origins = tuple(o.strip() for o in env.get("CORS_ORIGINS", "").split(",") if o.strip())
+        return cls(
+            service=service,
+            database_url=env.get("DATABASE_URL") or f"sqlite:///var/{service}.db",
+            amqp_url=env.get("AMQP_URL") or DEFAULT_AMQP_URL,
+            amqp_prefix=env.get("AMQP_PREFIX", ""),
+            auth_secret=env.get("AUTH_SECRET") or DEV_AUTH_SECRET,
+            smtp_url=env.get("SMTP_URL", ""),
+            signup_rate_limit=env.get("SIGNUP_RATE_LIMIT") or "20/minute",
+            webhook_allow_loopback=_flag(env.get("WEBHOOK_ALLOW_LOOPBACK", "false")),
+            cors_origins=origins,
+            log_level=env.get("LOG_LEVEL") or "INFO",
+            max_delivery_attempts=int(env.get("MAX_DELIVERY_ATTEMPTS") or 5),
+        )

@@ -1,0 +1,13 @@
+"""The append-only event store, its outbox and the consumers' inbox, on SQLAlchemy."""
+
+from association.store.event_store import ConcurrencyError, EventStore
+from association.store.tables import events_table, inbox_table, metadata, outbox_table
+
+__all__ = [
+    "ConcurrencyError",
+    "EventStore",
+    "events_table",
+    "inbox_table",
+    "metadata",
+    "outbox_table",
+]

@@ -1,0 +1,174 @@
+"""Append events with optimistic concurrency, load aggregates, read the log after a position."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from sqlalchemy import delete, func, insert, select, text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from association.events import Envelope, EventRegistry
+from association.store.tables import AGGREGATE_VERSION_CONSTRAINT, events_table, outbox_table
+
+
+class ConcurrencyError(Exception):
+    """Another writer appended to the same aggregate version first; reload and retry or give up."""
+
+    def __init__(self, aggregate_id: str, version: int) -> None:
+        super().__init__(f"aggregate {aggregate_id} already has version {version}")
+        self.aggregate_id = aggregate_id
+        self.version = version
+
+
+class EventStore:
+    """The source of truth of one service (`producer`): an append-only log with an outbox.
+
+    `append` must be the last write of its transaction: on PostgreSQL it locks the events table
+    until commit so that sequence numbers commit in order and a reader following "everything after
+    N" can never skip an event that commits late. On SQLite BEGIN IMMEDIATE already serialises
+    writers.
+    """
+
+    def __init__(self, producer: str, registry: EventRegistry) -> None:
+        self.producer = producer
+        self.registry = registry
+
+    def append(
+        self, session: Session, events: Sequence[Envelope], *, publish: bool = True
+    ) -> list[Envelope]:
+        """Validate and store a command's events (and outbox rows) in the caller's transaction.
+
+        Raises ConcurrencyError when an (aggregate id, version) is taken, InvalidEvent when a payload
+        does not validate. Returns the events with producer and sequence filled in.
+        """
+        if not events:
+            return []
+        prepared = [self.registry.validate(e) for e in events]
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(text("LOCK TABLE events IN EXCLUSIVE MODE"))
+        rows = [_row(event) for event in prepared]
+        try:
+            sequences = session.execute(
+                insert(events_table).returning(
+                    events_table.c.sequence, sort_by_parameter_order=True
+                ),
+                rows,
+            ).scalars().all()
+        except IntegrityError as error:
+            if AGGREGATE_VERSION_CONSTRAINT in str(error.orig) or "aggregate_id" in str(error.orig):
+                clash = _clashing(prepared, str(error.orig))
+                raise ConcurrencyError(clash.aggregate_id, clash.aggregate_version) from error
+            raise
+        stored = [
+            replace(event, producer=self.producer, sequence=sequence)
+            for event, sequence in zip(prepared, sequences, strict=True)
+        ]
+        if publish:
+            session.execute(insert(outbox_table), [{"sequence": e.sequence} for e in stored])
+        return stored
+
+    def load(self, session: Session, aggregate_id: str, *, upcast: bool = True) -> list[Envelope]:
+        """Every event of one aggregate in version order (upcast to the latest schemas)."""
+        rows = session.execute(
+            select(events_table)
+            .where(events_table.c.aggregate_id == str(aggregate_id))
+            .order_by(events_table.c.aggregate_version)
+        )
+        return [self._envelope(row, upcast) for row in rows.mappings()]
+
+    def read_after(
+        self,
+        session: Session,
+        after: int,
+        limit: int = 100,
+        event_types: Sequence[str] | None = None,
+        *,
+        upcast: bool = False,
+    ) -> list[Envelope]:
+        """Up to `limit` events with a sequence above `after`, in sequence order.
+
+        Sequences have gaps (rolled-back transactions) but, because appends are serialised, an
+        event is never committed below a position a reader has already passed.
+        """
+        query = select(events_table).where(events_table.c.sequence > after)
+        if event_types:
+            query = query.where(events_table.c.event_type.in_(list(event_types)))
+        rows = session.execute(query.order_by(events_table.c.sequence).limit(limit))
+        return [self._envelope(row, upcast) for row in rows.mappings()]
+
+    def by_sequences(self, session: Session, sequences: Sequence[int]) -> list[Envelope]:
+        """The events at the given positions, in sequence order."""
+        rows = session.execute(
+            select(events_table)
+            .where(events_table.c.sequence.in_(list(sequences)))
+            .order_by(events_table.c.sequence)
+        )
+        return [self._envelope(row, False) for row in rows.mappings()]
+
+    def unpublished(self, session: Session, after: int, limit: int) -> list[Envelope]:
+        """Up to `limit` events still in the outbox with a sequence above `after`, in order."""
+        rows = session.execute(
+            select(events_table)
+            .join(outbox_table, outbox_table.c.sequence == events_table.c.sequence)
+            .where(outbox_table.c.sequence > after)
+            .order_by(outbox_table.c.sequence)
+            .limit(limit)
+        )
+        return [self._envelope(row, False) for row in rows.mappings()]
+
+    def mark_published(self, session: Session, sequences: Sequence[int]) -> None:
+        """Take events the broker confirmed out of the outbox."""
+        if sequences:
+            session.execute(delete(outbox_table).where(outbox_table.c.sequence.in_(list(sequences))))
+
+    def outbox_backlog(self, session: Session) -> int:
+        """How many events wait to be published."""
+        return session.execute(select(func.count()).select_from(outbox_table)).scalar_one()
+
+    def last_sequence(self, session: Session) -> int:
+        return session.execute(select(func.coalesce(func.max(events_table.c.sequence), 0))).scalar_one()
+
+    def _envelope(self, row, upcast: bool) -> Envelope:  # type: ignore[no-untyped-def]
+        meta = row["metadata"] or {}
+        occurred_at = row["occurred_at"]
+        if occurred_at.tzinfo is None:  # SQLite hands back naive datetimes; they were stored as UTC.
+            occurred_at = occurred_at.replace(tzinfo=UTC)
+        envelope = Envelope(
+            event_id=row["event_id"],
+            event_type=row["event_type"],
+            schema_version=row["schema_version"],
+            producer=self.producer,
+            aggregate_id=row["aggregate_id"],
+            aggregate_version=row["aggregate_version"],
+            sequence=row["sequence"],
+            occurred_at=occurred_at.isoformat(),
+            correlation_id=meta.get("correlation_id"),
+            causation_id=meta.get("causation_id"),
+            payload=row["payload"],
+        )
+        return self.registry.upcast(envelope) if upcast else envelope
+
+
+def _row(event: Envelope) -> dict:
+    return {
+        "event_id": event.event_id,
+        "aggregate_id": event.aggregate_id,
+        "aggregate_version": event.aggregate_version,
+        "event_type": event.event_type,
+        "schema_version": event.schema_version,
+        "payload": event.payload,
+        "metadata": {"correlation_id": event.correlation_id, "causation_id": event.causation_id},
+        # Stored as UTC: SQLite keeps no offset.
+        "occurred_at": datetime.fromisoformat(event.occurred_at).astimezone(UTC),
+    }
+
+
+def _clashing(events: Sequence[Envelope], message: str) -> Envelope:
+    """The event the database refused, when its message names it; else the first one."""
+    for event in events:
+        if event.aggregate_id in message:
+            return event
+    return events[0]

@@ -1,0 +1,138 @@
+"""Pytest plugin: real RabbitMQ and PostgreSQL for integration tests, isolated per test.
+
+Servers come from `AMQP_URL` / `TEST_DATABASE_URL` when set, else from testcontainers when a Docker
+engine answers; otherwise the tests that need them fail with a message saying so (never a skip).
+Each test gets its own PostgreSQL schema or SQLite file and its own broker name prefix.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pika
+import pytest
+from sqlalchemy import create_engine, text
+
+from association.db import Database, normalise_url
+from association.messaging.topology import Topology
+
+NO_SERVER = (
+    "{what} is needed: set {var} (e.g. {example}) or start a Docker engine for testcontainers."
+)
+
+
+def _docker_answers() -> bool:
+    try:
+        import docker
+
+        docker.from_env(timeout=3).ping()
+        return True
+    except Exception:
+        return False
+
+
+@pytest.fixture(scope="session")
+def amqp_url() -> Iterator[str]:
+    """The broker for the whole run."""
+    url = os.environ.get("AMQP_URL")
+    if url:
+        yield url
+        return
+    if not _docker_answers():
+        pytest.fail(
+            NO_SERVER.format(
+                what="RabbitMQ", var="AMQP_URL", example="amqp://guest:guest@127.0.0.1:5672/%2F"
+            )
+        )
+    from testcontainers.rabbitmq import RabbitMqContainer
+
+    with RabbitMqContainer("rabbitmq:3.13-management") as container:
+        params = container.get_connection_params()
+        yield f"amqp://guest:guest@{params.host}:{params.port}/%2F"
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """The PostgreSQL server for the whole run (tests each get a schema of their own)."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        yield normalise_url(url)
+        return
+    if not _docker_answers():
+        pytest.fail(
+            NO_SERVER.format(
+                what="PostgreSQL",
+                var="TEST_DATABASE_URL",
+                example="postgresql+psycopg://postgres@127.0.0.1:5432/test",
+            )
+        )
+    from testcontainers.postgres import PostgresContainer
+
+    with PostgresContainer("postgres:15-alpine", driver="psycopg") as container:
+        yield container.get_connection_url()
+
+
+@pytest.fixture
+def postgres_schema_url(postgres_url: str) -> Iterator[str]:
+    """A URL whose connections use a fresh, private schema, dropped after the test."""
+    schema = f"t_{uuid.uuid4().hex[:16]}"
+    admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in postgres_url else "?"
+    yield f"{postgres_url}{separator}options=-csearch_path%3D{schema}"
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """One test, run once on a SQLite file and once on a PostgreSQL schema."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'service.db'}"
+    return request.getfixturevalue("postgres_schema_url")
+
+
+@pytest.fixture
+def make_database(database_url: str) -> Iterator:
+    """A factory of Database objects on this test's database, all disposed after the test."""
+    made: list[Database] = []
+
+    def make() -> Database:
+        database = Database(database_url)
+        made.append(database)
+        return database
+
+    yield make
+    for database in made:
+        database.dispose()
+
+
+@pytest.fixture
+def amqp_prefix(amqp_url: str) -> Iterator[str]:
+    """A broker name prefix of this test's own; its queues and exchanges are deleted afterwards."""
+    prefix = f"test-{uuid.uuid4().hex[:10]}."
+    yield prefix
+    delete_broker_names(amqp_url, prefix)
+
+
+SERVICES_IN_TESTS = ("registration", "teams", "notifications", "projection", "peer")
+
+
+def delete_broker_names(amqp_url: str, prefix: str, services: tuple[str, ...] = SERVICES_IN_TESTS) -> None:
+    """Delete every queue and exchange the topology of `services` names under `prefix`."""
+    connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
+    try:
+        channel = connection.channel()
+        for service in services:
+            topology = Topology(service, prefix)
+            for queue in (topology.inbox_queue, topology.dead_letter_queue, topology.relay_lock_queue):
+                channel.queue_delete(queue)
+        channel.exchange_delete(prefix + "association.events")
+        channel.exchange_delete(prefix + "association.public")
+    finally:
+        connection.close()

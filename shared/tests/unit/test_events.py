@@ -1,0 +1,171 @@
+"""The envelope, the payload schemas of DESIGN.md and the registry's validation and upcasting."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import pytest
+from marshmallow import Schema, ValidationError, fields
+
+from association.events import Envelope, EventRegistry, InvalidEvent, default_registry, new_event
+from association.logging_context import correlation
+
+VOLUNTEER_ID = str(uuid.uuid4())
+
+
+def volunteer_registered(**overrides) -> dict:
+    payload = {
+        "volunteer_id": VOLUNTEER_ID,
+        "name": "刘明珠",
+        "phone": "13812345678",
+        "email": None,
+        "street": "江浦街道",
+        "skills": ["first_aid"],
+        "organisation_id": None,
+        "registered_at": "2026-08-09T09:30:00+08:00",
+        "source": "web",
+        "id_verified": True,
+    }
+    return payload | overrides
+
+
+def activity_completed(**overrides) -> dict:
+    payload = {
+        "activity_id": str(uuid.uuid4()),
+        "team_id": str(uuid.uuid4()),
+        "title": "文明交通劝导",
+        "kind": "traffic_civility",
+        "location": "浦口大道",
+        "started_at": "2026-08-09T23:00:00+08:00",
+        "ended_at": "2026-08-10T01:30:00+08:00",
+        "completed_at": "2026-08-10T02:00:00+08:00",
+        "attendance": [{"volunteer_id": VOLUNTEER_ID, "hours": "2.5"}],
+    }
+    return payload | overrides
+
+
+def test_envelope_round_trips_through_json() -> None:
+    event = new_event("VolunteerRegistered", VOLUNTEER_ID, 1, volunteer_registered())
+    stored = Envelope(**{**event.to_dict(), "producer": "registration", "sequence": 7})
+    again = Envelope.from_json(stored.to_json())
+    assert again == stored
+    assert again.routing_key == "registration.VolunteerRegistered"
+    assert json.loads(stored.to_json())["payload"]["name"] == "刘明珠"
+
+
+def test_new_event_takes_the_correlation_id_in_hand() -> None:
+    with correlation("req-42"):
+        event = new_event("TeamAssigned", "t", 1, {})
+    assert event.correlation_id == "req-42"
+    assert uuid.UUID(event.event_id)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("event_id", "not-a-uuid"),
+        ("event_type", "lowercase"),
+        ("schema_version", 0),
+        ("aggregate_version", "1"),
+        ("occurred_at", "2026-08-09T09:30:00"),
+        ("payload", []),
+        ("producer", ""),
+    ],
+)
+def test_envelope_rejects_each_bad_field_by_name(field: str, value: object) -> None:
+    data = new_event("TeamAssigned", "t", 1, {}).to_dict() | {"producer": "teams"}
+    data[field] = value
+    with pytest.raises(ValidationError) as raised:
+        Envelope.from_json(json.dumps(data))
+    assert field in raised.value.messages
+
+
+@pytest.mark.parametrize("body", [b"", b"not json", b"[1, 2]", b"\xff\xfe"])
+def test_envelope_rejects_bodies_that_are_not_objects(body: bytes) -> None:
+    with pytest.raises(ValidationError):
+        Envelope.from_json(body)
+
+
+def test_payload_schemas_accept_the_contract_examples() -> None:
+    registry = default_registry()
+    registered = registry.validate(new_event("VolunteerRegistered", VOLUNTEER_ID, 1, volunteer_registered()))
+    assert registered.payload["skills"] == ["first_aid"]
+    completed = registry.validate(new_event("ActivityCompleted", "a", 1, activity_completed()))
+    assert completed.payload["attendance"][0]["hours"] == "2.50"
+    assigned = {
+        "team_id": str(uuid.uuid4()),
+        "team_name": "江浦街道文明劝导队",
+        "volunteer_id": VOLUNTEER_ID,
+        "role": "leader",
+        "assigned_at": "2026-08-09T10:00:00+08:00",
+    }
+    assert registry.validate(new_event("TeamAssigned", "t", 1, assigned)).payload == assigned
+
+
+@pytest.mark.parametrize(
+    ("event_type", "payload", "field"),
+    [
+        ("VolunteerRegistered", volunteer_registered(phone="12345"), "phone"),
+        ("VolunteerRegistered", volunteer_registered(source="fax"), "source"),
+        ("VolunteerRegistered", volunteer_registered(id_number="11010519491231002X"), "id_number"),
+        ("ActivityCompleted", activity_completed(ended_at="2026-08-09T22:00:00+08:00"), "ended_at"),
+        (
+            "ActivityCompleted",
+            activity_completed(attendance=[{"volunteer_id": VOLUNTEER_ID, "hours": "0"}]),
+            "attendance",
+        ),
+    ],
+)
+def test_invalid_payloads_name_the_field(event_type: str, payload: dict, field: str) -> None:
+    with pytest.raises(InvalidEvent) as raised:
+        default_registry().validate(new_event(event_type, "x", 1, payload))
+    assert field in raised.value.errors
+
+
+def test_unknown_type_or_version_is_invalid() -> None:
+    registry = default_registry()
+    with pytest.raises(InvalidEvent):
+        registry.validate(new_event("Unheard", "x", 1, {}))
+    with pytest.raises(InvalidEvent):
+        registry.validate(new_event("TeamAssigned", "x", 1, {}, schema_version=9))
+
+
+class _GreetingV1(Schema):
+    name = fields.String(required=True)
+
+
+class _GreetingV2(Schema):
+    given_name = fields.String(required=True)
+
+
+class _GreetingV3(Schema):
+    given_name = fields.String(required=True)
+    language = fields.String(required=True)
+
+
+def test_upcasting_runs_the_chain_one_version_at_a_time() -> None:
+    registry = EventRegistry()
+    registry.register("Greeting", 1, _GreetingV1)
+    registry.register("Greeting", 2, _GreetingV2)
+    registry.register("Greeting", 3, _GreetingV3)
+    registry.register_upcaster("Greeting", 1, lambda p: {"given_name": p["name"]})
+    registry.register_upcaster("Greeting", 2, lambda p: p | {"language": "zh"})
+    upcast = registry.upcast(new_event("Greeting", "g", 1, {"name": "王"}))
+    assert upcast.schema_version == 3
+    assert upcast.payload == {"given_name": "王", "language": "zh"}
+
+
+def test_a_missing_upcaster_is_reported() -> None:
+    registry = EventRegistry()
+    registry.register("Greeting", 1, _GreetingV1)
+    registry.register("Greeting", 2, _GreetingV2)
+    with pytest.raises(InvalidEvent, match="no upcaster"):
+        registry.upcast(new_event("Greeting", "g", 1, {"name": "王"}))
+
+
+def test_a_service_extends_a_copy_not_the_default() -> None:
+    mine = default_registry().copy()
+    mine.register("Greeting", 1, _GreetingV1)
+    assert mine.knows("Greeting")
+    assert not default_registry().knows("Greeting")

@@ -1,4 +1,4 @@
-"""Database access: engines tuned for SQLite and PostgreSQL, sessions, and schema creation under a lock."""
+"""Database access: engines tuned for SQLite and PostgreSQL, sessions, locked schema creation."""
 
 from __future__ import annotations
 
@@ -92,7 +92,9 @@ class Database:
         """Create missing tables, serialised across processes so concurrent starts never race."""
         with self.engine.connect() as connection:
             if self.dialect == "postgresql":
-                key = _lock_key("schema:" + ",".join(t for m in metadatas for t in sorted(m.tables)))
+                key = _lock_key(
+                    "schema:" + ",".join(t for m in metadatas for t in sorted(m.tables))
+                )
                 connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
             # On SQLite the BEGIN IMMEDIATE of this connection's transaction is the lock.
             for metadata in metadatas:

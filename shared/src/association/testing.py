@@ -123,14 +123,20 @@ def amqp_prefix(amqp_url: str) -> Iterator[str]:
 SERVICES_IN_TESTS = ("registration", "teams", "notifications", "projection", "peer")
 
 
-def delete_broker_names(amqp_url: str, prefix: str, services: tuple[str, ...] = SERVICES_IN_TESTS) -> None:
+def delete_broker_names(
+    amqp_url: str, prefix: str, services: tuple[str, ...] = SERVICES_IN_TESTS
+) -> None:
     """Delete every queue and exchange the topology of `services` names under `prefix`."""
     connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
     try:
         channel = connection.channel()
         for service in services:
             topology = Topology(service, prefix)
-            for queue in (topology.inbox_queue, topology.dead_letter_queue, topology.relay_lock_queue):
+            for queue in (
+                topology.inbox_queue,
+                topology.dead_letter_queue,
+                topology.relay_lock_queue,
+            ):
                 channel.queue_delete(queue)
         channel.exchange_delete(prefix + "association.events")
         channel.exchange_delete(prefix + "association.public")

@@ -6,11 +6,11 @@ import threading
 import uuid
 
 import pytest
-from support.counters import counter_registry, ticked
 
 from association.db import Database
 from association.events import InvalidEvent
 from association.store import ConcurrencyError, EventStore, metadata
+from support.counters import counter_registry, ticked
 
 
 @pytest.fixture
@@ -35,7 +35,9 @@ def test_append_then_load_in_version_order(database: Database, store: EventStore
         loaded = store.load(session, counter)
     assert [(e.aggregate_version, e.payload["by"]) for e in loaded] == [(1, 1), (2, 5)]
     assert loaded[0].event_id == stored[0].event_id
-    assert loaded[0].occurred_at == stored[0].occurred_at or loaded[0].occurred_at.endswith("+00:00")
+    assert loaded[0].occurred_at == stored[0].occurred_at or loaded[0].occurred_at.endswith(
+        "+00:00"
+    )
 
 
 def test_a_taken_version_is_a_concurrency_error_and_nothing_is_written(
@@ -155,7 +157,9 @@ def test_outbox_holds_events_until_marked_published(database: Database, store: E
         stored = store.append(session, [ticked(f"c{n}", 1) for n in range(5)])
         store.append(session, [ticked("quiet", 1)], publish=False)
     with database.reader() as session:
-        assert [e.sequence for e in store.unpublished(session, 0, 10)] == [e.sequence for e in stored]
+        assert [e.sequence for e in store.unpublished(session, 0, 10)] == [
+            e.sequence for e in stored
+        ]
         assert [e.sequence for e in store.unpublished(session, stored[1].sequence, 2)] == [
             stored[2].sequence,
             stored[3].sequence,

@@ -89,7 +89,9 @@ def test_envelope_rejects_bodies_that_are_not_objects(body: bytes) -> None:
 
 def test_payload_schemas_accept_the_contract_examples() -> None:
     registry = default_registry()
-    registered = registry.validate(new_event("VolunteerRegistered", VOLUNTEER_ID, 1, volunteer_registered()))
+    registered = registry.validate(
+        new_event("VolunteerRegistered", VOLUNTEER_ID, 1, volunteer_registered())
+    )
     assert registered.payload["skills"] == ["first_aid"]
     completed = registry.validate(new_event("ActivityCompleted", "a", 1, activity_completed()))
     assert completed.payload["attendance"][0]["hours"] == "2.50"

@@ -54,7 +54,7 @@ class Envelope:
 
     @classmethod
     def from_json(cls, body: bytes | str) -> Envelope:
-        """Parse and validate an envelope (not its payload); raises `marshmallow.ValidationError`."""
+        """Parse and validate an envelope, not its payload; raises marshmallow's ValidationError."""
         try:
             data = json.loads(body)
         except (UnicodeDecodeError, json.JSONDecodeError) as error:
@@ -78,8 +78,12 @@ class EnvelopeSchema(Schema):
     aggregate_version = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
     sequence = fields.Integer(strict=True, allow_none=True, load_default=None)
     occurred_at = fields.AwareDateTime(required=True)
-    correlation_id = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=64))
-    causation_id = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=64))
+    correlation_id = fields.String(
+        allow_none=True, load_default=None, validate=validate.Length(max=64)
+    )
+    causation_id = fields.String(
+        allow_none=True, load_default=None, validate=validate.Length(max=64)
+    )
     payload = fields.Dict(keys=fields.String(), required=True)
 
     def load(self, data, *args, **kwargs):  # type: ignore[no-untyped-def, override]
@@ -99,7 +103,7 @@ def new_event(
     causation_id: str | None = None,
     correlation_id: str | None = None,
 ) -> Envelope:
-    """A new event for the store; the correlation id defaults to the current request's or message's."""
+    """A new event; the correlation id defaults to that of the request or message in hand."""
     return Envelope(
         event_type=event_type,
         aggregate_id=str(aggregate_id),

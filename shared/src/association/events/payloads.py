@@ -36,7 +36,9 @@ class TeamAssignedV1(_Payload):
 
 class Attendance(_Payload):
     volunteer_id = fields.UUID(required=True)
-    hours = fields.Decimal(required=True, places=2, as_string=True, validate=validate.Range(min=0, min_inclusive=False))
+    hours = fields.Decimal(
+        required=True, places=2, as_string=True, validate=validate.Range(min=0, min_inclusive=False)
+    )
 
 
 class ActivityCompletedV1(_Payload):

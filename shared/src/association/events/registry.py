@@ -70,7 +70,9 @@ class EventRegistry:
         try:
             loaded = schema.load(envelope.payload)
         except ValidationError as error:
-            messages = error.messages if isinstance(error.messages, dict) else {"_schema": error.messages}
+            messages = (
+                error.messages if isinstance(error.messages, dict) else {"_schema": error.messages}
+            )
             raise InvalidEvent(f"invalid {envelope.event_type} payload", messages) from error
         return envelope.with_payload(schema.dump(loaded))
 

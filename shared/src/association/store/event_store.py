@@ -41,8 +41,8 @@ class EventStore:
     ) -> list[Envelope]:
         """Validate and store a command's events (and outbox rows) in the caller's transaction.
 
-        Raises ConcurrencyError when an (aggregate id, version) is taken, InvalidEvent when a payload
-        does not validate. Returns the events with producer and sequence filled in.
+        Raises ConcurrencyError when an (aggregate id, version) is taken, InvalidEvent when a
+        payload does not validate. Returns the events with producer and sequence filled in.
         """
         if not events:
             return []
@@ -51,12 +51,16 @@ class EventStore:
             session.execute(text("LOCK TABLE events IN EXCLUSIVE MODE"))
         rows = [_row(event) for event in prepared]
         try:
-            sequences = session.execute(
-                insert(events_table).returning(
-                    events_table.c.sequence, sort_by_parameter_order=True
-                ),
-                rows,
-            ).scalars().all()
+            sequences = (
+                session.execute(
+                    insert(events_table).returning(
+                        events_table.c.sequence, sort_by_parameter_order=True
+                    ),
+                    rows,
+                )
+                .scalars()
+                .all()
+            )
         except IntegrityError as error:
             if AGGREGATE_VERSION_CONSTRAINT in str(error.orig) or "aggregate_id" in str(error.orig):
                 clash = _clashing(prepared, str(error.orig))
@@ -122,19 +126,25 @@ class EventStore:
     def mark_published(self, session: Session, sequences: Sequence[int]) -> None:
         """Take events the broker confirmed out of the outbox."""
         if sequences:
-            session.execute(delete(outbox_table).where(outbox_table.c.sequence.in_(list(sequences))))
+            session.execute(
+                delete(outbox_table).where(outbox_table.c.sequence.in_(list(sequences)))
+            )
 
     def outbox_backlog(self, session: Session) -> int:
         """How many events wait to be published."""
         return session.execute(select(func.count()).select_from(outbox_table)).scalar_one()
 
     def last_sequence(self, session: Session) -> int:
-        return session.execute(select(func.coalesce(func.max(events_table.c.sequence), 0))).scalar_one()
+        return session.execute(
+            select(func.coalesce(func.max(events_table.c.sequence), 0))
+        ).scalar_one()
 
     def _envelope(self, row, upcast: bool) -> Envelope:  # type: ignore[no-untyped-def]
         meta = row["metadata"] or {}
         occurred_at = row["occurred_at"]
-        if occurred_at.tzinfo is None:  # SQLite hands back naive datetimes; they were stored as UTC.
+        if (
+            occurred_at.tzinfo is None
+        ):  # SQLite hands back naive datetimes; they were stored as UTC.
             occurred_at = occurred_at.replace(tzinfo=UTC)
         envelope = Envelope(
             event_id=row["event_id"],

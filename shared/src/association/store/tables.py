@@ -43,7 +43,9 @@ events_table = Table(
 outbox_table = Table(
     "outbox",
     metadata,
-    Column("sequence", Sequence, ForeignKey("events.sequence"), primary_key=True, autoincrement=False),
+    Column(
+        "sequence", Sequence, ForeignKey("events.sequence"), primary_key=True, autoincrement=False
+    ),
 )
 
 # Event ids a consumer has applied, written in the same transaction as their effects.

@@ -1,0 +1,1 @@
+"""RabbitMQ messaging: topology, the outbox relay, the consumer and the worker running them."""

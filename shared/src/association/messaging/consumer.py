@@ -1,0 +1,267 @@
+"""The consumer: applies events from the service's quorum queue to its database, exactly once.
+
+Every delivery is checked against the inbox table of processed event ids and applied in the same
+transaction that records it there; acks go out only after that transaction committed. Deliveries
+are handled in small batches (one transaction, one savepoint per event) to keep commits and acks
+cheap. A handler that raises sends its event back to the queue; the broker dead-letters it to
+`<service>.dead` after the delivery limit. An event that does not validate goes there at once.
+A database outage is not the event's fault: the batch in hand is retried until the database
+answers, without spending the events' attempts.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import pika
+import psycopg
+from marshmallow import ValidationError
+from pika.adapters.blocking_connection import BlockingChannel
+from sqlalchemy import insert, select
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session
+
+from association.db import Database
+from association.events import Envelope, EventRegistry, InvalidEvent
+from association.logging_context import correlation
+from association.messaging.backoff import Backoff
+from association.messaging.topology import Topology
+from association.store.tables import inbox_table
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[Session, Envelope], None]
+
+
+@dataclass
+class _Delivery:
+    tag: int
+    routing_key: str
+    body: bytes
+    attempt: int
+    event: Envelope | None = None
+
+
+class Consumer:
+    """Consumes `<service>.inbox`, bound to the routing keys (`<producer>.<EventType>`) it handles.
+
+    `handlers` is complete at construction: the queue is bound and consumption starts only in
+    `run`, so no event is ever taken before its handler exists.
+    """
+
+    def __init__(
+        self,
+        database: Database,
+        amqp_url: str,
+        topology: Topology,
+        registry: EventRegistry,
+        handlers: Mapping[str, Handler],
+        *,
+        prefetch: int = 200,
+        batch_size: int = 100,
+        batch_wait: float = 0.005,
+    ) -> None:
+        for routing_key in handlers:
+            event_type = routing_key.rpartition(".")[2]
+            if not registry.knows(event_type):
+                raise ValueError(f"no schema registered for {routing_key}")
+        self.database = database
+        self.parameters = pika.URLParameters(amqp_url)
+        self.topology = topology
+        self.registry = registry
+        self.handlers = dict(handlers)
+        self.prefetch = prefetch
+        self.batch_size = batch_size
+        self.batch_wait = batch_wait
+        self.applied = 0
+        self.consuming = threading.Event()
+        self._stop = threading.Event()
+
+    def stop(self) -> None:
+        """Finish the batch in hand (commit and ack), then close. Thread-safe."""
+        self._stop.set()
+
+    def run(self) -> None:
+        """Declare the topology, consume, reconnect with backoff until stopped."""
+        backoff = Backoff()
+        while not self._stop.is_set():
+            try:
+                self._consume(backoff)
+            except pika.exceptions.AMQPError as error:
+                self.consuming.clear()
+                if self._stop.is_set():
+                    break
+                delay = backoff.next()
+                log.warning("consumer lost the broker (%r); reconnecting in %.1fs", error, delay)
+                self._stop.wait(delay)
+        self.consuming.clear()
+
+    def _consume(self, backoff: Backoff) -> None:
+        connection = pika.BlockingConnection(self.parameters)
+        try:
+            channel = connection.channel()
+            declare_topology(channel, self.topology, self.handlers)
+            channel.basic_qos(prefetch_count=self.prefetch)
+            self.consuming.set()
+            backoff.reset()
+            log.info("consuming %s", self.topology.inbox_queue)
+            pending: list[_Delivery] = []
+            oldest = 0.0
+            for method, properties, body in channel.consume(
+                self.topology.inbox_queue, inactivity_timeout=self.batch_wait
+            ):
+                if method is not None:
+                    if not pending:
+                        oldest = time.monotonic()
+                    headers = properties.headers or {}
+                    attempt = int(headers.get("x-delivery-count", 0)) + 1
+                    pending.append(
+                        _Delivery(method.delivery_tag, method.routing_key, body, attempt)
+                    )
+                full = len(pending) >= self.batch_size
+                if pending and (
+                    full or method is None or time.monotonic() - oldest > self.batch_wait
+                ):
+                    self._handle_batch(connection, channel, pending)
+                    pending = []
+                if self._stop.is_set() and not pending:
+                    break
+            channel.cancel()
+        finally:
+            if connection.is_open:
+                connection.close()
+
+    # One batch
+
+    def _handle_batch(
+        self, connection: pika.BlockingConnection, channel: BlockingChannel, batch: list[_Delivery]
+    ) -> None:
+        valid: list[_Delivery] = []
+        for delivery in batch:
+            reason = self._parse(delivery)
+            if reason is None:
+                valid.append(delivery)
+            else:
+                log.error("dead-lettering an invalid event (%s): %s", delivery.routing_key, reason)
+                channel.basic_reject(delivery.tag, requeue=False)
+        if not valid:
+            return
+        failed = self._apply_until_committed(connection, valid)
+        done = [d for d in valid if d.tag not in failed]
+        if len(done) == len(batch):
+            channel.basic_ack(batch[-1].tag, multiple=True)
+        else:
+            for delivery in done:
+                channel.basic_ack(delivery.tag)
+            for tag in sorted(failed):
+                channel.basic_nack(tag, requeue=True)
+        self.applied += len(done)
+
+    def _parse(self, delivery: _Delivery) -> str | None:
+        try:
+            envelope = Envelope.from_json(delivery.body)
+            if envelope.routing_key not in self.handlers:
+                return f"no handler for {envelope.routing_key}"
+            delivery.event = self.registry.upcast(envelope)
+        except ValidationError as error:
+            return f"invalid envelope: {error.messages}"
+        except InvalidEvent as error:
+            return f"{error}: {error.errors}"
+        return None
+
+    def _apply_until_committed(
+        self, connection: pika.BlockingConnection, batch: list[_Delivery]
+    ) -> set[int]:
+        """Apply the batch in one transaction, retrying while the database is unreachable."""
+        backoff = Backoff()
+        while True:
+            try:
+                return self._apply(batch)
+            except (OperationalError, DBAPIError) as error:
+                if not _is_connection_problem(error):
+                    raise
+                delay = backoff.next()
+                log.warning("database unavailable (%s); retrying the batch in %.1fs", error, delay)
+                connection.sleep(delay)  # keeps the broker connection's heartbeats going
+
+    def _apply(self, batch: list[_Delivery]) -> set[int]:
+        failed: set[int] = set()
+        with self.database.transaction() as session:
+            for delivery in batch:
+                event = delivery.event
+                assert event is not None
+                with correlation(event.correlation_id):
+                    try:
+                        with session.begin_nested():
+                            if _already_processed(session, event.event_id):
+                                continue
+                            self.handlers[event.routing_key](session, event)
+                            session.execute(
+                                insert(inbox_table).values(
+                                    event_id=event.event_id,
+                                    event_type=event.event_type,
+                                    processed_at=datetime.now(UTC),
+                                )
+                            )
+                    except (OperationalError, DBAPIError) as error:
+                        if _is_connection_problem(error):
+                            raise
+                        failed.add(delivery.tag)
+                        _log_failure(event, delivery, error, self.topology)
+                    except Exception as error:  # a handler's failure costs this event an attempt
+                        failed.add(delivery.tag)
+                        _log_failure(event, delivery, error, self.topology)
+        return failed
+
+
+def declare_topology(
+    channel: BlockingChannel, topology: Topology, handlers: Mapping[str, Handler]
+) -> None:
+    """Declare the events exchange, the dead-letter queue, and the inbox bound to the handlers."""
+    channel.exchange_declare(topology.events_exchange, exchange_type="topic", durable=True)
+    channel.queue_declare(
+        topology.dead_letter_queue, durable=True, arguments=topology.dead_letter_arguments()
+    )
+    channel.queue_declare(topology.inbox_queue, durable=True, arguments=topology.inbox_arguments())
+    for routing_key in handlers:
+        channel.queue_bind(topology.inbox_queue, topology.events_exchange, routing_key=routing_key)
+
+
+def _already_processed(session: Session, event_id: str) -> bool:
+    found = session.execute(
+        select(inbox_table.c.event_id).where(inbox_table.c.event_id == event_id)
+    )
+    return found.first() is not None
+
+
+def _is_connection_problem(error: DBAPIError) -> bool:
+    """True when the database, not the event, is at fault (lost connection, SQLite locked)."""
+    if error.connection_invalidated:
+        return True
+    orig = error.orig
+    if type(orig).__module__.startswith("psycopg"):
+        return isinstance(orig, psycopg.OperationalError)
+    message = str(orig).lower()
+    return isinstance(error, OperationalError) and (
+        "locked" in message or "unable to open" in message
+    )
+
+
+def _log_failure(
+    event: Envelope, delivery: _Delivery, error: Exception, topology: Topology
+) -> None:
+    final = delivery.attempt >= topology.max_delivery_attempts
+    log.error(
+        "handler failed on attempt %d of %d for %s%s",
+        delivery.attempt,
+        topology.max_delivery_attempts,
+        event.routing_key,
+        " (goes to the dead-letter queue)" if final else "",
+        exc_info=error,
+        extra={"event_id": event.event_id, "event_type": event.event_type},
+    )

@@ -1,0 +1,78 @@
+"""Operator command for a service's dead-letter queue: list what is there, replay it to the inbox.
+
+association-dead-letters list --service teams
+association-dead-letters replay --service teams [--limit N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+
+import pika
+
+from association.messaging.topology import Topology
+from association.settings import DEFAULT_AMQP_URL
+
+
+def peek(channel: pika.adapters.blocking_connection.BlockingChannel, queue: str) -> list[dict]:
+    """Every message in `queue`, left in place: id, type, reason of death and the body."""
+    seen: list[dict] = []
+    tags: list[int] = []
+    while True:
+        method, properties, body = channel.basic_get(queue, auto_ack=False)
+        if method is None:
+            break
+        tags.append(method.delivery_tag)
+        deaths = (properties.headers or {}).get("x-death") or [{}]
+        seen.append(
+            {
+                "message_id": properties.message_id,
+                "type": properties.type,
+                "reason": deaths[0].get("reason"),
+                "body": body.decode("utf-8", errors="replace"),
+            }
+        )
+    for tag in tags:
+        channel.basic_nack(tag, requeue=True)
+    return seen
+
+
+def replay(
+    channel: pika.adapters.blocking_connection.BlockingChannel, topology: Topology, limit: int
+) -> int:
+    """Move up to `limit` dead letters back to the inbox (confirmed before each is removed)."""
+    channel.confirm_delivery()
+    moved = 0
+    while moved < limit:
+        method, properties, body = channel.basic_get(topology.dead_letter_queue, auto_ack=False)
+        if method is None:
+            break
+        headers = {k: v for k, v in (properties.headers or {}).items() if not k.startswith("x-")}
+        properties.headers = headers or None
+        channel.basic_publish("", topology.inbox_queue, body, properties, mandatory=True)
+        channel.basic_ack(method.delivery_tag)
+        moved += 1
+    return moved
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="association-dead-letters", description=__doc__)
+    parser.add_argument("action", choices=["list", "replay"])
+    parser.add_argument("--service", required=True)
+    parser.add_argument("--limit", type=int, default=1000)
+    args = parser.parse_args(argv)
+    topology = Topology(args.service, os.environ.get("AMQP_PREFIX", ""))
+    connection = pika.BlockingConnection(
+        pika.URLParameters(os.environ.get("AMQP_URL") or DEFAULT_AMQP_URL)
+    )
+    try:
+        channel = connection.channel()
+        if args.action == "list":
+            for message in peek(channel, topology.dead_letter_queue):
+                print(json.dumps(message, ensure_ascii=False))
+        else:
+            print(f"replayed {replay(channel, topology, args.limit)} messages")
+    finally:
+        connection.close()

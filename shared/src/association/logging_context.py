@@ -34,6 +34,9 @@ def set_correlation_id(correlation_id: str | None) -> None:
     _correlation_id.set(correlation_id)
 
 
+EXTRA_FIELDS = ("event_id", "event_type", "sequence", "status", "path", "method", "duration_ms")
+
+
 class JsonFormatter(logging.Formatter):
     """One JSON object per line: time, level, service, logger, message, correlation_id, extras."""
 
@@ -50,7 +53,7 @@ class JsonFormatter(logging.Formatter):
             "message": record.getMessage(),
             "correlation_id": current_correlation_id(),
         }
-        for key in ("event_id", "event_type", "sequence", "status", "path", "method"):
+        for key in EXTRA_FIELDS:
             if hasattr(record, key):
                 entry[key] = getattr(record, key)
         if record.exc_info:

@@ -1,0 +1,40 @@
+"""`association-token`: print a bearer token for local use and operations."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from association.auth.tokens import SCOPES, issue_token
+from association.settings import DEV_AUTH_SECRET
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse the command line, print one token to stdout and return the exit status.
+
+    The secret is AUTH_SECRET from the environment, else the development secret.
+    """
+    parser = argparse.ArgumentParser(
+        prog="association-token", description="Print a signed bearer token (HS256 JWT)."
+    )
+    parser.add_argument(
+        "--scope",
+        default="admin",
+        help=f"space-separated scopes out of: {' '.join(sorted(SCOPES))} (default: admin)",
+    )
+    parser.add_argument("--sub", default="operator", help="the token's subject (default: operator)")
+    parser.add_argument("--ttl", type=int, default=3600, help="lifetime in seconds (default: 3600)")
+    args = parser.parse_args(argv)
+    secret = os.environ.get("AUTH_SECRET") or DEV_AUTH_SECRET
+    try:
+        token = issue_token(secret, args.sub, args.scope, ttl_seconds=args.ttl)
+    except ValueError as error:
+        parser.error(str(error))
+    sys.stdout.write(token + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

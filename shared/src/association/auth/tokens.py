@@ -1,0 +1,139 @@
+"""Issue and check the association's bearer tokens, and guard Flask views by scope.
+
+A token is an HS256 JWT with the claims `sub` (who), `scope` (space-separated scopes) and `exp`.
+The `admin` scope implies every other scope.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from collections.abc import Callable, Iterable
+from copy import deepcopy
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import jwt
+from flask import current_app, g, request
+from flask_smorest import abort
+
+ALGORITHM = "HS256"
+ADMIN = "admin"
+SCOPES = frozenset(
+    {"volunteers:read", "volunteers:write", "teams:write", "events:read", "partner", ADMIN}
+)
+SECURITY_SCHEME = "bearerAuth"
+CHALLENGE = {"WWW-Authenticate": "Bearer"}
+
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+class TokenError(Exception):
+    """The request's token is missing, malformed, badly signed or expired (answer 401)."""
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who a valid token speaks for and what it may do."""
+
+    sub: str
+    scopes: frozenset[str]
+
+    def has(self, scope: str) -> bool:
+        """Whether the token grants `scope` (an admin token grants every scope)."""
+        return ADMIN in self.scopes or scope in self.scopes
+
+
+def _scope_set(scopes: Iterable[str] | str) -> frozenset[str]:
+    return frozenset(scopes.split() if isinstance(scopes, str) else scopes)
+
+
+def issue_token(secret: str, sub: str, scopes: Iterable[str] | str, ttl_seconds: int = 3600) -> str:
+    """A signed token for `sub` with `scopes` (iterable or space-separated), valid `ttl_seconds`.
+
+    Raises ValueError for an unknown scope, an empty subject or a non-positive lifetime.
+    """
+    wanted = _scope_set(scopes)
+    unknown = sorted(wanted - SCOPES)
+    if unknown:
+        known = " ".join(sorted(SCOPES))
+        raise ValueError(f"unknown scope(s) {', '.join(unknown)}; known: {known}")
+    if not sub:
+        raise ValueError("the subject (sub) must not be empty")
+    if ttl_seconds <= 0:
+        raise ValueError("ttl_seconds must be positive")
+    claims = {"sub": sub, "scope": " ".join(sorted(wanted)), "exp": int(time.time()) + ttl_seconds}
+    return jwt.encode(claims, secret, algorithm=ALGORITHM)
+
+
+def decode_token(secret: str, token: str | None) -> Principal:
+    """Check a token's signature and expiry and return its principal; raises TokenError."""
+    if not token:
+        raise TokenError("missing bearer token")
+    try:
+        claims = jwt.decode(
+            token, secret, algorithms=[ALGORITHM], options={"require": ["exp", "sub"]}
+        )
+    except jwt.ExpiredSignatureError as error:
+        raise TokenError("token expired") from error
+    except jwt.InvalidSignatureError as error:
+        raise TokenError("invalid token signature") from error
+    except jwt.MissingRequiredClaimError as error:
+        raise TokenError(f"invalid token: {error}") from error
+    except jwt.InvalidTokenError as error:
+        raise TokenError(f"invalid token: {error}") from error
+    scope = claims.get("scope", "")
+    if not isinstance(scope, str):
+        raise TokenError("invalid token: the scope claim must be a space-separated string")
+    return Principal(sub=claims["sub"], scopes=_scope_set(scope))
+
+
+def bearer_token() -> str:
+    """The token of the current request's `Authorization: Bearer` header; raises TokenError."""
+    header = request.headers.get("Authorization", "")
+    if not header:
+        raise TokenError("missing Authorization header (expected 'Bearer <token>')")
+    kind, _, token = header.partition(" ")
+    token = token.strip()
+    if kind.lower() != "bearer" or not token or " " in token:
+        raise TokenError("malformed Authorization header (expected 'Bearer <token>')")
+    return token
+
+
+def principal_from_request() -> Principal:
+    """The principal of the current request's bearer token; raises TokenError."""
+    return decode_token(current_app.config["AUTH_SECRET"], bearer_token())
+
+
+def require_scope(scope: str) -> Callable[[View], View]:
+    """Decorate a Flask view (function or MethodView method) to require a token with `scope`.
+
+    Answers 401 with `WWW-Authenticate: Bearer` when the token is missing, malformed, badly
+    signed or expired, and 403 when it lacks the scope; otherwise sets `flask.g.principal`.
+    Works above or below flask-smorest's decorators and documents the bearer requirement.
+    """
+    if scope not in SCOPES:
+        raise ValueError(f"unknown scope {scope!r}")
+
+    def decorator(view: View) -> View:
+        @functools.wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            try:
+                principal = principal_from_request()
+            except TokenError as error:
+                abort(401, message=str(error), headers=CHALLENGE)
+            if not principal.has(scope):
+                abort(403, message=f"this token lacks the scope {scope!r} needed here")
+            g.principal = principal
+            return current_app.ensure_sync(view)(*args, **kwargs)
+
+        # flask-smorest reads its documentation from `_apidoc`, which wraps() copied from view.
+        apidoc = deepcopy(getattr(wrapper, "_apidoc", {}))
+        manual = apidoc.setdefault("manual_doc", {})
+        manual["security"] = [{SECURITY_SCHEME: []}]
+        manual["x-required-scope"] = scope
+        manual.setdefault("responses", {}).update({"401": "UNAUTHORIZED", "403": "FORBIDDEN"})
+        wrapper._apidoc = apidoc  # type: ignore[attr-defined]
+        return wrapper  # type: ignore[return-value]
+
+    return decorator

@@ -1,0 +1,71 @@
+"""`GET /events?after=SEQ&limit=N`: a service's own event log as a feed (scope events:read)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from association.auth.tokens import require_scope
+from association.db import Database
+from association.store.event_store import EventStore
+
+MAX_LIMIT = 1000
+DEFAULT_LIMIT = 100
+
+
+class FeedQuerySchema(Schema):
+    """The feed's query: events after a sequence number, at most `limit` of them."""
+
+    after = fields.Integer(
+        load_default=0,
+        validate=validate.Range(min=0),
+        metadata={"description": "Return events with a sequence above this one"},
+    )
+    limit = fields.Integer(
+        load_default=DEFAULT_LIMIT,
+        validate=validate.Range(min=1, max=MAX_LIMIT),
+        metadata={"description": f"At most this many events (1-{MAX_LIMIT})"},
+    )
+
+
+class EnvelopeDocSchema(Schema):
+    """An event envelope as DESIGN.md fixes it."""
+
+    event_id = fields.String(metadata={"format": "uuid"})
+    event_type = fields.String()
+    schema_version = fields.Integer()
+    producer = fields.String()
+    aggregate_id = fields.String()
+    aggregate_version = fields.Integer()
+    sequence = fields.Integer()
+    occurred_at = fields.String(metadata={"format": "date-time"})
+    correlation_id = fields.String(allow_none=True)
+    causation_id = fields.String(allow_none=True)
+    payload = fields.Dict()
+
+
+class FeedPageSchema(Schema):
+    """One page of the feed; pass `next_after` as `after` to get the next page."""
+
+    events = fields.List(fields.Nested(EnvelopeDocSchema))
+    next_after = fields.Integer()
+
+
+def events_feed_blueprint(store: EventStore, database: Database) -> Blueprint:
+    """A blueprint serving `GET /events` from `store`, read through `database`."""
+    blp = Blueprint("events_feed", __name__, description="The service's event log as a feed")
+
+    @blp.route("/events")
+    @require_scope("events:read")
+    @blp.arguments(FeedQuerySchema, location="query", as_kwargs=True)
+    @blp.response(200, FeedPageSchema)
+    def feed(after: int, limit: int) -> dict[str, Any]:
+        """Events with a sequence above `after`, in sequence order."""
+        with database.reader() as session:
+            events = store.read_after(session, after, limit)
+        next_after = events[-1].sequence if events else after
+        return {"events": [event.to_dict() for event in events], "next_after": next_after}
+
+    return blp

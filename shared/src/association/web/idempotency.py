@@ -1,0 +1,132 @@
+"""`Idempotency-Key` on POST: a repeat with the same key returns the first response unchanged.
+
+Before the view, a reservation row (status NULL) is inserted into `idempotency_keys` in the
+request's own transaction, inside a savepoint. A concurrent request with the same key waits: on
+PostgreSQL its INSERT blocks on the uncommitted row until the first request ends, on SQLite
+BEGIN IMMEDIATE serialises writers. When the key is already taken the stored row decides: same
+fingerprint (sha256 of method, path, the token's sub and the raw body) → the stored response with
+`Idempotent-Replayed: true`, changing nothing; different fingerprint → 422. After a view answering
+below 400 the row is completed with status, whitelisted headers and body before the commit; any
+other status rolls the reservation back with everything else, so the client may retry with the
+same key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from datetime import UTC, datetime
+
+from flask import Response, g, request
+from flask_smorest import abort
+from sqlalchemy import insert, select, update
+from sqlalchemy.engine import Row
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from association.auth.tokens import TokenError, principal_from_request
+from association.store.tables import idempotency_table
+from association.web.errors import response_for_exception
+from association.web.transaction import request_session
+
+HEADER = "Idempotency-Key"
+REPLAYED_HEADER = "Idempotent-Replayed"
+STORED_HEADERS = ("Location", "ETag", "Content-Type")
+_VALID_KEY = re.compile(r"[\x20-\x7e]{1,255}")
+_RESERVED = "_idempotency_key"
+
+# The OpenAPI description of the header, for views to reference as parameters=["IDEMPOTENCY_KEY"].
+HEADER_PARAMETER = {
+    "name": HEADER,
+    "in": "header",
+    "required": False,
+    "description": "Repeat a POST safely: a repeat with the same key returns the first response.",
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+}
+
+_table = idempotency_table.c
+
+
+def fingerprint(method: str, path: str, sub: str | None, body: bytes) -> str:
+    """The sha256 hex digest identifying a request for its idempotency key."""
+    head = json.dumps([method, path, sub or ""], ensure_ascii=False).encode()
+    return hashlib.sha256(head + b"\n" + body).hexdigest()
+
+
+def _request_sub() -> str | None:
+    if "Authorization" not in request.headers:
+        return None
+    try:
+        return principal_from_request().sub
+    except TokenError:
+        return None
+
+
+def _request_path() -> str:
+    query = request.query_string.decode("latin-1")
+    return f"{request.path}?{query}" if query else request.path
+
+
+def _reserve(session: Session, key: str, digest: str) -> Row | None:
+    """Insert the reservation; None when it is ours, else the row already holding the key."""
+    try:
+        with session.begin_nested():
+            session.execute(
+                insert(idempotency_table).values(
+                    key=key, fingerprint=digest, created_at=datetime.now(UTC)
+                )
+            )
+        return None
+    except IntegrityError:
+        pass
+    row = session.execute(
+        select(_table.fingerprint, _table.status, _table.headers, _table.body).where(
+            _table.key == key
+        )
+    ).one_or_none()
+    if row is None:
+        abort(409, message=f"a request with this {HEADER} was just abandoned; retry")
+    return row
+
+
+def begin_idempotent_request() -> Response | None:
+    """Before the view: reserve the key, or answer from the stored first response (or 422/409)."""
+    if request.method != "POST" or request.routing_exception is not None:
+        return None
+    key = request.headers.get(HEADER)
+    if key is None:
+        return None
+    if not _VALID_KEY.fullmatch(key):
+        message = f"the {HEADER} header must be 1-255 printable ASCII characters"
+        abort(400, message=message, errors={"headers": {HEADER: [message]}})
+    digest = fingerprint(request.method, _request_path(), _request_sub(), request.get_data())
+    row = _reserve(request_session(), key, digest)
+    if row is None:
+        setattr(g, _RESERVED, key)
+        return None
+    if row.status is None:
+        abort(409, message=f"a request with this {HEADER} is still in progress; retry later")
+    if row.fingerprint != digest:
+        message = f"this {HEADER} was already used for a different request"
+        abort(422, message=message, errors={"headers": {HEADER: [message]}})
+    response = Response(row.body or b"", status=row.status, headers=row.headers or {})
+    response.headers[REPLAYED_HEADER] = "true"
+    return response
+
+
+def record_response(response: Response) -> Response:
+    """After the view: store a successful (< 400) response under the key reserved for it."""
+    key = g.get(_RESERVED)
+    if key is None or response.status_code >= 400:
+        return response
+    headers = {name: response.headers[name] for name in STORED_HEADERS if name in response.headers}
+    try:
+        request_session().execute(
+            update(idempotency_table)
+            .where(_table.key == key)
+            .values(status=response.status_code, headers=headers, body=response.get_data())
+        )
+    except Exception as error:
+        return response_for_exception(error)
+    return response

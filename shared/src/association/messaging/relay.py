@@ -154,6 +154,8 @@ class OutboxRelay:
         code = getattr(reason, "reply_code", None)
         if code == RESOURCE_LOCKED:
             log.info("another relay of %s publishes; standing by", self.topology.service)
+        elif self._stop.is_set():
+            log.info("relay channel closed: %s", reason)
         else:
             log.warning("relay channel closed: %s", reason)
         connection = self._connection

@@ -1,0 +1,1 @@
+"""Notifications: messages to volunteers, partner webhooks, the public stream."""

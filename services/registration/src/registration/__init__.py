@@ -1,0 +1,1 @@
+"""Registration: volunteers and member organisations."""

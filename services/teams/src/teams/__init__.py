@@ -1,0 +1,1 @@
+"""Teams: teams, assignments, activities and service hours."""

@@ -1,0 +1,157 @@
+"""What makes a service: its definition, and the `web` and `worker` processes built from it.
+
+Each service declares one `ServiceDefinition` (name, port, events, handlers, tables, blueprints);
+this module turns it into the Flask app under gunicorn and into the worker (relay + consumer), so
+the three services start, configure and stop the same way.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pika
+from flask import Flask
+from flask_smorest import Blueprint
+from gunicorn.app.base import BaseApplication
+from sqlalchemy import MetaData
+
+from association.db import Database
+from association.events import EventRegistry, default_registry
+from association.logging_context import configure_logging
+from association.messaging.consumer import Handler
+from association.messaging.worker import build_components, run_until_signalled
+from association.settings import Settings
+from association.store import EventStore
+from association.store import metadata as store_metadata
+from association.web import create_service_app, events_feed_blueprint
+
+BlueprintFactory = Callable[["ServiceContext"], Blueprint]
+HandlerFactory = Callable[["ServiceContext"], Mapping[str, Handler]]
+
+
+@dataclass(frozen=True)
+class ServiceDefinition:
+    """Everything the shared runtime needs to know about one service."""
+
+    name: str
+    title: str
+    port: int
+    registry: EventRegistry = field(default_factory=default_registry)
+    metadata: Sequence[MetaData] = ()
+    blueprints: Sequence[BlueprintFactory] = ()
+    handlers: HandlerFactory | None = None
+
+
+@dataclass(frozen=True)
+class ServiceContext:
+    """The wired-up pieces of a running service process."""
+
+    definition: ServiceDefinition
+    settings: Settings
+    database: Database
+    store: EventStore
+
+
+def bootstrap(definition: ServiceDefinition, settings: Settings | None = None) -> ServiceContext:
+    """Read the settings, open the database and create its tables (under a lock)."""
+    settings = settings or Settings.from_env(definition.name)
+    database = Database(settings.database_url)
+    database.create_schema(store_metadata, *definition.metadata)
+    store = EventStore(definition.name, definition.registry)
+    return ServiceContext(definition, settings, database, store)
+
+
+def create_app(definition: ServiceDefinition, settings: Settings | None = None) -> Flask:
+    """The service's Flask app with its blueprints, `/events`, `/health` and `/openapi.json`."""
+    context = bootstrap(definition, settings)
+    broker = BrokerCheck(context.settings.amqp_url)
+
+    def outbox() -> dict[str, Any]:
+        with context.database.reader() as session:
+            return {"ok": True, "backlog": context.store.outbox_backlog(session)}
+
+    app, api = create_service_app(
+        context.settings,
+        context.database,
+        title=definition.title,
+        health_checks={"broker": broker, "outbox": outbox},
+    )
+    api.register_blueprint(events_feed_blueprint(context.store, context.database))
+    for factory in definition.blueprints:
+        api.register_blueprint(factory(context))
+    app.extensions["association"]["context"] = context
+    return app
+
+
+class BrokerCheck:
+    """Whether the broker accepts a connection; the answer is kept a few seconds."""
+
+    def __init__(self, amqp_url: str, ttl: float = 5.0) -> None:
+        self.parameters = pika.URLParameters(amqp_url)
+        self.parameters.socket_timeout = 2
+        self.parameters.blocked_connection_timeout = 2
+        self.parameters.connection_attempts = 1
+        self.ttl = ttl
+        self._lock = threading.Lock()
+        self._answer: tuple[float, dict[str, Any]] | None = None
+
+    def __call__(self) -> dict[str, Any]:
+        with self._lock:
+            if self._answer and time.monotonic() - self._answer[0] < self.ttl:
+                return self._answer[1]
+            try:
+                pika.BlockingConnection(self.parameters).close()
+                result: dict[str, Any] = {"ok": True}
+            except pika.exceptions.AMQPError as error:
+                result = {"ok": False, "error": repr(error)}
+            self._answer = (time.monotonic(), result)
+            return result
+
+
+class _Gunicorn(BaseApplication):  # type: ignore[misc]
+    def __init__(self, app_factory: Callable[[], Flask], options: dict[str, Any]) -> None:
+        self.app_factory = app_factory
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            if key in self.cfg.settings:  # settings differ between gunicorn releases
+                self.cfg.set(key, value)
+
+    def load(self) -> Flask:
+        return self.app_factory()
+
+
+def serve_web(definition: ServiceDefinition) -> None:
+    """Run the service's web process under gunicorn on 127.0.0.1:`PORT` (default: its port)."""
+    settings = Settings.from_env(definition.name)
+    configure_logging(definition.name, settings.log_level)
+    bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', definition.port)}"
+    options = {
+        "bind": bind,
+        "workers": int(os.environ.get("WEB_CONCURRENCY", 2)),
+        "worker_class": "gthread",
+        "threads": int(os.environ.get("WEB_THREADS", 4)),
+        "accesslog": None,
+        "graceful_timeout": 10,
+        "control_socket_disable": True,
+    }
+    _Gunicorn(lambda: create_app(definition, settings), options).run()
+
+
+def run_worker(definition: ServiceDefinition) -> None:
+    """Run the worker process: the outbox relay and, if the service handles events, its consumer."""
+    settings = Settings.from_env(definition.name)
+    configure_logging(definition.name, settings.log_level)
+    context = bootstrap(definition, settings)
+    handlers = definition.handlers(context) if definition.handlers else {}
+    components = build_components(
+        settings, context.database, context.store, definition.registry, handlers
+    )
+    run_until_signalled(components)

@@ -1,0 +1,59 @@
+# The two commands a newcomer needs: `make run` and `make test`. Everything installs into .venv.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PACKAGES := shared services/registration services/teams services/notifications
+STAMP := $(VENV)/.installed
+
+export WEBHOOK_ALLOW_LOOPBACK ?= true
+
+.PHONY: install run test lint format token bench up down logs clean
+
+install: $(STAMP)
+
+$(STAMP): $(foreach p,$(PACKAGES),$(p)/pyproject.toml) requirements-dev.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt $(foreach p,$(PACKAGES),-e $(p)[test])
+	@touch $(STAMP)
+
+run: install
+	@$(BIN)/association-preflight
+	@mkdir -p var
+	@echo "registration   http://127.0.0.1:8081   (openapi: /openapi.json)"
+	@echo "teams          http://127.0.0.1:8082"
+	@echo "notifications  http://127.0.0.1:8083"
+	@echo "logs: this terminal (JSON lines, one per request or event); databases: var/*.db"
+	@echo "admin token (1 hour): $$($(BIN)/association-token --scope admin --sub operator)"
+	@PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile
+
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+token: install
+	@$(BIN)/association-token --scope "$(or $(SCOPE),admin)" --sub "$(or $(SUB),operator)"
+
+bench: install
+	$(BIN)/python -m bench
+
+up:
+	docker compose up --build -d --wait
+
+down:
+	docker compose down
+
+logs:
+	docker compose logs -f
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

@@ -26,7 +26,7 @@ run: install
 	@echo "notifications  http://127.0.0.1:8083"
 	@echo "logs: this terminal (JSON lines, one per request or event); databases: var/*.db"
 	@echo "admin token (1 hour): $$($(BIN)/association-token --scope admin --sub operator)"
-	@PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile
+	@PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile || test $$? -eq 130
 
 test: install
 	$(BIN)/ruff check .

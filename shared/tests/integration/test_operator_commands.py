@@ -1,0 +1,79 @@
+"""Operator commands: the broker preflight of `make run`, and the dead-letter list and replay."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+
+from association.events import Envelope
+from association.messaging.consumer import Consumer
+from association.messaging.dead_letters import peek, replay
+from association.messaging.topology import Topology
+from association.preflight import broker_problem
+from association.store import metadata
+from support.broker import channel_on, message_count, publish
+from support.counters import apply_tick, counter_registry, projection_metadata, ticked, ticks_of
+from support.polling import wait_for
+from support.tcp_proxy import TcpProxy
+
+ROUTING_KEY = "counting.CounterTicked"
+
+
+def test_preflight_names_the_address_and_the_remedies_when_no_broker_answers() -> None:
+    closed = TcpProxy("127.0.0.1", 9)  # a free port nobody listens on
+    problem = broker_problem(f"amqp://guest:guest@127.0.0.1:{closed.port}/%2F")
+    assert problem is not None
+    assert f"127.0.0.1:{closed.port}" in problem
+    assert "rabbitmq-server -detached" in problem
+    assert "AMQP_URL" in problem
+    assert "\n" not in problem
+
+
+def test_preflight_is_quiet_when_the_broker_answers(amqp_url: str) -> None:
+    assert broker_problem(amqp_url) is None
+
+
+def test_a_dead_letter_replayed_after_the_fix_is_applied_once(
+    make_database, amqp_url: str, amqp_prefix: str
+) -> None:
+    database = make_database()
+    database.create_schema(metadata, projection_metadata)
+    topology = Topology("projection", amqp_prefix, max_delivery_attempts=2)
+    fixed = threading.Event()
+
+    def handler(session, event: Envelope) -> None:  # type: ignore[no-untyped-def]
+        if not fixed.is_set():
+            raise RuntimeError("not fixed yet")
+        apply_tick(session, event)
+
+    counter = str(uuid.uuid4())
+    event = Envelope(**{**ticked(counter, 1, by=7).to_dict(), "producer": "counting"})
+    consumer = Consumer(database, amqp_url, topology, counter_registry(), {ROUTING_KEY: handler})
+    thread = threading.Thread(target=consumer.run, daemon=True)
+    thread.start()
+    try:
+        wait_for(consumer.consuming.is_set)
+        publish(amqp_url, topology.events_exchange, ROUTING_KEY, [event.to_json()])
+        wait_for(lambda: message_count(amqp_url, topology.dead_letter_queue) == 1)
+        with channel_on(amqp_url) as channel:
+            listed = peek(channel, topology.dead_letter_queue)
+        assert [m["message_id"] for m in listed] == [None]
+        assert listed[0]["reason"] == "delivery_limit"
+        assert counter in listed[0]["body"]
+        assert message_count(amqp_url, topology.dead_letter_queue) == 1  # peeking left it there
+        fixed.set()
+        with channel_on(amqp_url) as channel:
+            assert replay(channel, topology, limit=10) == 1
+        wait_for(lambda: _ticks(database, counter) == 7)
+        with channel_on(amqp_url) as channel:  # replaying again finds nothing to move
+            assert replay(channel, topology, limit=10) == 0
+        assert message_count(amqp_url, topology.dead_letter_queue) == 0
+    finally:
+        consumer.stop()
+        thread.join(10)
+    assert _ticks(database, counter) == 7
+
+
+def _ticks(database, counter: str) -> int | None:  # type: ignore[no-untyped-def]
+    with database.reader() as session:
+        return ticks_of(session, counter)

@@ -24,7 +24,7 @@ from association.db import Database
 from association.events import EventRegistry, default_registry
 from association.logging_context import configure_logging
 from association.messaging.consumer import Handler
-from association.messaging.worker import build_components, run_until_signalled
+from association.messaging.worker import Runnable, build_components, run_until_signalled
 from association.settings import Settings
 from association.store import EventStore
 from association.store import metadata as store_metadata
@@ -32,6 +32,7 @@ from association.web import create_service_app, events_feed_blueprint
 
 BlueprintFactory = Callable[["ServiceContext"], Blueprint]
 HandlerFactory = Callable[["ServiceContext"], Mapping[str, Handler]]
+ComponentFactory = Callable[["ServiceContext"], Sequence[Runnable]]
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,8 @@ class ServiceDefinition:
     metadata: Sequence[MetaData] = ()
     blueprints: Sequence[BlueprintFactory] = ()
     handlers: HandlerFactory | None = None
+    # Further long-running parts of the worker (e.g. webhook delivery), each run on its own thread.
+    worker_components: ComponentFactory | None = None
 
 
 @dataclass(frozen=True)
@@ -154,4 +157,6 @@ def run_worker(definition: ServiceDefinition) -> None:
     components = build_components(
         settings, context.database, context.store, definition.registry, handlers
     )
+    if definition.worker_components:
+        components += list(definition.worker_components(context))
     run_until_signalled(components)

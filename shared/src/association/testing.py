@@ -18,7 +18,12 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from association.db import Database, normalise_url
-from association.messaging.topology import Topology
+from association.messaging.topology import (
+    EVENTS_EXCHANGE,
+    PUBLIC_EXCHANGE,
+    PUBLIC_STREAM_QUEUE,
+    Topology,
+)
 
 NO_SERVER = (
     "{what} is needed: set {var} (e.g. {example}) or start a Docker engine for testcontainers."
@@ -142,13 +147,11 @@ def delete_broker_names(
         channel = connection.channel()
         for service in services:
             topology = Topology(service, prefix)
-            for queue in (
-                topology.inbox_queue,
-                topology.dead_letter_queue,
-                topology.relay_lock_queue,
-            ):
+            for queue in (topology.inbox_queue, topology.dead_letter_queue):
                 channel.queue_delete(queue)
-        channel.exchange_delete(prefix + "association.events")
-        channel.exchange_delete(prefix + "association.public")
+        # Lock queues are exclusive and vanish with their connection; the rest must be deleted.
+        channel.queue_delete(prefix + PUBLIC_STREAM_QUEUE)
+        channel.exchange_delete(prefix + EVENTS_EXCHANGE)
+        channel.exchange_delete(prefix + PUBLIC_EXCHANGE)
     finally:
         connection.close()

@@ -6,6 +6,18 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 
 SIGNUP_SOURCES = ("web", "partner", "import")
 TEAM_ROLES = ("member", "leader")
+TEAM_KINDS = ("professional", "university", "community", "youth", "enterprise")
+ORGANISATION_KINDS = (
+    "university",
+    "enterprise",
+    "community",
+    "school",
+    "hospital",
+    "government",
+    "other",
+)
+REMOVAL_REASONS = ("withdrawn", "removed")
+PHONE_PATTERN = r"^1[3-9]\d{9}$"
 
 
 class _Payload(Schema):
@@ -16,7 +28,7 @@ class _Payload(Schema):
 class VolunteerRegisteredV1(_Payload):
     volunteer_id = fields.UUID(required=True)
     name = fields.String(required=True, validate=validate.Length(min=1, max=50))
-    phone = fields.String(required=True, validate=validate.Regexp(r"^1[3-9]\d{9}$"))
+    phone = fields.String(required=True, validate=validate.Regexp(PHONE_PATTERN))
     email = fields.Email(required=True, allow_none=True)
     street = fields.String(required=True, validate=validate.Length(min=1, max=64))
     skills = fields.List(fields.String(validate=validate.Length(min=1, max=64)), required=True)
@@ -56,3 +68,80 @@ class ActivityCompletedV1(_Payload):
     def _ends_after_start(self, data, **_kwargs) -> None:  # type: ignore[no-untyped-def]
         if data["ended_at"] <= data["started_at"]:
             raise ValidationError("must be after started_at", "ended_at")
+
+
+class VolunteerProfileUpdatedV1(_Payload):
+    """Only the fields that changed are present (at least one of them)."""
+
+    volunteer_id = fields.UUID(required=True)
+    updated_at = fields.AwareDateTime(required=True)
+    name = fields.String(validate=validate.Length(min=1, max=50))
+    phone = fields.String(validate=validate.Regexp(PHONE_PATTERN))
+    email = fields.Email(allow_none=True)
+    street = fields.String(validate=validate.Length(min=1, max=64))
+    skills = fields.List(fields.String(validate=validate.Length(min=1, max=64)))
+    organisation_id = fields.UUID(allow_none=True)
+
+    @validates_schema
+    def _something_changed(self, data, **_kwargs) -> None:  # type: ignore[no-untyped-def]
+        if not set(data) - {"volunteer_id", "updated_at"}:
+            raise ValidationError("at least one changed field is required", "_schema")
+
+
+class VolunteerWithdrawnV1(_Payload):
+    volunteer_id = fields.UUID(required=True)
+    withdrawn_at = fields.AwareDateTime(required=True)
+
+
+class OrganisationJoinedV1(_Payload):
+    organisation_id = fields.UUID(required=True)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    kind = fields.String(required=True, validate=validate.OneOf(ORGANISATION_KINDS))
+    joined_at = fields.AwareDateTime(required=True)
+
+
+class TeamCreatedV1(_Payload):
+    team_id = fields.UUID(required=True)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    kind = fields.String(required=True, validate=validate.OneOf(TEAM_KINDS))
+    description = fields.String(required=True, validate=validate.Length(max=2000))
+    required_skills = fields.List(
+        fields.String(validate=validate.Length(min=1, max=64)), required=True
+    )
+    capacity = fields.Integer(
+        required=True, allow_none=True, strict=True, validate=validate.Range(min=1)
+    )
+    created_at = fields.AwareDateTime(required=True)
+
+
+class TeamMemberRemovedV1(_Payload):
+    team_id = fields.UUID(required=True)
+    volunteer_id = fields.UUID(required=True)
+    reason = fields.String(required=True, validate=validate.OneOf(REMOVAL_REASONS))
+    removed_at = fields.AwareDateTime(required=True)
+
+
+class ActivityScheduledV1(_Payload):
+    activity_id = fields.UUID(required=True)
+    team_id = fields.UUID(required=True)
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    kind = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    location = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    starts_at = fields.AwareDateTime(required=True)
+    ends_at = fields.AwareDateTime(required=True)
+    content = fields.String(required=True, validate=validate.Length(max=2000))
+    organising_unit = fields.String(required=True, validate=validate.Length(max=100))
+    person_in_charge = fields.String(required=True, validate=validate.Length(max=50))
+    scheduled_at = fields.AwareDateTime(required=True)
+
+    @validates_schema
+    def _ends_after_start(self, data, **_kwargs) -> None:  # type: ignore[no-untyped-def]
+        if data["ends_at"] <= data["starts_at"]:
+            raise ValidationError("must be after starts_at", "ends_at")
+
+
+class ActivityCancelledV1(_Payload):
+    activity_id = fields.UUID(required=True)
+    team_id = fields.UUID(required=True)
+    reason = fields.String(required=True, validate=validate.Length(max=500))
+    cancelled_at = fields.AwareDateTime(required=True)

@@ -7,8 +7,8 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError
 
+from association.events import payloads
 from association.events.envelope import Envelope
-from association.events.payloads import ActivityCompletedV1, TeamAssignedV1, VolunteerRegisteredV1
 
 Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
 
@@ -92,11 +92,25 @@ class EventRegistry:
         return envelope
 
 
+# Every event that crosses a service boundary: (type, schema version, payload schema).
+INTEGRATION_EVENTS: tuple[tuple[str, int, type[Schema]], ...] = (
+    ("VolunteerRegistered", 1, payloads.VolunteerRegisteredV1),
+    ("VolunteerProfileUpdated", 1, payloads.VolunteerProfileUpdatedV1),
+    ("VolunteerWithdrawn", 1, payloads.VolunteerWithdrawnV1),
+    ("OrganisationJoined", 1, payloads.OrganisationJoinedV1),
+    ("TeamCreated", 1, payloads.TeamCreatedV1),
+    ("TeamAssigned", 1, payloads.TeamAssignedV1),
+    ("TeamMemberRemoved", 1, payloads.TeamMemberRemovedV1),
+    ("ActivityScheduled", 1, payloads.ActivityScheduledV1),
+    ("ActivityCompleted", 1, payloads.ActivityCompletedV1),
+    ("ActivityCancelled", 1, payloads.ActivityCancelledV1),
+)
+
+
 def _build_default_registry() -> EventRegistry:
     registry = EventRegistry()
-    registry.register("VolunteerRegistered", 1, VolunteerRegisteredV1)
-    registry.register("TeamAssigned", 1, TeamAssignedV1)
-    registry.register("ActivityCompleted", 1, ActivityCompletedV1)
+    for event_type, version, schema in INTEGRATION_EVENTS:
+        registry.register(event_type, version, schema)
     return registry
 
 

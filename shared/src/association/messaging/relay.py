@@ -11,23 +11,31 @@ import logging
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
 
 import pika
 from pika.adapters.select_connection import SelectConnection
 from pika.channel import Channel
 from pika.spec import Basic
+from sqlalchemy.orm import Session
 
 from association.db import Database
 from association.events import Envelope
 from association.messaging.backoff import Backoff
 from association.messaging.topology import Topology
-from association.store import EventStore
 
 log = logging.getLogger(__name__)
 
 RESOURCE_LOCKED = 405
+
+
+class Outbox(Protocol):
+    """Where a relay finds what to publish: the event store, or another table of envelopes."""
+
+    def unpublished(self, session: Session, after: int, limit: int) -> list[Envelope]: ...
+
+    def mark_published(self, session: Session, sequences: Sequence[int]) -> None: ...
 
 
 def message_properties(event: Envelope) -> pika.BasicProperties:
@@ -47,6 +55,8 @@ def message_properties(event: Envelope) -> pika.BasicProperties:
 class OutboxRelay:
     """Publishes a service's unpublished events in sequence order; `run` until `stop` is called.
 
+    `outbox` is usually the service's EventStore; `exchange` defaults to `association.events`
+    and `lock_name` tells apart two relays of one service publishing different outboxes.
     `batch_size` events are read per query and up to `max_in_flight` wait for confirms at once;
     confirmed events are deleted from the outbox in one transaction per burst of confirms. An idle
     relay looks for new events every `poll_interval` seconds.
@@ -55,17 +65,21 @@ class OutboxRelay:
     def __init__(
         self,
         database: Database,
-        store: EventStore,
+        outbox: Outbox,
         amqp_url: str,
         topology: Topology,
         *,
+        exchange: str | None = None,
+        lock_name: str = "relay",
         batch_size: int = 500,
         max_in_flight: int = 2000,
         poll_interval: float = 0.02,
         encode: Callable[[Envelope], bytes] = Envelope.to_json,
     ) -> None:
         self.database = database
-        self.store = store
+        self.outbox = outbox
+        self.exchange = exchange or topology.events_exchange
+        self.lock_queue = topology.lock_queue(lock_name)
         self.parameters = pika.URLParameters(amqp_url)
         self.topology = topology
         self.batch_size = batch_size
@@ -165,7 +179,7 @@ class OutboxRelay:
     def _declare(self) -> None:
         assert self._channel is not None
         self._channel.exchange_declare(
-            self.topology.events_exchange,
+            self.exchange,
             exchange_type="topic",
             durable=True,
             callback=lambda _frame: self._take_lock(),
@@ -175,16 +189,14 @@ class OutboxRelay:
         assert self._channel is not None
         # An exclusive queue lives as long as this connection: it is the single-publisher lock.
         self._channel.queue_declare(
-            self.topology.relay_lock_queue,
+            self.lock_queue,
             exclusive=True,
             auto_delete=True,
             callback=lambda _frame: self._on_leading(),
         )
 
     def _on_leading(self) -> None:
-        log.info(
-            "relay of %s publishes to %s", self.topology.service, self.topology.events_exchange
-        )
+        log.info("relay of %s publishes to %s", self.topology.service, self.exchange)
         self.leading.set()
         self._pump()
 
@@ -199,7 +211,7 @@ class OutboxRelay:
         if room > 0:
             try:
                 with self.database.reader() as session:
-                    events = self.store.unpublished(
+                    events = self.outbox.unpublished(
                         session, self._cursor, min(room, self.batch_size)
                     )
             except Exception:
@@ -208,7 +220,7 @@ class OutboxRelay:
                 return
             for event in events:
                 channel.basic_publish(
-                    self.topology.events_exchange,
+                    self.exchange,
                     event.routing_key,
                     self.encode(event),
                     message_properties(event),
@@ -247,7 +259,7 @@ class OutboxRelay:
         confirmed, self._confirmed = self._confirmed, []
         try:
             with self.database.transaction() as session:
-                self.store.mark_published(session, confirmed)
+                self.outbox.mark_published(session, confirmed)
         except Exception:
             log.exception("relay cannot mark %d events published; will retry", len(confirmed))
             self._confirmed = confirmed + self._confirmed

@@ -11,6 +11,7 @@ from typing import Any
 
 EVENTS_EXCHANGE = "association.events"
 PUBLIC_EXCHANGE = "association.public"
+PUBLIC_STREAM_QUEUE = "association.public.stream"
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,10 @@ class Topology:
         return self.prefix + PUBLIC_EXCHANGE
 
     @property
+    def public_stream_queue(self) -> str:
+        return self.prefix + PUBLIC_STREAM_QUEUE
+
+    @property
     def inbox_queue(self) -> str:
         return f"{self.prefix}{self.service}.inbox"
 
@@ -37,9 +42,9 @@ class Topology:
     def dead_letter_queue(self) -> str:
         return f"{self.prefix}{self.service}.dead"
 
-    @property
-    def relay_lock_queue(self) -> str:
-        return f"{self.prefix}{self.service}.relay-lock"
+    def lock_queue(self, name: str = "relay") -> str:
+        """The exclusive queue whose holder is the one `name` process of this service."""
+        return f"{self.prefix}{self.service}.{name}-lock"
 
     def inbox_arguments(self) -> dict[str, Any]:
         """A quorum queue that dead-letters (at least once) after the last allowed attempt."""

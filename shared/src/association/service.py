@@ -21,12 +21,12 @@ from gunicorn.app.base import BaseApplication
 from sqlalchemy import MetaData
 
 from association.db import Database
-from association.events import EventRegistry, default_registry
+from association.events import Envelope, EventRegistry, default_registry
 from association.logging_context import configure_logging
 from association.messaging.consumer import Handler
 from association.messaging.worker import Runnable, build_components, run_until_signalled
 from association.settings import Settings
-from association.store import EventStore
+from association.store import EventStore, PayloadCodec
 from association.store import metadata as store_metadata
 from association.web import create_service_app, events_feed_blueprint
 
@@ -48,6 +48,10 @@ class ServiceDefinition:
     handlers: HandlerFactory | None = None
     # Further long-running parts of the worker (e.g. webhook delivery), each run on its own thread.
     worker_components: ComponentFactory | None = None
+    # How stored payloads are sealed and opened (e.g. personal data encrypted at rest).
+    codec: PayloadCodec | None = None
+    # What of a stored event may leave the service, on the broker and in `GET /events`.
+    outward: Callable[[Envelope], Envelope] | None = None
 
 
 @dataclass(frozen=True)
@@ -65,7 +69,7 @@ def bootstrap(definition: ServiceDefinition, settings: Settings | None = None) -
     settings = settings or Settings.from_env(definition.name)
     database = Database(settings.database_url)
     database.create_schema(store_metadata, *definition.metadata)
-    store = EventStore(definition.name, definition.registry)
+    store = EventStore(definition.name, definition.registry, definition.codec)
     return ServiceContext(definition, settings, database, store)
 
 
@@ -84,7 +88,9 @@ def create_app(definition: ServiceDefinition, settings: Settings | None = None) 
         title=definition.title,
         health_checks={"broker": broker, "outbox": outbox},
     )
-    api.register_blueprint(events_feed_blueprint(context.store, context.database))
+    api.register_blueprint(
+        events_feed_blueprint(context.store, context.database, definition.outward)
+    )
     for factory in definition.blueprints:
         api.register_blueprint(factory(context))
     app.extensions["association"]["context"] = context
@@ -154,8 +160,14 @@ def run_worker(definition: ServiceDefinition) -> None:
     configure_logging(definition.name, settings.log_level)
     context = bootstrap(definition, settings)
     handlers = definition.handlers(context) if definition.handlers else {}
+    outward = definition.outward
     components = build_components(
-        settings, context.database, context.store, definition.registry, handlers
+        settings,
+        context.database,
+        context.store,
+        definition.registry,
+        handlers,
+        encode=(lambda event: outward(event).to_json()) if outward else Envelope.to_json,
     )
     if definition.worker_components:
         components += list(definition.worker_components(context))

@@ -190,3 +190,34 @@ def test_schema_creation_from_many_processes_at_once_does_not_race(database_url:
     for database in databases:
         database.dispose()
     assert errors == []
+
+
+class _ShoutingCodec:
+    """A visible stand-in for encryption: the counter id is stored reversed."""
+
+    def seal(self, session, events):  # type: ignore[no-untyped-def]
+        return [
+            e.with_payload(e.payload | {"counter_id": e.payload["counter_id"][::-1]})
+            for e in events
+        ]
+
+    def open(self, session, events):  # type: ignore[no-untyped-def]
+        return self.seal(session, events)
+
+
+def test_a_codec_seals_what_is_stored_and_opens_every_read(database: Database) -> None:
+    from sqlalchemy import select
+
+    from association.store import events_table
+
+    store = EventStore("counting", counter_registry(), codec=_ShoutingCodec())
+    with database.transaction() as session:
+        stored = store.append(session, [ticked("abc", 1)])
+    assert stored[0].payload["counter_id"] == "abc"
+    with database.reader() as session:
+        raw = session.execute(select(events_table.c.payload)).scalar_one()
+        assert raw["counter_id"] == "cba"
+        assert store.load(session, "abc")[0].payload["counter_id"] == "abc"
+        assert store.read_after(session, 0)[0].payload["counter_id"] == "abc"
+        assert store.unpublished(session, 0, 10)[0].payload["counter_id"] == "abc"
+        assert store.by_sequences(session, [stored[0].sequence])[0].payload["counter_id"] == "abc"

@@ -5,11 +5,11 @@ from __future__ import annotations
 import logging
 import signal
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Protocol
 
 from association.db import Database
-from association.events import EventRegistry
+from association.events import Envelope, EventRegistry
 from association.messaging.consumer import Consumer, Handler
 from association.messaging.relay import OutboxRelay
 from association.messaging.topology import Topology
@@ -31,10 +31,13 @@ def build_components(
     store: EventStore,
     registry: EventRegistry,
     handlers: Mapping[str, Handler],
+    encode: Callable[[Envelope], bytes] = Envelope.to_json,
 ) -> list[Runnable]:
-    """The relay, and a consumer when the service handles any event."""
+    """The relay (publishing each event as `encode` renders it), and a consumer if any handlers."""
     topology = Topology(settings.service, settings.amqp_prefix, settings.max_delivery_attempts)
-    components: list[Runnable] = [OutboxRelay(database, store, settings.amqp_url, topology)]
+    components: list[Runnable] = [
+        OutboxRelay(database, store, settings.amqp_url, topology, encode=encode)
+    ]
     if handlers:
         components.append(Consumer(database, settings.amqp_url, topology, registry, handlers))
     return components

@@ -1,11 +1,12 @@
 """The append-only event store, its outbox and the consumers' inbox, on SQLAlchemy."""
 
-from association.store.event_store import ConcurrencyError, EventStore
+from association.store.event_store import ConcurrencyError, EventStore, PayloadCodec
 from association.store.tables import events_table, inbox_table, metadata, outbox_table
 
 __all__ = [
     "ConcurrencyError",
     "EventStore",
+    "PayloadCodec",
     "events_table",
     "inbox_table",
     "metadata",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
+from typing import Protocol
 
 from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.exc import IntegrityError
@@ -23,6 +24,17 @@ class ConcurrencyError(Exception):
         self.version = version
 
 
+class PayloadCodec(Protocol):
+    """Transforms payloads on their way into and out of the store (e.g. encrypting personal data).
+
+    Both take and return whole batches so that a codec can fetch what it needs in one query.
+    """
+
+    def seal(self, session: Session, events: Sequence[Envelope]) -> list[Envelope]: ...
+
+    def open(self, session: Session, events: Sequence[Envelope]) -> list[Envelope]: ...
+
+
 class EventStore:
     """The source of truth of one service (`producer`): an append-only log with an outbox.
 
@@ -32,9 +44,12 @@ class EventStore:
     writers.
     """
 
-    def __init__(self, producer: str, registry: EventRegistry) -> None:
+    def __init__(
+        self, producer: str, registry: EventRegistry, codec: PayloadCodec | None = None
+    ) -> None:
         self.producer = producer
         self.registry = registry
+        self.codec = codec
 
     def append(
         self, session: Session, events: Sequence[Envelope], *, publish: bool = True
@@ -49,7 +64,8 @@ class EventStore:
         prepared = [self.registry.validate(e) for e in events]
         if session.get_bind().dialect.name == "postgresql":
             session.execute(text("LOCK TABLE events IN EXCLUSIVE MODE"))
-        rows = [_row(event) for event in prepared]
+        sealed = self.codec.seal(session, prepared) if self.codec else prepared
+        rows = [_row(event) for event in sealed]
         try:
             sequences = (
                 session.execute(
@@ -81,7 +97,7 @@ class EventStore:
             .where(events_table.c.aggregate_id == str(aggregate_id))
             .order_by(events_table.c.aggregate_version)
         )
-        return [self._envelope(row, upcast) for row in rows.mappings()]
+        return self._decode(session, rows, upcast)
 
     def read_after(
         self,
@@ -101,7 +117,7 @@ class EventStore:
         if event_types:
             query = query.where(events_table.c.event_type.in_(list(event_types)))
         rows = session.execute(query.order_by(events_table.c.sequence).limit(limit))
-        return [self._envelope(row, upcast) for row in rows.mappings()]
+        return self._decode(session, rows, upcast)
 
     def by_sequences(self, session: Session, sequences: Sequence[int]) -> list[Envelope]:
         """The events at the given positions, in sequence order."""
@@ -110,7 +126,7 @@ class EventStore:
             .where(events_table.c.sequence.in_(list(sequences)))
             .order_by(events_table.c.sequence)
         )
-        return [self._envelope(row, False) for row in rows.mappings()]
+        return self._decode(session, rows, False)
 
     def unpublished(self, session: Session, after: int, limit: int) -> list[Envelope]:
         """Up to `limit` events still in the outbox with a sequence above `after`, in order."""
@@ -121,7 +137,7 @@ class EventStore:
             .order_by(outbox_table.c.sequence)
             .limit(limit)
         )
-        return [self._envelope(row, False) for row in rows.mappings()]
+        return self._decode(session, rows, False)
 
     def mark_published(self, session: Session, sequences: Sequence[int]) -> None:
         """Take events the broker confirmed out of the outbox."""
@@ -139,14 +155,20 @@ class EventStore:
             select(func.coalesce(func.max(events_table.c.sequence), 0))
         ).scalar_one()
 
-    def _envelope(self, row, upcast: bool) -> Envelope:  # type: ignore[no-untyped-def]
+    def _decode(self, session: Session, rows, upcast: bool) -> list[Envelope]:  # type: ignore[no-untyped-def]
+        events = [self._envelope(row) for row in rows.mappings()]
+        if self.codec:
+            events = self.codec.open(session, events)
+        return [self.registry.upcast(e) for e in events] if upcast else events
+
+    def _envelope(self, row) -> Envelope:  # type: ignore[no-untyped-def]
         meta = row["metadata"] or {}
         occurred_at = row["occurred_at"]
         if (
             occurred_at.tzinfo is None
         ):  # SQLite hands back naive datetimes; they were stored as UTC.
             occurred_at = occurred_at.replace(tzinfo=UTC)
-        envelope = Envelope(
+        return Envelope(
             event_id=row["event_id"],
             event_type=row["event_type"],
             schema_version=row["schema_version"],
@@ -159,7 +181,6 @@ class EventStore:
             causation_id=meta.get("causation_id"),
             payload=row["payload"],
         )
-        return self.registry.upcast(envelope) if upcast else envelope
 
 
 def _row(event: Envelope) -> dict:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask_smorest import Blueprint
@@ -9,6 +10,7 @@ from marshmallow import Schema, fields, validate
 
 from association.auth.tokens import require_scope
 from association.db import Database
+from association.events import Envelope
 from association.store.event_store import EventStore
 
 MAX_LIMIT = 1000
@@ -53,8 +55,15 @@ class FeedPageSchema(Schema):
     next_after = fields.Integer()
 
 
-def events_feed_blueprint(store: EventStore, database: Database) -> Blueprint:
-    """A blueprint serving `GET /events` from `store`, read through `database`."""
+def events_feed_blueprint(
+    store: EventStore,
+    database: Database,
+    present: Callable[[Envelope], Envelope] | None = None,
+) -> Blueprint:
+    """A blueprint serving `GET /events` from `store`, read through `database`.
+
+    `present` turns a stored event into what may leave the service (as the relay publishes it).
+    """
     blp = Blueprint("events_feed", __name__, description="The service's event log as a feed")
 
     @blp.route("/events")
@@ -66,6 +75,8 @@ def events_feed_blueprint(store: EventStore, database: Database) -> Blueprint:
         with database.reader() as session:
             events = store.read_after(session, after, limit)
         next_after = events[-1].sequence if events else after
+        if present is not None:
+            events = [present(event) for event in events]
         return {"events": [event.to_dict() for event in events], "next_after": next_after}
 
     return blp

@@ -154,15 +154,13 @@ def serve_web(definition: ServiceDefinition) -> None:
     _Gunicorn(lambda: create_app(definition, settings), options).run()
 
 
-def run_worker(definition: ServiceDefinition) -> None:
-    """Run the worker process: the outbox relay and, if the service handles events, its consumer."""
-    settings = Settings.from_env(definition.name)
-    configure_logging(definition.name, settings.log_level)
-    context = bootstrap(definition, settings)
+def worker_components(context: ServiceContext) -> list[Runnable]:
+    """The worker's parts: the relay (publishing outward events), the consumer, any others."""
+    definition = context.definition
     handlers = definition.handlers(context) if definition.handlers else {}
     outward = definition.outward
     components = build_components(
-        settings,
+        context.settings,
         context.database,
         context.store,
         definition.registry,
@@ -171,4 +169,11 @@ def run_worker(definition: ServiceDefinition) -> None:
     )
     if definition.worker_components:
         components += list(definition.worker_components(context))
-    run_until_signalled(components)
+    return components
+
+
+def run_worker(definition: ServiceDefinition) -> None:
+    """Run the worker process: the outbox relay and, if the service handles events, its consumer."""
+    settings = Settings.from_env(definition.name)
+    configure_logging(definition.name, settings.log_level)
+    run_until_signalled(worker_components(bootstrap(definition, settings)))

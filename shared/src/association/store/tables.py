@@ -66,5 +66,7 @@ idempotency_table = Table(
     Column("status", SmallInteger, nullable=True),
     Column("headers", JSON, nullable=True),
     Column("body", LargeBinary, nullable=True),
+    # The Location of what the first response created, so erasing it can drop its replays too.
+    Column("location", String(255), nullable=True, index=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
 )

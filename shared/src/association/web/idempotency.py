@@ -125,7 +125,12 @@ def record_response(response: Response) -> Response:
         request_session().execute(
             update(idempotency_table)
             .where(_table.key == key)
-            .values(status=response.status_code, headers=headers, body=response.get_data())
+            .values(
+                status=response.status_code,
+                headers=headers,
+                body=response.get_data(),
+                location=response.headers.get("Location"),
+            )
         )
     except Exception as error:
         return response_for_exception(error)

@@ -1,0 +1,1 @@
+"""Storage of the registration service: projection tables, personal-data keys, identity hashes."""

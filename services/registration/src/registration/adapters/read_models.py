@@ -1,0 +1,91 @@
+"""Queries of the read tables, with personal columns decrypted for the caller."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC
+from typing import Any
+
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import Session
+
+from registration.adapters.personal_data import Keyring, open_fields
+from registration.adapters.tables import (
+    organisations_table,
+    volunteer_skills_table,
+    volunteers_table,
+)
+
+_v = volunteers_table.c
+
+
+@dataclass(frozen=True)
+class VolunteerFilter:
+    street: str | None = None
+    skill: str | None = None
+    organisation_id: str | None = None
+
+
+class VolunteerReadModel:
+    """Active volunteers as dicts: public columns merged with their decrypted personal data."""
+
+    def __init__(self, keyring: Keyring) -> None:
+        self.keyring = keyring
+
+    def get(self, session: Session, volunteer_id: str) -> dict[str, Any] | None:
+        row = (
+            session.execute(
+                select(volunteers_table).where(_v.volunteer_id == volunteer_id, _v.active.is_(True))
+            )
+            .mappings()
+            .one_or_none()
+        )
+        return self._with_personal(session, [row])[0] if row is not None else None
+
+    def page(
+        self, session: Session, where: VolunteerFilter, page: int, page_size: int
+    ) -> tuple[list[dict[str, Any]], int]:
+        """One page of active volunteers in sign-up order, and how many match in all."""
+        query = select(volunteers_table).where(_v.active.is_(True))
+        if where.street:
+            query = query.where(_v.street == where.street)
+        if where.organisation_id:
+            query = query.where(_v.organisation_id == where.organisation_id)
+        if where.skill:
+            query = query.where(
+                exists().where(
+                    volunteer_skills_table.c.volunteer_id == _v.volunteer_id,
+                    volunteer_skills_table.c.skill == where.skill,
+                )
+            )
+        total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+        rows = session.execute(
+            query.order_by(_v.registered_at, _v.volunteer_id)
+            .offset((page - 1) * page_size)
+            .limit(page_size)
+        ).mappings()
+        return self._with_personal(session, list(rows)), total
+
+    def _with_personal(self, session: Session, rows: list[Any]) -> list[dict[str, Any]]:
+        keys = self.keyring.get_many(session, [row["volunteer_id"] for row in rows])
+        result = []
+        for row in rows:
+            volunteer = {k: v for k, v in row.items() if k not in ("sealed", "active")}
+            key = keys.get(row["volunteer_id"])
+            if key is not None and row["sealed"] is not None:
+                volunteer |= open_fields(key, row["sealed"], row["volunteer_id"])
+            for column in ("registered_at", "updated_at"):
+                volunteer[column] = _iso(volunteer[column])
+            result.append(volunteer)
+        return result
+
+
+def organisations(session: Session) -> list[dict[str, Any]]:
+    rows = session.execute(select(organisations_table).order_by(organisations_table.c.name))
+    return [{**row, "joined_at": _iso(row["joined_at"])} for row in rows.mappings()]
+
+
+def _iso(value: Any) -> str:
+    if value.tzinfo is None:  # SQLite returns naive UTC
+        value = value.replace(tzinfo=UTC)
+    return value.isoformat()

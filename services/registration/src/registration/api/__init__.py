@@ -1,0 +1,1 @@
+"""HTTP API of the registration service: volunteers and organisations."""

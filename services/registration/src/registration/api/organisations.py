@@ -1,0 +1,56 @@
+"""`/organisations`: the member units (listing is public; joining needs admin)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+
+from association.auth import require_scope
+from association.service import ServiceContext
+from association.web import request_session
+from registration.adapters.read_models import organisations
+from registration.api.schemas import (
+    OrganisationInSchema,
+    OrganisationListSchema,
+    OrganisationSchema,
+)
+from registration.bootstrap import wire
+from registration.service_layer.commands import DuplicateOrganisation
+
+
+def organisations_blueprint(context: ServiceContext) -> Blueprint:
+    """The organisation routes, wired to the service's store."""
+    parts = wire(context.store)
+    blp = Blueprint(
+        "organisations", __name__, url_prefix="/organisations", description="Member units"
+    )
+
+    @blp.route("")
+    class Organisations(MethodView):
+        @require_scope("admin")
+        @blp.arguments(OrganisationInSchema)
+        @blp.response(201, OrganisationSchema)
+        @blp.doc(parameters=["IDEMPOTENCY_KEY"])
+        def post(self, data: dict[str, Any]) -> tuple[dict[str, Any], int]:
+            """A member unit joins the association."""
+            try:
+                joined = parts.commands.add_organisation(
+                    request_session(), data["name"], data["kind"]
+                )
+            except DuplicateOrganisation:
+                abort(
+                    409,
+                    message="an organisation of this name is already a member",
+                    errors={"json": {"name": ["already a member"]}},
+                )
+            return joined, 201
+
+        @blp.response(200, OrganisationListSchema)
+        @blp.doc(security=[])
+        def get(self) -> dict[str, Any]:
+            """Every member unit (public)."""
+            return {"items": organisations(request_session())}
+
+    return blp

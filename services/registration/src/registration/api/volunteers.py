@@ -1,0 +1,187 @@
+"""`/volunteers`: sign-up (public, rate-limited), list, detail, profile changes, withdrawal."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from flask import Response, request
+from flask.views import MethodView
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_smorest import Blueprint, abort
+
+from association.auth import require_scope
+from association.service import ServiceContext
+from association.web import request_session
+from registration.adapters.identities import DuplicateIdentity
+from registration.adapters.read_models import VolunteerFilter
+from registration.api.schemas import (
+    ProfileChangesSchema,
+    SignUpSchema,
+    VolunteerPageSchema,
+    VolunteerQuerySchema,
+    VolunteerSchema,
+)
+from registration.bootstrap import wire
+from registration.domain.identity import mask_email, mask_name, mask_phone
+from registration.domain.rules import RuleViolation
+from registration.domain.volunteer import SignUp
+from registration.service_layer.commands import VersionMismatch, VolunteerNotFound
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'
+
+
+def expected_version() -> int | None:
+    """The version named by If-Match (`"3"`, `W/"3"` or `*`), None when absent or `*`."""
+    value = request.headers.get("If-Match")
+    if value is None or value.strip() == "*":
+        return None
+    text = value.strip().removeprefix("W/").strip('"')
+    if not text.isdigit():
+        abort(
+            400,
+            message='If-Match must be the ETag of the volunteer, e.g. "3"',
+            errors={"headers": {"If-Match": ["not a version ETag"]}},
+        )
+    return int(text)
+
+
+def phone_masked(volunteer: dict[str, Any]) -> dict[str, Any]:
+    """A volunteer in a list: the phone masked."""
+    return volunteer | {"phone": mask_phone(volunteer["phone"]) if volunteer.get("phone") else None}
+
+
+def anonymous_view(volunteer: dict[str, Any]) -> dict[str, Any]:
+    """What the public sign-up answers (and keeps for replays): personal fields masked."""
+    name, email = volunteer.get("name"), volunteer.get("email")
+    return phone_masked(volunteer) | {
+        "name": mask_name(name) if name else None,
+        "email": mask_email(email) if email else None,
+        "birth_date": None,
+    }
+
+
+def _volunteer_id(value: str) -> str:
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        abort(404, message=f"no volunteer {value}")
+    raise AssertionError  # abort raised
+
+
+def volunteers_blueprint(context: ServiceContext) -> Blueprint:
+    """The volunteer routes, wired to the service's store."""
+    parts = wire(context.store)
+    blp = Blueprint("volunteers", __name__, url_prefix="/volunteers", description="Volunteers")
+    limiter = Limiter(key_func=get_remote_address, storage_uri="memory://", headers_enabled=True)
+    blp.record_once(lambda state: limiter.init_app(state.app))
+    rate = context.settings.signup_rate_limit.strip()
+    signup_limits = [] if rate.lower() == "off" else [limiter.limit(rate, methods=["POST"])]
+
+    def one(volunteer_id: str) -> dict[str, Any]:
+        found = parts.volunteers.get(request_session(), volunteer_id)
+        if found is None:
+            abort(404, message=f"no volunteer {volunteer_id}")
+        return found
+
+    @blp.route("")
+    class Volunteers(MethodView):
+        decorators = signup_limits
+
+        @blp.arguments(SignUpSchema)
+        @blp.response(201, VolunteerSchema)
+        @blp.alt_response(409, description="The phone or ID number is already registered")
+        @blp.doc(parameters=["IDEMPOTENCY_KEY"], security=[])
+        def post(self, data: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
+            """Sign up as a volunteer (public). The answer shows name, phone and e-mail masked."""
+            session = request_session()
+            try:
+                volunteer = parts.commands.register_volunteer(session, SignUp(**data))
+            except RuleViolation as error:
+                abort(422, message="the sign-up breaks a rule", errors={"json": error.errors})
+            except DuplicateIdentity as error:
+                abort(
+                    409,
+                    message=f"this {error.kind} is already registered",
+                    errors={"json": {error.kind: ["already registered"]}},
+                )
+            body = anonymous_view(one(volunteer.volunteer_id))
+            headers = {
+                "Location": f"/volunteers/{volunteer.volunteer_id}",
+                "ETag": etag(volunteer.version),
+            }
+            return body, 201, headers
+
+        @require_scope("volunteers:read")
+        @blp.arguments(VolunteerQuerySchema, location="query")
+        @blp.response(200, VolunteerPageSchema)
+        def get(self, query: dict[str, Any]) -> dict[str, Any]:
+            """Active volunteers, filtered by street, skill or organisation; phones masked."""
+            where = VolunteerFilter(
+                street=query.get("street"),
+                skill=query.get("skill"),
+                organisation_id=str(query["organisation_id"])
+                if query.get("organisation_id")
+                else None,
+            )
+            items, total = parts.volunteers.page(
+                request_session(), where, query["page"], query["page_size"]
+            )
+            return {
+                "items": [phone_masked(v) for v in items],
+                "page": query["page"],
+                "page_size": query["page_size"],
+                "total": total,
+            }
+
+    @blp.route("/<volunteer_id>")
+    class Volunteer(MethodView):
+        @require_scope("volunteers:read")
+        @blp.response(200, VolunteerSchema)
+        def get(self, volunteer_id: str) -> tuple[dict[str, Any], int, dict[str, str]]:
+            """One volunteer with full contact data (the ID number only masked)."""
+            found = one(_volunteer_id(volunteer_id))
+            return found, 200, {"ETag": etag(found["version"])}
+
+        @require_scope("volunteers:write")
+        @blp.arguments(ProfileChangesSchema)
+        @blp.response(200, VolunteerSchema)
+        @blp.alt_response(412, description="If-Match names an older version")
+        def patch(
+            self, changes: dict[str, Any], volunteer_id: str
+        ) -> tuple[dict[str, Any], int, dict[str, str]]:
+            """Change profile fields; send the ETag you read as If-Match."""
+            volunteer_id = _volunteer_id(volunteer_id)
+            session = request_session()
+            try:
+                parts.commands.update_volunteer(session, volunteer_id, changes, expected_version())
+            except VolunteerNotFound:
+                abort(404, message=f"no volunteer {volunteer_id}")
+            except VersionMismatch as error:
+                abort(412, message=str(error), headers={"ETag": etag(error.current)})
+            except RuleViolation as error:
+                abort(422, message="the change breaks a rule", errors={"json": error.errors})
+            except DuplicateIdentity as error:
+                abort(
+                    409,
+                    message=f"this {error.kind} is already registered",
+                    errors={"json": {error.kind: ["already registered"]}},
+                )
+            found = one(volunteer_id)
+            return found, 200, {"ETag": etag(found["version"])}
+
+        @require_scope("volunteers:write")
+        @blp.response(204)
+        def delete(self, volunteer_id: str) -> Response:
+            """Withdraw: the person's data is erased everywhere, the stored events included."""
+            volunteer_id = _volunteer_id(volunteer_id)
+            try:
+                parts.commands.withdraw_volunteer(request_session(), volunteer_id)
+            except VolunteerNotFound:
+                abort(404, message=f"no volunteer {volunteer_id}")
+            return Response(status=204)
+
+    return blp

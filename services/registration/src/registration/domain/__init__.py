@@ -1,0 +1,1 @@
+"""The registration domain: identity rules, vocabularies, the Volunteer and Organisation."""

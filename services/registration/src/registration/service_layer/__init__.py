@@ -1,0 +1,1 @@
+"""Commands of the registration service: each validates, projects and appends in one transaction."""

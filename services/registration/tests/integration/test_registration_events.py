@@ -1,0 +1,117 @@
+"""Registration's events: published on the real broker as the contract says; projections rebuild."""
+
+from __future__ import annotations
+
+import json
+import threading
+
+from flask import Flask
+from registration_app import bearer, context_of, make_app, sign_up_form
+from sqlalchemy import select
+
+from association.events import Envelope, default_registry
+from association.service import worker_components
+from registration.adapters.tables import (
+    identities_table,
+    organisations_table,
+    volunteer_skills_table,
+    volunteers_table,
+)
+from registration.bootstrap import wire
+from registration.rebuild import rebuild
+from support.broker import channel_on, drain, probe_queue
+
+
+def test_volunteer_registered_arrives_on_the_events_exchange_without_the_id_number(
+    database_url: str, amqp_url: str, amqp_prefix: str
+) -> None:
+    app = make_app(database_url, amqp_url, amqp_prefix=amqp_prefix)
+    context = context_of(app)
+    client = app.test_client()
+    with channel_on(amqp_url) as channel:
+        queue = probe_queue(channel, amqp_prefix + "association.events", "registration.*")
+        response = client.post(
+            "/volunteers",
+            json=sign_up_form(id_number="11010519491231002X", email="liu@example.cn"),
+        )
+        assert response.status_code == 201
+        components = worker_components(context)
+        threads = [threading.Thread(target=c.run, daemon=True) for c in components]
+        for thread in threads:
+            thread.start()
+        try:
+            [(method, properties, body)] = drain(channel, queue, 1)
+        finally:
+            for component in components:
+                component.stop()
+            for thread in threads:
+                thread.join(10)
+    assert method.routing_key == "registration.VolunteerRegistered"
+    assert "11010519491231002X" not in body.decode()
+    envelope = default_registry().validate(Envelope.from_json(body))
+    assert envelope.producer == "registration"
+    assert envelope.payload["phone"] == "13812345678"
+    assert envelope.payload["email"] == "liu@example.cn"
+    assert envelope.payload["id_verified"] is True
+    assert properties.message_id == envelope.event_id
+    assert json.loads(body)["aggregate_id"] == response.get_json()["volunteer_id"]
+    context.database.dispose()
+
+
+def snapshot(app: Flask) -> dict[str, list]:
+    """Every read table's rows; a volunteer's sealed column as the personal data it opens to."""
+    context = context_of(app)
+    projection = wire(context.store).projection
+    tables = (volunteers_table, volunteer_skills_table, identities_table, organisations_table)
+    with context.database.reader() as session:
+        result = {}
+        for table in tables:
+            rows = []
+            for row in session.execute(select(table)).mappings():
+                row = dict(row)
+                if "sealed" in row:
+                    row["sealed"] = projection.personal_data(session, row["volunteer_id"])
+                rows.append(repr(sorted(row.items())))
+            result[table.name] = sorted(rows)
+        return result
+
+
+def test_rebuilt_projections_equal_the_live_ones(database_url: str, amqp_url: str) -> None:
+    app = make_app(database_url, amqp_url)
+    client = app.test_client()
+    admin, writer = bearer("admin"), bearer("volunteers:write")
+    org = client.post(
+        "/organisations", json={"name": "浦口区团委", "kind": "government"}, headers=admin
+    )
+    ids = []
+    for n in range(6):
+        created = client.post(
+            "/volunteers",
+            json=sign_up_form(
+                phone=f"1391234567{n}",
+                organisation_id=org.get_json()["organisation_id"] if n % 2 else None,
+                id_number="11010519491231002X" if n == 0 else None,
+            ),
+        )
+        ids.append(created.get_json()["volunteer_id"])
+    client.patch(
+        f"/volunteers/{ids[1]}",
+        json={"phone": "13700000001", "skills": ["medical"]},
+        headers=writer,
+    )
+    client.patch(
+        f"/volunteers/{ids[2]}", json={"name": "王芳", "email": "w@example.cn"}, headers=writer
+    )
+    client.delete(f"/volunteers/{ids[3]}", headers=writer)
+    live = snapshot(app)
+    context = context_of(app)
+    with context.database.transaction() as session:
+        applied = rebuild(session, context.store, wire(context.store).projection)
+    assert applied == 1 + 6 + 2 + 1
+    rebuilt = snapshot(app)
+    assert rebuilt == live
+    assert len(live["volunteers"]) == 6
+    reader = bearer("volunteers:read")
+    assert client.get(f"/volunteers/{ids[2]}", headers=reader).get_json()["name"] == "王芳"
+    assert client.get(f"/volunteers/{ids[3]}", headers=reader).status_code == 404
+    context.database.dispose()

@@ -1,0 +1,99 @@
+"""The Volunteer aggregate: sign-up rules, folding events, profile changes, withdrawal."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+
+import pytest
+
+from registration.domain.rules import RuleViolation
+from registration.domain.volunteer import SignUp, Volunteer, register, update_profile, withdraw
+from registration.events import outward, registry
+
+TODAY = date(2026, 11, 28)
+NOW = datetime(2026, 11, 28, 2, 0, tzinfo=UTC)
+
+
+def signup(**overrides) -> SignUp:
+    fields = {
+        "name": "刘明珠",
+        "phone": "13812345678",
+        "street": "jiangpu",
+        "skills": ["first_aid"],
+        "consent": True,
+    }
+    return SignUp(**(fields | overrides))
+
+
+def violations(**overrides) -> dict[str, list[str]]:
+    with pytest.raises(RuleViolation) as raised:
+        register(str(uuid.uuid4()), signup(**overrides), TODAY, NOW)
+    return raised.value.errors
+
+
+def test_a_valid_sign_up_becomes_a_registered_event_the_store_accepts() -> None:
+    event = register(
+        "7b8c0c1e-8f43-4bde-9e9b-6d1f1d3c2a10", signup(id_number="11010519491231002X"), TODAY, NOW
+    )
+    assert event.event_type == "VolunteerRegistered"
+    assert event.aggregate_version == 1
+    assert event.payload["id_verified"] is True
+    assert event.payload["birth_date"] == "1949-12-31"
+    assert event.payload["gender"] == "female"
+    registry.validate(event)
+
+
+def test_outward_drops_the_private_fields_and_fits_the_integration_schema() -> None:
+    from association.events import default_registry
+
+    event = register(str(uuid.uuid4()), signup(id_number="11010519491231002X"), TODAY, NOW)
+    public = outward(event)
+    assert "id_number" not in public.payload
+    assert "birth_date" not in public.payload
+    default_registry().validate(public)
+
+
+def test_consent_is_required() -> None:
+    assert "consent" in violations(consent=False)
+
+
+def test_birth_date_and_gender_must_agree_with_the_id_number() -> None:
+    errors = violations(id_number="11010519491231002X", birth_date=date(1950, 1, 1), gender="male")
+    assert set(errors) == {"birth_date", "gender"}
+
+
+def test_a_bad_id_number_is_named() -> None:
+    assert "id_number" in violations(id_number="110105194912310021")
+
+
+def test_minors_need_a_guardians_consent() -> None:
+    errors = violations(birth_date=date(2010, 1, 1))
+    assert "under 18" in errors["guardian_consent"][0]
+    register(
+        str(uuid.uuid4()), signup(birth_date=date(2010, 1, 1), guardian_consent=True), TODAY, NOW
+    )
+
+
+def test_under_fourteen_the_error_says_the_data_is_sensitive() -> None:
+    assert "sensitive" in violations(birth_date=date(2015, 6, 1))["guardian_consent"][0]
+
+
+def test_a_future_birth_date_is_refused() -> None:
+    assert "birth_date" in violations(birth_date=date(2027, 1, 1))
+
+
+def test_state_is_a_fold_over_the_events() -> None:
+    volunteer_id = str(uuid.uuid4())
+    registered = register(volunteer_id, signup(), TODAY, NOW)
+    volunteer = Volunteer.from_events(volunteer_id, [registered])
+    assert (volunteer.version, volunteer.phone, volunteer.exists) == (1, "13812345678", True)
+    changed = update_profile(volunteer, {"phone": "13912345678", "street": "jiangpu"}, NOW)
+    assert changed is not None
+    assert set(changed.payload) == {"volunteer_id", "updated_at", "phone"}
+    assert changed.aggregate_version == 2
+    volunteer = volunteer.apply(changed)
+    assert volunteer.phone == "13912345678"
+    assert update_profile(volunteer, {"street": "jiangpu"}, NOW) is None
+    gone = volunteer.apply(withdraw(volunteer, NOW))
+    assert (gone.version, gone.exists) == (3, False)

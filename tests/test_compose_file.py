@@ -2,23 +2,40 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
+SERVICES = {"registration": 8081, "teams": 8082, "notifications": 8083}
 
 
 def compose() -> dict:
     return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 
 
-def test_every_service_has_a_health_check() -> None:
-    for name, service in compose()["services"].items():
-        assert "healthcheck" in service, name
+def readme_variables() -> set[str]:
+    table = (ROOT / "README.md").read_text().split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    return {
+        name
+        for cell in re.findall(r"^\| ([^|]+) \|", table, re.M)
+        for name in re.findall(r"`([A-Z_]+)`", cell)
+    }
 
 
-def test_mounted_files_and_build_contexts_exist() -> None:
+def test_every_process_of_every_service_is_there_with_a_health_check() -> None:
+    services = compose()["services"]
+    expected = {"rabbitmq", "postgres"} | {f"{s}-{p}" for s in SERVICES for p in ("web", "worker")}
+    assert set(services) == expected
+    for name, service in services.items():
+        assert "healthcheck" in service or name.endswith("-web"), name
+    for service in SERVICES:  # the web's health check is its Dockerfile's HEALTHCHECK
+        dockerfile = (ROOT / f"services/{service}/Dockerfile").read_text()
+        assert f"http://127.0.0.1:{SERVICES[service]}/health" in dockerfile
+
+
+def test_build_contexts_dockerfiles_and_mounted_files_exist() -> None:
     for name, service in compose()["services"].items():
         for volume in service.get("volumes", []):
             source = volume.split(":")[0]
@@ -26,15 +43,45 @@ def test_mounted_files_and_build_contexts_exist() -> None:
                 assert (ROOT / source).exists(), f"{name}: {source}"
         build = service.get("build")
         if build:
-            context = ROOT / (build if isinstance(build, str) else build.get("context", "."))
-            assert context.is_dir(), name
-            dockerfile = (
-                build.get("dockerfile", "Dockerfile") if isinstance(build, dict) else "Dockerfile"
-            )
-            assert (context / dockerfile).is_file(), name
+            assert (ROOT / build["context"]).is_dir(), name
+            assert (ROOT / build["context"] / build["dockerfile"]).is_file(), name
 
 
-def test_postgres_creates_one_database_per_service() -> None:
+def test_images_run_as_a_user_not_root() -> None:
+    for service in SERVICES:
+        dockerfile = (ROOT / f"services/{service}/Dockerfile").read_text()
+        assert re.search(r"^USER (?!root)\w+", dockerfile, re.M), service
+        assert dockerfile.startswith("#") and "python:3.11-slim" in dockerfile
+
+
+def test_ports_are_the_contracts() -> None:
+    services = compose()["services"]
+    for service, port in SERVICES.items():
+        web = services[f"{service}-web"]
+        assert web["ports"] == [f"{port}:{port}"]
+        assert web["environment"]["PORT"] == str(port)
+        assert web["command"] == [f"{service}-web"]
+        assert services[f"{service}-worker"]["command"] == [f"{service}-worker"]
+
+
+def test_processes_wait_for_healthy_dependencies_and_own_a_database_each() -> None:
+    services = compose()["services"]
+    for service in SERVICES:
+        for process in ("web", "worker"):
+            spec = services[f"{service}-{process}"]
+            conditions = {dep["condition"] for dep in spec["depends_on"].values()}
+            assert conditions == {"service_healthy"}
+            assert spec["environment"]["DATABASE_URL"].endswith(f"/{service}")
     script = (ROOT / "deploy/postgres/init-databases.sql").read_text()
-    for service in ("registration", "teams", "notifications"):
+    for service in SERVICES:
         assert f"CREATE DATABASE {service};" in script
+    assert {"rabbitmq-data", "postgres-data"} <= set(compose()["volumes"])
+
+
+def test_every_environment_variable_is_in_the_readme_table() -> None:
+    documented = readme_variables()
+    for name, service in compose()["services"].items():
+        if name in ("rabbitmq", "postgres"):
+            continue
+        undocumented = set(service["environment"]) - documented
+        assert not undocumented, (name, undocumented)

@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pika
@@ -176,4 +177,5 @@ def run_worker(definition: ServiceDefinition) -> None:
     """Run the worker process: the outbox relay and, if the service handles events, its consumer."""
     settings = Settings.from_env(definition.name)
     configure_logging(definition.name, settings.log_level)
-    run_until_signalled(worker_components(bootstrap(definition, settings)))
+    heartbeat = Path(settings.worker_heartbeat_file) if settings.worker_heartbeat_file else None
+    run_until_signalled(worker_components(bootstrap(definition, settings)), heartbeat)

@@ -28,6 +28,7 @@ class Settings:
     cors_origins: tuple[str, ...] = field(default_factory=tuple)
     log_level: str = "INFO"
     max_delivery_attempts: int = 5
+    worker_heartbeat_file: str = ""
 
     @classmethod
     def from_env(cls, service: str, environ: dict[str, str] | None = None) -> Settings:
@@ -45,4 +46,5 @@ class Settings:
             cors_origins=origins,
             log_level=env.get("LOG_LEVEL") or "INFO",
             max_delivery_attempts=int(env.get("MAX_DELIVERY_ATTEMPTS") or 5),
+            worker_heartbeat_file=env.get("WORKER_HEARTBEAT_FILE", ""),
         )

@@ -6,6 +6,7 @@ import logging
 import signal
 import threading
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Protocol
 
 from association.db import Database
@@ -43,8 +44,12 @@ def build_components(
     return components
 
 
-def run_until_signalled(components: list[Runnable]) -> None:
-    """Run each component on its own thread; SIGINT or SIGTERM stops them all cleanly."""
+def run_until_signalled(components: list[Runnable], heartbeat: Path | None = None) -> None:
+    """Run each component on its own thread; SIGINT or SIGTERM stops them all cleanly.
+
+    While every component runs, `heartbeat` (if given) is touched twice a second, so a container
+    health check can tell a live worker from a stuck one.
+    """
     stopping = threading.Event()
 
     def _stop(signum: int, _frame: object) -> None:
@@ -63,6 +68,8 @@ def run_until_signalled(components: list[Runnable]) -> None:
         if not all(t.is_alive() for t in threads):
             log.error("a worker component stopped unexpectedly; stopping the worker")
             break
+        if heartbeat is not None:
+            heartbeat.touch()
     for component in components:
         component.stop()
     for thread in threads:

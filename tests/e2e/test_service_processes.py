@@ -41,6 +41,10 @@ def test_web_and_worker_start_answer_and_stop(
         assert spec["openapi"].startswith("3.")
         assert "/events" in spec["paths"]
         assert requests.get(f"{url}/events", timeout=5).status_code == 401
+        metrics = requests.get(f"{url}/metrics", timeout=5).text
+        assert 'http_requests_total{method="GET",route="/health",status="200"}' in metrics
+        assert f'outbox_backlog{{service="{service}"}} 0.0' in metrics
+        assert "http_request_duration_seconds_bucket" in metrics
         wait_for(lambda: "publishes to" in worker.output(), timeout=30)
     finally:
         web_code, worker_code = web.stop(), worker.stop()

@@ -8,10 +8,12 @@ the three services start, configure and stop the same way.
 from __future__ import annotations
 
 import os
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,11 +27,13 @@ from association.db import Database
 from association.events import Envelope, EventRegistry, default_registry
 from association.logging_context import configure_logging
 from association.messaging.consumer import Handler
+from association.messaging.topology import Topology
 from association.messaging.worker import Runnable, build_components, run_until_signalled
 from association.settings import Settings
 from association.store import EventStore, PayloadCodec
 from association.store import metadata as store_metadata
 from association.web import create_service_app, events_feed_blueprint
+from association.web.metrics import install_metrics
 
 BlueprintFactory = Callable[["ServiceContext"], Blueprint]
 HandlerFactory = Callable[["ServiceContext"], Mapping[str, Handler]]
@@ -77,7 +81,13 @@ def bootstrap(definition: ServiceDefinition, settings: Settings | None = None) -
 def create_app(definition: ServiceDefinition, settings: Settings | None = None) -> Flask:
     """The service's Flask app with its blueprints, `/events`, `/health` and `/openapi.json`."""
     context = bootstrap(definition, settings)
-    broker = BrokerCheck(context.settings.amqp_url)
+    topology = Topology(definition.name, context.settings.amqp_prefix)
+    broker = BrokerProbe(
+        context.settings.amqp_url,
+        {"inbox": topology.inbox_queue, "dead": topology.dead_letter_queue}
+        if definition.handlers
+        else {},
+    )
 
     def outbox() -> dict[str, Any]:
         with context.database.reader() as session:
@@ -87,40 +97,86 @@ def create_app(definition: ServiceDefinition, settings: Settings | None = None) 
         context.settings,
         context.database,
         title=definition.title,
-        health_checks={"broker": broker, "outbox": outbox},
+        health_checks={"broker": broker.health, "outbox": outbox},
     )
     api.register_blueprint(
         events_feed_blueprint(context.store, context.database, definition.outward)
     )
     for factory in definition.blueprints:
         api.register_blueprint(factory(context))
+    install_metrics(app, definition.name, _state_reader(context, broker))
     app.extensions["association"]["context"] = context
     return app
 
 
-class BrokerCheck:
-    """Whether the broker accepts a connection; the answer is kept a few seconds."""
+class BrokerProbe:
+    """Whether the broker accepts a connection, and the depth of the service's queues.
 
-    def __init__(self, amqp_url: str, ttl: float = 5.0) -> None:
+    One connection per `ttl` seconds at most; the answers are kept in between.
+    """
+
+    def __init__(self, amqp_url: str, queues: dict[str, str], ttl: float = 5.0) -> None:
         self.parameters = pika.URLParameters(amqp_url)
         self.parameters.socket_timeout = 2
         self.parameters.blocked_connection_timeout = 2
         self.parameters.connection_attempts = 1
+        self.queues = queues
         self.ttl = ttl
         self._lock = threading.Lock()
-        self._answer: tuple[float, dict[str, Any]] | None = None
+        self._answer: tuple[float, dict[str, Any], dict[str, int]] | None = None
 
-    def __call__(self) -> dict[str, Any]:
+    def health(self) -> dict[str, Any]:
+        return self._probe()[0]
+
+    def queue_depths(self) -> dict[str, int]:
+        """Messages waiting per queue label (queues not declared yet are left out)."""
+        return self._probe()[1]
+
+    def _probe(self) -> tuple[dict[str, Any], dict[str, int]]:
         with self._lock:
             if self._answer and time.monotonic() - self._answer[0] < self.ttl:
-                return self._answer[1]
+                return self._answer[1], self._answer[2]
+            depths: dict[str, int] = {}
             try:
-                pika.BlockingConnection(self.parameters).close()
-                result: dict[str, Any] = {"ok": True}
+                connection = pika.BlockingConnection(self.parameters)
+                try:
+                    for label, queue in self.queues.items():
+                        channel = connection.channel()
+                        try:
+                            declared = channel.queue_declare(queue, passive=True)
+                            depths[label] = declared.method.message_count
+                            channel.close()
+                        except pika.exceptions.ChannelClosedByBroker:
+                            continue  # not declared yet: its consumer has not started
+                finally:
+                    connection.close()
+                health: dict[str, Any] = {"ok": True}
             except pika.exceptions.AMQPError as error:
-                result = {"ok": False, "error": repr(error)}
-            self._answer = (time.monotonic(), result)
-            return result
+                health = {"ok": False, "error": repr(error)}
+            self._answer = (time.monotonic(), health, depths)
+            return health, depths
+
+
+def _state_reader(context: ServiceContext, broker: BrokerProbe):  # type: ignore[no-untyped-def]
+    def read() -> list[tuple[str, str, float]]:
+        with context.database.reader() as session:
+            backlog = context.store.outbox_backlog(session)
+            oldest = context.store.oldest_unpublished_at(session)
+            stored = context.store.last_sequence(session)
+        age = (datetime.now(UTC) - oldest).total_seconds() if oldest else 0.0
+        gauges = [
+            ("events_stored", "Position of the last event in the service's log", float(stored)),
+            ("outbox_backlog", "Events waiting to be published", float(backlog)),
+            ("outbox_oldest_age_seconds", "Age of the oldest unpublished event", age),
+        ]
+        depths = broker.queue_depths()
+        if "inbox" in depths:
+            gauges.append(("consumer_lag_messages", "Events waiting in the inbox", depths["inbox"]))
+        if "dead" in depths:
+            gauges.append(("dead_letters", "Events in the dead-letter queue", depths["dead"]))
+        return gauges
+
+    return read
 
 
 class _Gunicorn(BaseApplication):  # type: ignore[misc]
@@ -142,6 +198,11 @@ def serve_web(definition: ServiceDefinition) -> None:
     """Run the service's web process under gunicorn on 127.0.0.1:`PORT` (default: its port)."""
     settings = Settings.from_env(definition.name)
     configure_logging(definition.name, settings.log_level)
+    if "PROMETHEUS_MULTIPROC_DIR" not in os.environ:
+        # Set before the workers fork and import prometheus_client, so their counters add up.
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(
+            prefix=f"{definition.name}-metrics-"
+        )
     bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', definition.port)}"
     options = {
         "bind": bind,

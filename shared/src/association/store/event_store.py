@@ -150,6 +150,17 @@ class EventStore:
         """How many events wait to be published."""
         return session.execute(select(func.count()).select_from(outbox_table)).scalar_one()
 
+    def oldest_unpublished_at(self, session: Session) -> datetime | None:
+        """When the oldest event still waiting in the outbox happened."""
+        oldest = session.execute(
+            select(func.min(events_table.c.occurred_at)).join(
+                outbox_table, outbox_table.c.sequence == events_table.c.sequence
+            )
+        ).scalar_one_or_none()
+        if oldest is not None and oldest.tzinfo is None:
+            oldest = oldest.replace(tzinfo=UTC)
+        return oldest
+
     def last_sequence(self, session: Session) -> int:
         return session.execute(
             select(func.coalesce(func.max(events_table.c.sequence), 0))

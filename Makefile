@@ -21,11 +21,6 @@ $(STAMP): $(foreach p,$(PACKAGES),$(p)/pyproject.toml) requirements-dev.txt
 run: install
 	@$(BIN)/association-preflight
 	@mkdir -p var
-	@echo "registration   http://127.0.0.1:8081   (openapi: /openapi.json)"
-	@echo "teams          http://127.0.0.1:8082"
-	@echo "notifications  http://127.0.0.1:8083"
-	@echo "logs: this terminal (JSON lines, one per request or event); databases: var/*.db"
-	@echo "admin token (1 hour): $$($(BIN)/association-token --scope admin --sub operator)"
 	@PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile || test $$? -eq 130
 
 test: install

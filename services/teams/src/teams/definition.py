@@ -1,9 +1,17 @@
 """The teams service as the shared runtime sees it: name, port, events, tables, routes."""
 
 from association.service import ServiceDefinition
+from teams.adapters.tables import metadata
+from teams.api.activities import activities_blueprint
+from teams.api.hours import hours_blueprint
+from teams.api.teams import teams_blueprint
+from teams.consumers import volunteer_handlers
 
 SERVICE = ServiceDefinition(
     name="teams",
     title="Teams: teams, assignments, activities and service hours",
     port=8082,
+    metadata=(metadata,),
+    blueprints=(teams_blueprint, activities_blueprint, hours_blueprint),
+    handlers=lambda context: volunteer_handlers(context.store),
 )

@@ -1,8 +1,10 @@
-"""The processes of the teams service: `teams-web` and `teams-worker`."""
+"""The processes of the teams service: `teams-web`, `teams-worker`, `teams-rebuild-projections`."""
 
 from flask import Flask
 
 from association import service
+from teams.adapters.projections import rebuild
+from teams.adapters.repository import serialise_writers
 from teams.definition import SERVICE
 
 
@@ -12,8 +14,19 @@ def create_app() -> Flask:
 
 
 def web() -> None:
+    """`teams-web`: the API under gunicorn."""
     service.serve_web(SERVICE)
 
 
 def worker() -> None:
+    """`teams-worker`: the outbox relay and the consumer of registration's volunteer events."""
     service.run_worker(SERVICE)
+
+
+def rebuild_projections() -> None:
+    """Rebuild the teams, members, activities and hours read models from the event store."""
+    context = service.bootstrap(SERVICE)
+    with context.database.transaction() as session:
+        serialise_writers(session)
+        applied = rebuild(session, context.store)
+    print(f"rebuilt the teams read models from {applied} events")

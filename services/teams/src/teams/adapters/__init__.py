@@ -1,0 +1,1 @@
+"""Storage of the teams service: projection tables, the event codec, repositories and queries."""

@@ -1,0 +1,177 @@
+"""Apply the service's own events to its read models, live or when rebuilding from the store."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import delete, insert, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from association.store import EventStore
+from teams.adapters.codec import from_envelope, is_domain_event
+from teams.adapters.tables import (
+    activities_table,
+    attendance_table,
+    service_hours_table,
+    team_members_table,
+    teams_table,
+)
+from teams.domain.events import (
+    ActivityCancelled,
+    ActivityCompleted,
+    ActivityScheduled,
+    DomainEvent,
+    TeamAssigned,
+    TeamCreated,
+    TeamMemberRemoved,
+)
+from teams.domain.hours import to_hundredths
+from teams.domain.vocabularies import ActivityStatus
+
+REBUILT_TABLES = (
+    teams_table,
+    team_members_table,
+    activities_table,
+    attendance_table,
+    service_hours_table,
+)
+
+
+def _team_created(session: Session, event: TeamCreated) -> None:
+    session.execute(
+        insert(teams_table).values(
+            team_id=str(event.team_id),
+            name=event.name,
+            kind=event.kind.value,
+            description=event.description,
+            required_skills=list(event.required_skills),
+            capacity=event.capacity,
+            created_at=event.created_at,
+        )
+    )
+
+
+def _team_assigned(session: Session, event: TeamAssigned) -> None:
+    session.execute(
+        insert(team_members_table).values(
+            team_id=str(event.team_id),
+            volunteer_id=str(event.volunteer_id),
+            role=event.role.value,
+            assigned_at=event.assigned_at,
+        )
+    )
+
+
+def _member_removed(session: Session, event: TeamMemberRemoved) -> None:
+    session.execute(
+        delete(team_members_table).where(
+            team_members_table.c.team_id == str(event.team_id),
+            team_members_table.c.volunteer_id == str(event.volunteer_id),
+        )
+    )
+
+
+def _activity_scheduled(session: Session, event: ActivityScheduled) -> None:
+    session.execute(
+        insert(activities_table).values(
+            activity_id=str(event.activity_id),
+            team_id=str(event.team_id),
+            title=event.title,
+            kind=event.kind.value,
+            location=event.location,
+            starts_at=event.starts_at,
+            ends_at=event.ends_at,
+            content=event.content,
+            organising_unit=event.organising_unit,
+            person_in_charge=event.person_in_charge,
+            status=ActivityStatus.SCHEDULED.value,
+            scheduled_at=event.scheduled_at,
+        )
+    )
+
+
+def _activity_completed(session: Session, event: ActivityCompleted) -> None:
+    activity_id = str(event.activity_id)
+    session.execute(
+        update(activities_table)
+        .where(activities_table.c.activity_id == activity_id)
+        .values(status=ActivityStatus.COMPLETED.value, completed_at=event.completed_at)
+    )
+    rows = [
+        {
+            "activity_id": activity_id,
+            "volunteer_id": str(entry.volunteer_id),
+            "hundredths": to_hundredths(entry.hours),
+        }
+        for entry in event.attendance
+    ]
+    if not rows:
+        return
+    session.execute(insert(attendance_table), rows)
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    upsert = dialect.insert(service_hours_table).values(
+        [
+            {
+                "volunteer_id": row["volunteer_id"],
+                "hundredths": row["hundredths"],
+                "activity_count": 1,
+            }
+            for row in rows
+        ]
+    )
+    session.execute(
+        upsert.on_conflict_do_update(
+            index_elements=[service_hours_table.c.volunteer_id],
+            set_={
+                "hundredths": service_hours_table.c.hundredths + upsert.excluded.hundredths,
+                "activity_count": service_hours_table.c.activity_count + 1,
+            },
+        )
+    )
+
+
+def _activity_cancelled(session: Session, event: ActivityCancelled) -> None:
+    session.execute(
+        update(activities_table)
+        .where(activities_table.c.activity_id == str(event.activity_id))
+        .values(
+            status=ActivityStatus.CANCELLED.value,
+            cancelled_at=event.cancelled_at,
+            cancel_reason=event.reason,
+        )
+    )
+
+
+_PROJECTORS: dict[type, Callable[[Session, Any], None]] = {
+    TeamCreated: _team_created,
+    TeamAssigned: _team_assigned,
+    TeamMemberRemoved: _member_removed,
+    ActivityScheduled: _activity_scheduled,
+    ActivityCompleted: _activity_completed,
+    ActivityCancelled: _activity_cancelled,
+}
+
+
+def project(session: Session, event: DomainEvent) -> None:
+    """Bring the read models up to date with one event."""
+    _PROJECTORS[type(event)](session, event)
+
+
+def rebuild(session: Session, store: EventStore, page: int = 1000) -> int:
+    """Empty the teams and activities read models and replay the store into them.
+
+    The volunteers table is left alone: it comes from registration's events, not from this
+    store. Returns how many events were applied.
+    """
+    for table in REBUILT_TABLES:
+        session.execute(delete(table))
+    after, applied = 0, 0
+    while events := store.read_after(session, after, page, upcast=True):
+        for envelope in events:
+            if is_domain_event(envelope):
+                project(session, from_envelope(envelope))
+                applied += 1
+        after = events[-1].sequence or after
+    return applied

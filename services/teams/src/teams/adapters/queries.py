@@ -1,0 +1,132 @@
+"""Read models for the API: teams with members, activities with attendance, service hours."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from teams.adapters.tables import (
+    activities_table,
+    attendance_table,
+    service_hours_table,
+    team_members_table,
+    teams_table,
+    volunteers_table,
+)
+from teams.domain.hours import ServiceHours, from_hundredths, length_in_hours
+
+_t, _m, _a = teams_table.c, team_members_table.c, activities_table.c
+
+
+def utc(moment: datetime | None) -> datetime | None:
+    """A stored time as an aware UTC datetime (SQLite hands back naive ones, stored as UTC)."""
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _times(row: dict[str, Any], *names: str) -> dict[str, Any]:
+    return {**row, **{name: utc(row[name]) for name in names}}
+
+
+def _count(session: Session, query: Select) -> int:
+    return session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+
+
+def _member_counts() -> Any:
+    return select(_m.team_id, func.count().label("member_count")).group_by(_m.team_id).subquery()
+
+
+def _team_query() -> Select:
+    counts = _member_counts()
+    return select(
+        teams_table, func.coalesce(counts.c.member_count, 0).label("member_count")
+    ).outerjoin(counts, counts.c.team_id == _t.team_id)
+
+
+def list_teams(
+    session: Session, kind: str | None, offset: int, limit: int
+) -> tuple[list[dict[str, Any]], int]:
+    """One page of teams by name, and how many there are in all."""
+    query, ids = _team_query(), select(_t.team_id)
+    if kind is not None:
+        query, ids = query.where(_t.kind == kind), ids.where(_t.kind == kind)
+    total = _count(session, ids)
+    rows = session.execute(query.order_by(_t.name).offset(offset).limit(limit)).mappings()
+    return [_times(dict(row), "created_at") for row in rows], total
+
+
+def team_name_taken(session: Session, name: str) -> bool:
+    return session.execute(select(_t.team_id).where(_t.name == name)).first() is not None
+
+
+def team_detail(session: Session, team_id: UUID) -> dict[str, Any] | None:
+    """A team with its members (their names as known here), None when unknown."""
+    row = session.execute(_team_query().where(_t.team_id == str(team_id))).mappings().first()
+    if row is None:
+        return None
+    members = session.execute(
+        select(_m.volunteer_id, _m.role, _m.assigned_at, volunteers_table.c.name)
+        .outerjoin(volunteers_table, volunteers_table.c.volunteer_id == _m.volunteer_id)
+        .where(_m.team_id == str(team_id))
+        .order_by(_m.assigned_at, _m.volunteer_id)
+    ).mappings()
+    team = _times(dict(row), "created_at")
+    team["members"] = [_times(dict(member), "assigned_at") for member in members]
+    return team
+
+
+def _activity(row: dict[str, Any]) -> dict[str, Any]:
+    activity = _times(row, "starts_at", "ends_at", "scheduled_at", "completed_at", "cancelled_at")
+    activity["length_hours"] = length_in_hours(activity["starts_at"], activity["ends_at"])
+    return activity
+
+
+def activities_of_team(
+    session: Session, team_id: UUID, offset: int, limit: int
+) -> tuple[list[dict[str, Any]], int]:
+    """One page of a team's activities, latest start first, and how many there are in all."""
+    query = select(activities_table).where(_a.team_id == str(team_id))
+    total = _count(session, query)
+    rows = session.execute(
+        query.order_by(_a.starts_at.desc(), _a.activity_id).offset(offset).limit(limit)
+    ).mappings()
+    return [_activity(dict(row)) for row in rows], total
+
+
+def activity_detail(session: Session, activity_id: UUID) -> dict[str, Any] | None:
+    """An activity with its attendance, None when unknown."""
+    row = (
+        session.execute(select(activities_table).where(_a.activity_id == str(activity_id)))
+        .mappings()
+        .first()
+    )
+    if row is None:
+        return None
+    entries = session.execute(
+        select(attendance_table.c.volunteer_id, attendance_table.c.hundredths)
+        .where(attendance_table.c.activity_id == str(activity_id))
+        .order_by(attendance_table.c.volunteer_id)
+    )
+    activity = _activity(dict(row))
+    activity["attendance"] = [
+        {"volunteer_id": volunteer_id, "hours": from_hundredths(hundredths)}
+        for volunteer_id, hundredths in entries
+    ]
+    return activity
+
+
+def service_hours_of(session: Session, volunteer_id: UUID) -> ServiceHours:
+    """A volunteer's ledger totals (zero before any completed activity)."""
+    row = session.execute(
+        select(service_hours_table.c.hundredths, service_hours_table.c.activity_count).where(
+            service_hours_table.c.volunteer_id == str(volunteer_id)
+        )
+    ).first()
+    if row is None:
+        return ServiceHours()
+    return ServiceHours(from_hundredths(row.hundredths), row.activity_count)

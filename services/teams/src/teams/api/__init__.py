@@ -1,0 +1,1 @@
+"""The HTTP API of the teams service: flask-smorest blueprints and their marshmallow schemas."""

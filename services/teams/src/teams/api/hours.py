@@ -1,0 +1,47 @@
+"""`/volunteers/{id}/hours`: a volunteer's total service hours, activity count and star level."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from flask_smorest import Blueprint, abort
+
+from association.auth import require_scope
+from association.service import ServiceContext
+from teams.adapters.queries import service_hours_of
+from teams.adapters.volunteers import find_volunteer
+from teams.api.schemas import ServiceHoursOut
+from teams.config import star_thresholds
+from teams.domain.hours import CENT, star_label
+
+
+def hours_blueprint(context: ServiceContext) -> Blueprint:
+    """The service-hours route; star thresholds come from `STAR_THRESHOLDS`."""
+    blp = Blueprint("service_hours", __name__, description="Service hours and star levels")
+    thresholds = star_thresholds()
+    database = context.database
+
+    @blp.route("/volunteers/<uuid:volunteer_id>/hours", methods=["GET"])
+    @require_scope("volunteers:read")
+    @blp.response(200, ServiceHoursOut)
+    @blp.alt_response(404, description="The volunteer is not known here, or has withdrawn")
+    def hours(volunteer_id: UUID) -> dict[str, Any]:
+        """Total hours (exact decimals), completed activities and star level (星级志愿者)."""
+        with database.reader() as session:
+            volunteer = find_volunteer(session, volunteer_id)
+            if volunteer is None or not volunteer.active:
+                abort(404, message=f"no active volunteer {volunteer_id} known here")
+            ledger = service_hours_of(session, volunteer_id)
+        level = thresholds.level(ledger.total)
+        next_star = thresholds.next_threshold(ledger.total)
+        return {
+            "volunteer_id": str(volunteer_id),
+            "total_hours": ledger.total,
+            "activity_count": ledger.activity_count,
+            "star_level": level,
+            "star_label": star_label(level),
+            "next_star_at": next_star.quantize(CENT) if next_star is not None else None,
+        }
+
+    return blp

@@ -1,0 +1,122 @@
+"""`/teams`: create and list teams, show one with its members, assign and remove members."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+from flask_smorest import Blueprint, abort
+from sqlalchemy.orm import Session
+
+from association.auth import require_scope
+from association.service import ServiceContext
+from association.web import request_session
+from teams.adapters.queries import activities_of_team, list_teams, team_detail
+from teams.api.errors import answering_domain_errors
+from teams.api.schemas import ActivityOut, MemberIn, TeamDetailOut, TeamIn, TeamOut, TeamsQuery
+from teams.domain.vocabularies import TeamKind
+from teams.service_layer.teams import NewTeam, assign_member, create_team, remove_member
+
+IDEMPOTENT = {"parameters": ["IDEMPOTENCY_KEY"]}
+
+
+def teams_blueprint(context: ServiceContext) -> Blueprint:
+    """The teams routes, reading and writing through `context`."""
+    blp = answering_domain_errors(
+        Blueprint("teams", __name__, description="Teams and their members")
+    )
+    store, database = context.store, context.database
+
+    def _detail(session: Session, team_id: UUID) -> dict[str, Any]:
+        team = team_detail(session, team_id)
+        if team is None:
+            abort(404, message=f"no team {team_id}")
+        return team
+
+    @blp.route("/teams", methods=["POST"])
+    @require_scope("teams:write")
+    @blp.arguments(TeamIn)
+    @blp.response(201, TeamDetailOut)
+    @blp.doc(**IDEMPOTENT)
+    @blp.alt_response(409, description="A team with this name exists")
+    def create(data: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
+        """Create a team (emits TeamCreated)."""
+        session = request_session()
+        new = NewTeam(
+            data["name"],
+            data["kind"],
+            data["description"],
+            tuple(data["required_skills"]),
+            data["capacity"],
+        )
+        team_id = create_team(session, store, new, datetime.now(UTC))
+        return _detail(session, team_id), 201, {"Location": f"/teams/{team_id}"}
+
+    @blp.route("/teams", methods=["GET"])
+    @require_scope("volunteers:read")
+    @blp.arguments(TeamsQuery, location="query", as_kwargs=True)
+    @blp.response(200, TeamOut(many=True))
+    @blp.paginate()
+    def index(kind: TeamKind | None, pagination_parameters: Any) -> list[dict[str, Any]]:
+        """List teams by name, optionally of one kind (paginated; see X-Pagination)."""
+        with database.reader() as session:
+            teams, total = list_teams(
+                session,
+                kind.value if kind else None,
+                pagination_parameters.first_item,
+                pagination_parameters.page_size,
+            )
+        pagination_parameters.item_count = total
+        return teams
+
+    @blp.route("/teams/<uuid:team_id>", methods=["GET"])
+    @require_scope("volunteers:read")
+    @blp.response(200, TeamDetailOut)
+    def show(team_id: UUID) -> dict[str, Any]:
+        """A team with its members."""
+        with database.reader() as session:
+            return _detail(session, team_id)
+
+    @blp.route("/teams/<uuid:team_id>/members", methods=["POST"])
+    @require_scope("teams:write")
+    @blp.arguments(MemberIn)
+    @blp.response(201, TeamDetailOut)
+    @blp.doc(**IDEMPOTENT)
+    @blp.alt_response(404, description="No such team")
+    @blp.alt_response(409, description="Already a member, or the team is full")
+    def assign(data: dict[str, Any], team_id: UUID) -> tuple[dict[str, Any], int, dict[str, str]]:
+        """Assign a known, active volunteer to the team (emits TeamAssigned).
+
+        422 when the volunteer is unknown here (a recent sign-up may not have arrived yet) or
+        withdrawn; 409 when already a member or the team is at capacity.
+        """
+        session = request_session()
+        assign_member(
+            session, store, team_id, data["volunteer_id"], data["role"], datetime.now(UTC)
+        )
+        return _detail(session, team_id), 201, {"Location": f"/teams/{team_id}"}
+
+    @blp.route("/teams/<uuid:team_id>/members/<uuid:volunteer_id>", methods=["DELETE"])
+    @require_scope("teams:write")
+    @blp.response(204)
+    @blp.alt_response(404, description="No such team, or not a member")
+    def remove(team_id: UUID, volunteer_id: UUID) -> None:
+        """Remove a member from the team (emits TeamMemberRemoved with reason "removed")."""
+        remove_member(request_session(), store, team_id, volunteer_id, datetime.now(UTC))
+
+    @blp.route("/teams/<uuid:team_id>/activities", methods=["GET"])
+    @require_scope("volunteers:read")
+    @blp.response(200, ActivityOut(many=True))
+    @blp.paginate()
+    def activities(team_id: UUID, pagination_parameters: Any) -> list[dict[str, Any]]:
+        """The team's activities, latest start first (paginated; see X-Pagination)."""
+        with database.reader() as session:
+            _detail(session, team_id)
+            rows, total = activities_of_team(
+                session, team_id, pagination_parameters.first_item, pagination_parameters.page_size
+            )
+        pagination_parameters.item_count = total
+        return rows
+
+    return blp

@@ -1,0 +1,1 @@
+"""The teams domain: Team and Activity aggregates, service hours and vocabularies (plain Python)."""

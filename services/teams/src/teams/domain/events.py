@@ -1,0 +1,101 @@
+"""The domain events of teams and activities; their fields are the payloads of DESIGN.md."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from uuid import UUID
+
+from teams.domain.vocabularies import ActivityKind, RemovalReason, TeamKind, TeamRole
+
+
+@dataclass(frozen=True)
+class TeamCreated:
+    team_id: UUID
+    name: str
+    kind: TeamKind
+    description: str
+    required_skills: tuple[str, ...]
+    capacity: int | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class TeamAssigned:
+    team_id: UUID
+    team_name: str
+    volunteer_id: UUID
+    role: TeamRole
+    assigned_at: datetime
+
+
+@dataclass(frozen=True)
+class TeamMemberRemoved:
+    team_id: UUID
+    volunteer_id: UUID
+    reason: RemovalReason
+    removed_at: datetime
+
+
+@dataclass(frozen=True)
+class ActivityScheduled:
+    activity_id: UUID
+    team_id: UUID
+    title: str
+    kind: ActivityKind
+    location: str
+    starts_at: datetime
+    ends_at: datetime
+    content: str
+    organising_unit: str
+    person_in_charge: str
+    scheduled_at: datetime
+
+
+@dataclass(frozen=True)
+class Attendance:
+    volunteer_id: UUID
+    hours: Decimal
+
+
+@dataclass(frozen=True)
+class ActivityCompleted:
+    activity_id: UUID
+    team_id: UUID
+    title: str
+    kind: ActivityKind
+    location: str
+    started_at: datetime
+    ended_at: datetime
+    completed_at: datetime
+    attendance: tuple[Attendance, ...]
+
+
+@dataclass(frozen=True)
+class ActivityCancelled:
+    activity_id: UUID
+    team_id: UUID
+    reason: str
+    cancelled_at: datetime
+
+
+TeamEvent = TeamCreated | TeamAssigned | TeamMemberRemoved
+ActivityEvent = ActivityScheduled | ActivityCompleted | ActivityCancelled
+DomainEvent = TeamEvent | ActivityEvent
+
+EVENT_CLASSES: tuple[type, ...] = (
+    TeamCreated,
+    TeamAssigned,
+    TeamMemberRemoved,
+    ActivityScheduled,
+    ActivityCompleted,
+    ActivityCancelled,
+)
+
+
+def aggregate_id(event: DomainEvent) -> UUID:
+    """The team or activity an event belongs to."""
+    if isinstance(event, TeamCreated | TeamAssigned | TeamMemberRemoved):
+        return event.team_id
+    return event.activity_id

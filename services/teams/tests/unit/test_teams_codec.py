@@ -1,0 +1,88 @@
+"""Domain events become envelopes whose payloads pass the shared schemas, and come back equal."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta, timezone
+from decimal import Decimal
+
+import pytest
+
+from association.events import default_registry
+from teams.adapters.codec import from_envelope, to_envelope
+from teams.domain.events import (
+    ActivityCancelled,
+    ActivityCompleted,
+    ActivityScheduled,
+    Attendance,
+    DomainEvent,
+    TeamAssigned,
+    TeamCreated,
+    TeamMemberRemoved,
+)
+from teams.domain.vocabularies import ActivityKind, RemovalReason, TeamKind, TeamRole
+
+NOW = datetime(2026, 5, 1, 1, 2, 3, tzinfo=UTC)
+LATER = NOW + timedelta(hours=2)
+IDS = [uuid.uuid4() for _ in range(3)]
+
+EVENTS: list[DomainEvent] = [
+    TeamCreated(
+        IDS[0], "医护义诊队", TeamKind.PROFESSIONAL, "三甲医院医生", ("medicine",), 20, NOW
+    ),
+    TeamCreated(IDS[0], "无上限队", TeamKind.YOUTH, "", (), None, NOW),
+    TeamAssigned(IDS[0], "医护义诊队", IDS[1], TeamRole.LEADER, NOW),
+    TeamMemberRemoved(IDS[0], IDS[1], RemovalReason.WITHDRAWN, NOW),
+    ActivityScheduled(
+        IDS[2],
+        IDS[0],
+        "义诊",
+        ActivityKind.MEDICAL_CLINIC,
+        "社区卫生站",
+        NOW,
+        LATER,
+        "量血压",
+        "协会",
+        "钱医生",
+        NOW,
+    ),
+    ActivityCompleted(
+        IDS[2],
+        IDS[0],
+        "义诊",
+        ActivityKind.MEDICAL_CLINIC,
+        "社区卫生站",
+        NOW,
+        LATER,
+        LATER,
+        (Attendance(IDS[1], Decimal("1.50")),),
+    ),
+    ActivityCancelled(IDS[2], IDS[0], "暴雨", NOW),
+]
+
+
+@pytest.mark.parametrize("event", EVENTS, ids=lambda e: type(e).__name__)
+def test_events_round_trip_through_the_contract_schemas(event: DomainEvent) -> None:
+    envelope = default_registry().upcast(to_envelope(event, 3))
+    assert envelope.event_type == type(event).__name__
+    assert envelope.aggregate_version == 3
+    assert from_envelope(envelope) == event
+
+
+def test_payload_times_are_utc_and_hours_are_two_decimal_strings() -> None:
+    east = datetime(2026, 5, 1, 9, 2, 3, tzinfo=timezone(timedelta(hours=8)))
+    event = ActivityCompleted(
+        IDS[2],
+        IDS[0],
+        "t",
+        ActivityKind.OTHER,
+        "l",
+        east,
+        LATER,
+        LATER,
+        (Attendance(IDS[1], Decimal("2")),),
+    )
+    payload = to_envelope(event, 2).payload
+    assert payload["started_at"] == "2026-05-01T01:02:03+00:00"
+    assert payload["attendance"] == [{"volunteer_id": str(IDS[1]), "hours": "2.00"}]
+    assert to_envelope(event, 2).aggregate_id == str(IDS[2])

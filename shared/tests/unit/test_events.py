@@ -171,3 +171,16 @@ def test_a_service_extends_a_copy_not_the_default() -> None:
     mine.register("Greeting", 1, _GreetingV1)
     assert mine.knows("Greeting")
     assert not default_registry().knows("Greeting")
+
+
+def test_hours_beyond_two_decimal_places_are_refused_not_rounded() -> None:
+    payload = activity_completed(attendance=[{"volunteer_id": VOLUNTEER_ID, "hours": "1.234"}])
+    with pytest.raises(InvalidEvent) as raised:
+        default_registry().validate(new_event("ActivityCompleted", "a", 1, payload))
+    assert raised.value.errors["attendance"][0]["hours"] == ["At most two decimal places."]
+
+
+def test_activity_completed_version_1_upcasts_to_2_with_empty_service_record_fields() -> None:
+    upcast = default_registry().upcast(new_event("ActivityCompleted", "a", 1, activity_completed()))
+    assert upcast.schema_version == 2
+    assert (upcast.payload["content"], upcast.payload["person_in_charge"]) == ("", "")

@@ -56,6 +56,9 @@ EVENTS: list[DomainEvent] = [
         LATER,
         LATER,
         (Attendance(IDS[1], Decimal("1.50")),),
+        "量血压",
+        "协会",
+        "钱医生",
     ),
     ActivityCancelled(IDS[2], IDS[0], "暴雨", NOW),
 ]
@@ -81,8 +84,29 @@ def test_payload_times_are_utc_and_hours_are_two_decimal_strings() -> None:
         LATER,
         LATER,
         (Attendance(IDS[1], Decimal("2")),),
+        "",
+        "",
+        "",
     )
     payload = to_envelope(event, 2).payload
     assert payload["started_at"] == "2026-05-01T01:02:03+00:00"
     assert payload["attendance"] == [{"volunteer_id": str(IDS[1]), "hours": "2.00"}]
     assert to_envelope(event, 2).aggregate_id == str(IDS[2])
+
+
+def test_activity_completed_is_written_as_version_2_and_version_1_reads_with_empty_fields() -> None:
+    completed = EVENTS[-2]
+    envelope = to_envelope(completed, 2)
+    assert envelope.schema_version == 2
+    assert envelope.payload["person_in_charge"] == "钱医生"
+    old = envelope.with_payload(
+        {
+            k: v
+            for k, v in envelope.payload.items()
+            if k not in ("content", "organising_unit", "person_in_charge")
+        },
+        schema_version=1,
+    )
+    upcast = default_registry().upcast(old)
+    assert upcast.schema_version == 2
+    assert from_envelope(upcast).person_in_charge == ""

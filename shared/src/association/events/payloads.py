@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 SIGNUP_SOURCES = ("web", "partner", "import")
@@ -46,11 +48,29 @@ class TeamAssignedV1(_Payload):
     assigned_at = fields.AwareDateTime(required=True)
 
 
+class Hours(fields.Decimal):
+    """Service hours: a positive decimal of at most two places, refused (not rounded) beyond."""
+
+    default_error_messages = {"places": "At most two decimal places."}  # noqa: RUF012
+
+    def __init__(self, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(
+            as_string=True, validate=validate.Range(min=0, min_inclusive=False), **kwargs
+        )
+
+    def _validated(self, value):  # type: ignore[no-untyped-def]
+        number = super()._validated(value)
+        if number is not None and number.is_finite() and number.as_tuple().exponent < -2:
+            raise self.make_error("places")
+        return number
+
+    def _serialize(self, value, attr, obj, **kwargs):  # type: ignore[no-untyped-def]
+        return None if value is None else format(Decimal(value).quantize(Decimal("0.01")), "f")
+
+
 class Attendance(_Payload):
     volunteer_id = fields.UUID(required=True)
-    hours = fields.Decimal(
-        required=True, places=2, as_string=True, validate=validate.Range(min=0, min_inclusive=False)
-    )
+    hours = Hours(required=True)
 
 
 class ActivityCompletedV1(_Payload):
@@ -68,6 +88,19 @@ class ActivityCompletedV1(_Payload):
     def _ends_after_start(self, data, **_kwargs) -> None:  # type: ignore[no-untyped-def]
         if data["ended_at"] <= data["started_at"]:
             raise ValidationError("must be after started_at", "ended_at")
+
+
+class ActivityCompletedV2(ActivityCompletedV1):
+    """Version 2 adds what a service record needs (《志愿服务记录与证明出具办法》 Art. 7)."""
+
+    content = fields.String(required=True, validate=validate.Length(max=2000))
+    organising_unit = fields.String(required=True, validate=validate.Length(max=100))
+    person_in_charge = fields.String(required=True, validate=validate.Length(max=50))
+
+
+def activity_completed_v1_to_v2(payload: dict) -> dict:
+    """Version 1 events knew no service-record fields: they read as empty."""
+    return {"content": "", "organising_unit": "", "person_in_charge": ""} | payload
 
 
 class VolunteerProfileUpdatedV1(_Payload):

@@ -103,6 +103,7 @@ INTEGRATION_EVENTS: tuple[tuple[str, int, type[Schema]], ...] = (
     ("TeamMemberRemoved", 1, payloads.TeamMemberRemovedV1),
     ("ActivityScheduled", 1, payloads.ActivityScheduledV1),
     ("ActivityCompleted", 1, payloads.ActivityCompletedV1),
+    ("ActivityCompleted", 2, payloads.ActivityCompletedV2),
     ("ActivityCancelled", 1, payloads.ActivityCancelledV1),
 )
 
@@ -111,6 +112,7 @@ def _build_default_registry() -> EventRegistry:
     registry = EventRegistry()
     for event_type, version, schema in INTEGRATION_EVENTS:
         registry.register(event_type, version, schema)
+    registry.register_upcaster("ActivityCompleted", 1, payloads.activity_completed_v1_to_v2)
     return registry
 
 

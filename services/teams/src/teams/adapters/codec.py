@@ -10,11 +10,12 @@ from enum import Enum
 from typing import Any, Union, get_args, get_origin, get_type_hints
 from uuid import UUID
 
-from association.events import Envelope, new_event
+from association.events import Envelope, default_registry, new_event
 from teams.domain.events import EVENT_CLASSES, DomainEvent, aggregate_id
 from teams.domain.hours import CENT
 
 _CLASSES = {cls.__name__: cls for cls in EVENT_CLASSES}
+_REGISTRY = default_registry()
 
 
 def _encode(value: Any) -> Any:
@@ -62,12 +63,17 @@ def payload_of(event: DomainEvent) -> dict[str, Any]:
 
 
 def to_envelope(event: DomainEvent, version: int, causation_id: str | None = None) -> Envelope:
-    """A new envelope carrying `event` as version `version` of its team or activity."""
+    """A new envelope carrying `event` as version `version` of its team or activity.
+
+    Payloads are written in the latest schema version of their type.
+    """
+    event_type = type(event).__name__
     return new_event(
-        type(event).__name__,
+        event_type,
         str(aggregate_id(event)),
         version,
         payload_of(event),
+        schema_version=_REGISTRY.latest_version(event_type),
         causation_id=causation_id,
     )
 

@@ -107,6 +107,9 @@ class Activity:
             plan.ends_at,
             now,
             tuple(attendance),
+            plan.content,
+            plan.organising_unit,
+            plan.person_in_charge,
         )
 
     def cancel(self, reason: str, now: datetime) -> ActivityCancelled:

@@ -70,6 +70,10 @@ class ActivityCompleted:
     ended_at: datetime
     completed_at: datetime
     attendance: tuple[Attendance, ...]
+    # The service-record fields of version 2 (《志愿服务记录与证明出具办法》 Art. 7).
+    content: str
+    organising_unit: str
+    person_in_charge: str
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,69 @@
+"""The whole stack as real processes: three services, each a web and a worker, on free ports.
+
+Each stack has its own SQLite files and its own broker prefix, so it never sees another's events.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from processes import ServiceProcess, free_port, health
+
+from association.auth import issue_token
+from support.polling import wait_for
+
+SERVICES = ("registration", "teams", "notifications")
+SECRET = "end-to-end-secret-" + "0123456789abcdef" * 3
+
+
+@dataclass
+class Stack:
+    urls: dict[str, str]
+    processes: list[ServiceProcess] = field(default_factory=list)
+
+    def token(self, *scopes: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {issue_token(SECRET, 'e2e', scopes)}"}
+
+    def logs(self) -> str:
+        return "\n".join(f"--- {p.command}\n{p.output()[-3000:]}" for p in self.processes)
+
+
+@contextmanager
+def running_stack(tmp_path: Path, amqp_url: str, amqp_prefix: str, **extra: str) -> Iterator[Stack]:
+    """Start the six processes, wait until every service answers /health, stop them after."""
+    stack = Stack({})
+    common = {
+        "AMQP_URL": amqp_url,
+        "AMQP_PREFIX": amqp_prefix,
+        "AUTH_SECRET": SECRET,
+        "SIGNUP_RATE_LIMIT": "off",
+        "WEBHOOK_ALLOW_LOOPBACK": "true",
+        "WEB_CONCURRENCY": "1",
+        "LOG_LEVEL": "INFO",
+        **extra,
+    }
+    for service in SERVICES:
+        port = free_port()
+        stack.urls[service] = f"http://127.0.0.1:{port}"
+        environment = common | {
+            "DATABASE_URL": f"sqlite:///{tmp_path / service}.db",
+            "PORT": str(port),
+        }
+        for process in ("web", "worker"):
+            stack.processes.append(
+                ServiceProcess(
+                    f"{service}-{process}", environment, tmp_path / f"{service}-{process}.log"
+                )
+            )
+    try:
+        for process in stack.processes:
+            process.start()
+        for url in stack.urls.values():
+            wait_for(lambda url=url: health(url), timeout=60)
+        yield stack
+    finally:
+        codes = {p.command: p.stop() for p in stack.processes}
+        assert all(code == 0 for code in codes.values()), (codes, stack.logs())

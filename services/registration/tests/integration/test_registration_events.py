@@ -6,7 +6,6 @@ import json
 import threading
 
 from flask import Flask
-from registration_app import bearer, context_of, make_app, sign_up_form
 from sqlalchemy import select
 
 from association.events import Envelope, default_registry
@@ -19,6 +18,7 @@ from registration.adapters.tables import (
 )
 from registration.bootstrap import wire
 from registration.rebuild import rebuild
+from registration_app import bearer, context_of, make_app, sign_up_form
 from support.broker import channel_on, drain, probe_queue
 
 

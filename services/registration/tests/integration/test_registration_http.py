@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from registration_app import bearer, context_of, make_app, sign_up_form
 from sqlalchemy import func, select, text
 
 from association.events import default_registry
 from association.store import events_table, outbox_table
+from registration_app import bearer, context_of, make_app, sign_up_form
 
 READER = bearer("volunteers:read")
 WRITER = bearer("volunteers:write", "volunteers:read")

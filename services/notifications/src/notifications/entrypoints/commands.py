@@ -12,8 +12,10 @@ def create_app() -> Flask:
 
 
 def web() -> None:
+    """Run the web process (gunicorn) on `PORT`, 8083 by default."""
     service.serve_web(SERVICE)
 
 
 def worker() -> None:
+    """Run the worker: consumer, relays, message and webhook delivery."""
     service.run_worker(SERVICE)

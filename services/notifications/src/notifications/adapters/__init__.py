@@ -1,0 +1,1 @@
+"""Adapters: tables and records on SQLAlchemy, templates, channels, SMTP, the webhook client."""

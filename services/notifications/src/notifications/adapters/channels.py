@@ -1,0 +1,65 @@
+"""The channels a stored notification goes out on, behind one small interface.
+
+Every notification is stored (that is what `GET /volunteers/{id}/notifications` reads) and then
+sent on each outward channel: the log always, e-mail when `SMTP_URL` is set. A channel raises
+`Undeliverable` when the message cannot go out on it at all (no address) and `DeliveryRefused`
+when the other side refused it for good; any other exception is worth a retry.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Protocol
+
+from notifications.adapters.message_deliveries import OutgoingMessage
+from notifications.adapters.smtp import Mailer
+
+log = logging.getLogger("notifications.messages")
+
+
+class Undeliverable(Exception):
+    """The message has no way out on this channel (e.g. the volunteer gave no e-mail address)."""
+
+
+class DeliveryRefused(Exception):
+    """The other side refused the message permanently; trying again would not help."""
+
+
+class Channel(Protocol):
+    """Sends one notification; raises on failure (see the module docstring)."""
+
+    name: str
+
+    def send(self, message: OutgoingMessage) -> None: ...
+
+
+class LogChannel:
+    """Writes one log line per notification (ids, kind and subject; no contact data)."""
+
+    name = "log"
+
+    def send(self, message: OutgoingMessage) -> None:
+        log.info(
+            "notification %s to volunteer %s (%s): %s",
+            message.notification_id,
+            message.volunteer_id,
+            message.kind,
+            message.subject,
+        )
+
+
+class EmailChannel:
+    """Sends notifications by e-mail through a `Mailer`."""
+
+    name = "email"
+
+    def __init__(self, mailer: Mailer) -> None:
+        self.mailer = mailer
+
+    def send(self, message: OutgoingMessage) -> None:
+        if not message.email:
+            raise Undeliverable("the volunteer has no e-mail address")
+        try:
+            self.mailer.send(message.email, message.name, message.subject, message.body)
+        except Mailer.Refused as error:
+            raise DeliveryRefused(str(error)) from error

@@ -1,0 +1,103 @@
+"""The public log: every consumed event, redacted, in the order partners see it.
+
+It is the outbox of the relay that publishes to `association.public` (the `Outbox` protocol of
+association.messaging.relay) and the source of `GET /public/events` and of webhook deliveries.
+An event's `sequence` here is its position in this log, which is what `after` takes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select, text, update
+from sqlalchemy.orm import Session
+
+from association.events import Envelope
+from notifications.adapters.database import insert_new, utcnow
+from notifications.adapters.partner_tables import public_events_table, public_outbox_table
+from notifications.domain.redaction import erase_person
+
+_e = public_events_table.c
+
+
+def _envelope(position: int, stored: dict[str, Any]) -> Envelope:
+    return Envelope(**{**stored, "sequence": position})
+
+
+class PublicEventLog:
+    """Appends redacted events and hands them to the public relay and the feed."""
+
+    def append(
+        self, session: Session, event: Envelope, volunteer_id: str | None = None
+    ) -> Envelope | None:
+        """Store a redacted event for publication; None when it was stored before.
+
+        On PostgreSQL the table is locked until commit, so positions commit in order and a reader
+        following "everything after N" never skips a late commit (the relay and the feed do).
+        """
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(text("LOCK TABLE public_events IN EXCLUSIVE MODE"))
+        stored = {key: value for key, value in event.to_dict().items() if key != "sequence"}
+        row = {
+            "event_id": event.event_id,
+            "event_type": event.event_type,
+            "volunteer_id": volunteer_id,
+            "envelope": stored,
+            "recorded_at": utcnow(),
+        }
+        if not insert_new(session, public_events_table, [row], ["event_id"]):
+            return None
+        position = session.execute(
+            select(_e.position).where(_e.event_id == event.event_id)
+        ).scalar_one()
+        session.execute(insert(public_outbox_table).values(position=position))
+        return _envelope(position, stored)
+
+    def read_after(self, session: Session, after: int, limit: int) -> list[Envelope]:
+        """Up to `limit` public events after position `after`, in order."""
+        rows = session.execute(
+            select(_e.position, _e.envelope)
+            .where(_e.position > after)
+            .order_by(_e.position)
+            .limit(limit)
+        )
+        return [_envelope(position, stored) for position, stored in rows]
+
+    def at(self, session: Session, position: int) -> Envelope:
+        """The public event at `position`."""
+        stored = session.execute(select(_e.envelope).where(_e.position == position)).scalar_one()
+        return _envelope(position, stored)
+
+    def unpublished(self, session: Session, after: int, limit: int) -> list[Envelope]:
+        """Up to `limit` events still in the public outbox after position `after`, in order."""
+        rows = session.execute(
+            select(_e.position, _e.envelope)
+            .join(public_outbox_table, public_outbox_table.c.position == _e.position)
+            .where(public_outbox_table.c.position > after)
+            .order_by(public_outbox_table.c.position)
+            .limit(limit)
+        )
+        return [_envelope(position, stored) for position, stored in rows]
+
+    def mark_published(self, session: Session, sequences: Sequence[int]) -> None:
+        """Take events the broker confirmed out of the public outbox."""
+        if sequences:
+            session.execute(
+                delete(public_outbox_table).where(public_outbox_table.c.position.in_(sequences))
+            )
+
+    def backlog(self, session: Session) -> int:
+        """How many public events wait to be published."""
+        return session.execute(select(func.count()).select_from(public_outbox_table)).scalar_one()
+
+    def erase_volunteer(self, session: Session, volunteer_id: str) -> None:
+        """Remove what could identify a withdrawn volunteer from the public copies of their data."""
+        rows = session.execute(
+            select(_e.position, _e.envelope).where(_e.volunteer_id == volunteer_id)
+        ).all()
+        for position, stored in rows:
+            erased = {**stored, "payload": erase_person(stored["payload"])}
+            session.execute(
+                update(public_events_table).where(_e.position == position).values(envelope=erased)
+            )

@@ -1,0 +1,104 @@
+"""Reading and writing the volunteer projection: contacts, withdrawals, team names, hours."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from notifications.adapters.database import insert_new, upsert, utcnow
+from notifications.adapters.volunteer_tables import (
+    contacts_table,
+    hours_credits_table,
+    service_hours_table,
+    team_names_table,
+    withdrawn_table,
+)
+from notifications.domain.contacts import Contact
+
+
+def is_withdrawn(session: Session, volunteer_id: str) -> bool:
+    """Whether the volunteer has withdrawn (their data is gone; write nothing for them)."""
+    found = session.execute(
+        select(withdrawn_table.c.volunteer_id).where(withdrawn_table.c.volunteer_id == volunteer_id)
+    )
+    return found.first() is not None
+
+
+def contact_of(session: Session, volunteer_id: str) -> Contact | None:
+    """The volunteer's contact, or None when they are unknown here."""
+    row = session.execute(
+        select(contacts_table).where(contacts_table.c.volunteer_id == volunteer_id)
+    ).first()
+    return Contact(row.volunteer_id, row.name, row.email) if row else None
+
+
+def save_contact(session: Session, contact: Contact) -> None:
+    """Store or replace the volunteer's contact."""
+    row = {
+        "volunteer_id": contact.volunteer_id,
+        "name": contact.name,
+        "email": contact.email,
+        "updated_at": utcnow(),
+    }
+    upsert(session, contacts_table, row, ["volunteer_id"])
+
+
+def erase_volunteer(session: Session, volunteer_id: str, withdrawn_at: datetime) -> None:
+    """Delete the volunteer's contact and hours and remember only that they withdrew."""
+    for table in (contacts_table, service_hours_table, hours_credits_table):
+        session.execute(delete(table).where(table.c.volunteer_id == volunteer_id))
+    insert_new(
+        session,
+        withdrawn_table,
+        [{"volunteer_id": volunteer_id, "withdrawn_at": withdrawn_at}],
+        ["volunteer_id"],
+    )
+
+
+def remember_team(session: Session, team_id: str, name: str) -> None:
+    """Store or rename a team."""
+    upsert(session, team_names_table, {"team_id": team_id, "name": name}, ["team_id"])
+
+
+def team_name(session: Session, team_id: str) -> str | None:
+    """The team's name, or None when the service has not heard of it."""
+    return session.execute(
+        select(team_names_table.c.name).where(team_names_table.c.team_id == team_id)
+    ).scalar_one_or_none()
+
+
+def credit_hours(session: Session, activity_id: str, volunteer_id: str, centihours: int) -> bool:
+    """Record an activity's hours for a volunteer; False when they were credited already."""
+    row = {"activity_id": activity_id, "volunteer_id": volunteer_id, "centihours": centihours}
+    return insert_new(session, hours_credits_table, [row], ["activity_id", "volunteer_id"]) == 1
+
+
+def add_to_total(session: Session, volunteer_id: str, centihours: int) -> tuple[int, int]:
+    """Add hours to the volunteer's running total; returns (new total, star level before)."""
+    insert_new(
+        session,
+        service_hours_table,
+        [{"volunteer_id": volunteer_id, "total_centihours": 0, "star_level": 0}],
+        ["volunteer_id"],
+    )
+    key = service_hours_table.c.volunteer_id == volunteer_id
+    session.execute(
+        update(service_hours_table)
+        .where(key)
+        .values(total_centihours=service_hours_table.c.total_centihours + centihours)
+    )
+    row = session.execute(
+        select(service_hours_table.c.total_centihours, service_hours_table.c.star_level).where(key)
+    ).one()
+    return row.total_centihours, row.star_level
+
+
+def set_star_level(session: Session, volunteer_id: str, level: int) -> None:
+    """Remember the highest star level the volunteer was told about."""
+    session.execute(
+        update(service_hours_table)
+        .where(service_hours_table.c.volunteer_id == volunteer_id)
+        .values(star_level=level)
+    )

@@ -1,0 +1,98 @@
+"""Tables of what the service knows about volunteers, and the notifications written to them."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from notifications.adapters.database import Position, metadata
+
+NOTIFICATION_UNIQUE = "uq_notifications_event_recipient_kind"
+
+contacts_table = Table(
+    "contacts",
+    metadata,
+    Column("volunteer_id", String(36), primary_key=True),
+    Column("name", String(50), nullable=False),
+    Column("email", String(254), nullable=True),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+# Only the id stays after a withdrawal, so that late or repeated events write nothing for them.
+withdrawn_table = Table(
+    "withdrawn_volunteers",
+    metadata,
+    Column("volunteer_id", String(36), primary_key=True),
+    Column("withdrawn_at", DateTime(timezone=True), nullable=False),
+)
+
+team_names_table = Table(
+    "team_names",
+    metadata,
+    Column("team_id", String(36), primary_key=True),
+    Column("name", String(100), nullable=False),
+)
+
+# Hours in hundredths (two decimals at most), credited once per (activity, volunteer).
+hours_credits_table = Table(
+    "hours_credits",
+    metadata,
+    Column("activity_id", String(36), primary_key=True),
+    Column("volunteer_id", String(36), primary_key=True),
+    Column("centihours", BigInteger, nullable=False),
+)
+
+service_hours_table = Table(
+    "service_hours",
+    metadata,
+    Column("volunteer_id", String(36), primary_key=True),
+    Column("total_centihours", BigInteger, nullable=False),
+    Column("star_level", SmallInteger, nullable=False),
+)
+
+notifications_table = Table(
+    "notifications",
+    metadata,
+    Column("position", Position, primary_key=True, autoincrement=True),
+    Column("notification_id", String(36), nullable=False, unique=True),
+    Column("event_id", String(36), nullable=False),
+    Column("volunteer_id", String(36), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("language", String(8), nullable=False),
+    Column("subject", String(200), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("event_id", "volunteer_id", "kind", name=NOTIFICATION_UNIQUE),
+    Index("ix_notifications_volunteer", "volunteer_id", "position"),
+)
+
+# One row per notification and outward channel (log, email): the channel's delivery status.
+message_deliveries_table = Table(
+    "message_deliveries",
+    metadata,
+    Column(
+        "notification_id",
+        String(36),
+        ForeignKey("notifications.notification_id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("channel", String(16), primary_key=True),
+    Column("status", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", DateTime(timezone=True), nullable=True),
+    Column("lease_until", DateTime(timezone=True), nullable=True),
+    Column("last_error", String(500), nullable=True),
+    Column("sent_at", DateTime(timezone=True), nullable=True),
+    Index("ix_message_deliveries_due", "status", "next_attempt_at"),
+)

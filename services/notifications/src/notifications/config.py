@@ -1,0 +1,63 @@
+"""The settings of the notifications service beyond the shared ones, read from the environment.
+
+The shared `Settings` hold what every service knows (`SMTP_URL`, `WEBHOOK_ALLOW_LOOPBACK`, ...);
+these are the notifications service's own knobs, each documented in its README with its default.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from notifications.domain.messages import LANGUAGES
+from notifications.domain.milestones import DEFAULT_STAR_THRESHOLDS, parse_thresholds
+
+# RabbitMQ's notation for a stream's x-max-age: a number and a unit (years to seconds).
+MAX_AGE_PATTERN = re.compile(r"^[1-9]\d*[YMDhms]$")
+
+
+@dataclass(frozen=True)
+class NotificationSettings:
+    """How messages are written and how deliveries are retried; `from_env` reads them."""
+
+    language: str = "zh"
+    star_thresholds: tuple[Decimal, ...] = DEFAULT_STAR_THRESHOLDS
+    public_stream_max_age: str = "30D"
+    webhook_timeout: float = 5.0
+    webhook_pause_after: int = 12
+    retry_base: float = 2.0
+    retry_ceiling: float = 900.0
+    email_max_attempts: int = 8
+    poll_interval: float = 0.2
+
+    def __post_init__(self) -> None:
+        if self.language not in LANGUAGES:
+            raise ValueError(f"NOTIFICATION_LANGUAGE must be one of {', '.join(LANGUAGES)}")
+        if not MAX_AGE_PATTERN.match(self.public_stream_max_age):
+            raise ValueError("PUBLIC_STREAM_MAX_AGE must look like 30D, 12h or 3600s")
+        if self.webhook_timeout <= 0 or self.retry_base <= 0 or self.retry_ceiling <= 0:
+            raise ValueError("timeouts and retry delays must be positive")
+        if self.webhook_pause_after < 1 or self.email_max_attempts < 1:
+            raise ValueError("WEBHOOK_PAUSE_AFTER and EMAIL_MAX_ATTEMPTS must be at least 1")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> NotificationSettings:
+        """The settings named by the environment; raises ValueError for a malformed value."""
+        env = os.environ if environ is None else environ
+        defaults = cls()
+        return cls(
+            language=env.get("NOTIFICATION_LANGUAGE") or defaults.language,
+            star_thresholds=parse_thresholds(env["STAR_THRESHOLDS"])
+            if env.get("STAR_THRESHOLDS")
+            else defaults.star_thresholds,
+            public_stream_max_age=env.get("PUBLIC_STREAM_MAX_AGE")
+            or defaults.public_stream_max_age,
+            webhook_timeout=float(env.get("WEBHOOK_TIMEOUT_SECONDS") or defaults.webhook_timeout),
+            webhook_pause_after=int(env.get("WEBHOOK_PAUSE_AFTER") or defaults.webhook_pause_after),
+            retry_base=float(env.get("DELIVERY_RETRY_BASE_SECONDS") or defaults.retry_base),
+            retry_ceiling=float(env.get("DELIVERY_RETRY_MAX_SECONDS") or defaults.retry_ceiling),
+            email_max_attempts=int(env.get("EMAIL_MAX_ATTEMPTS") or defaults.email_max_attempts),
+        )

@@ -1,0 +1,1 @@
+"""The domain in plain Python: contacts, messages, star levels, redaction, webhook rules."""

@@ -1,0 +1,74 @@
+"""The messages the association sends volunteers: their kinds and what each one says.
+
+A notification is unique per (event, recipient, kind). A star-level milestone has one kind per
+level (`star_level_3`), so one activity that lifts a volunteer over two thresholds gives two
+milestone messages, and each level's message is sent once only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+LANGUAGES = ("zh", "en")
+
+WELCOME = "welcome"
+TEAM_ASSIGNED = "team_assigned"
+ACTIVITY_THANKS = "activity_thanks"
+STAR_LEVEL = "star_level"
+
+TEMPLATES = (WELCOME, TEAM_ASSIGNED, ACTIVITY_THANKS, STAR_LEVEL)
+
+
+def star_level_kind(level: int) -> str:
+    """The kind of the message telling a volunteer they reached `level` stars."""
+    return f"{STAR_LEVEL}_{level}"
+
+
+@dataclass(frozen=True)
+class Message:
+    """A message to write: which kind, which template, and the values the template needs."""
+
+    kind: str
+    template: str
+    values: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RenderedMessage:
+    """A message written out in one language."""
+
+    language: str
+    subject: str
+    body: str
+
+
+def welcome() -> Message:
+    """The welcome on registration."""
+    return Message(WELCOME, WELCOME)
+
+
+def team_assigned(team_name: str, role: str) -> Message:
+    """The notice that a volunteer joined a team."""
+    return Message(TEAM_ASSIGNED, TEAM_ASSIGNED, {"team_name": team_name, "role": role})
+
+
+def activity_thanks(
+    title: str, location: str, team_name: str | None, hours: str, total_hours: str
+) -> Message:
+    """The thanks after an activity, with its hours and the volunteer's new total."""
+    values = {
+        "title": title,
+        "location": location,
+        "team_name": team_name,
+        "hours": hours,
+        "total_hours": total_hours,
+    }
+    return Message(ACTIVITY_THANKS, ACTIVITY_THANKS, values)
+
+
+def star_level_reached(level: int, threshold: str, total_hours: str) -> Message:
+    """The milestone message the first time a volunteer reaches `level` stars."""
+    values = {"level": level, "threshold": threshold, "total_hours": total_hours}
+    return Message(star_level_kind(level), STAR_LEVEL, values)

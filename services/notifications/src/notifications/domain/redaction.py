@@ -1,0 +1,76 @@
+"""What partners may see of an integration event: personal data removed as DESIGN.md says.
+
+VolunteerRegistered and VolunteerProfileUpdated keep only the fields listed below (no phone, e-mail
+or id_verified) with the name masked (刘丽珠 → 刘*珠, 王五 → 王*); the person in charge of an
+activity is masked the same way; every other field passes unchanged. The lists are of fields
+kept, not removed, so a field added by a later schema version stays private until someone decides
+otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from association.events import Envelope
+
+PUBLIC_FIELDS: Mapping[str, frozenset[str]] = {
+    "VolunteerRegistered": frozenset(
+        {
+            "volunteer_id",
+            "name",
+            "street",
+            "skills",
+            "organisation_id",
+            "registered_at",
+            "source",
+        }
+    ),
+    "VolunteerProfileUpdated": frozenset(
+        {"volunteer_id", "updated_at", "name", "street", "skills", "organisation_id"}
+    ),
+}
+
+# Names of people in otherwise public events: shown masked.
+MASKED_FIELDS: Mapping[str, tuple[str, ...]] = {
+    "VolunteerRegistered": ("name",),
+    "VolunteerProfileUpdated": ("name",),
+    "ActivityScheduled": ("person_in_charge",),
+    "ActivityCompleted": ("person_in_charge",),
+}
+
+# What a withdrawal erases from the public copies of a volunteer's own events.
+ERASED_ON_WITHDRAWAL = ("name", "street", "skills")
+
+
+def mask_name(name: str) -> str:
+    """The first and the last character, the rest starred: 刘*珠, 欧**娜; two or fewer: 王*."""
+    name = name.strip()
+    if len(name) <= 2:
+        return name[:1] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+def redact(event: Envelope) -> Envelope:
+    """The event as partners see it on `association.public`, in the feed and in webhooks."""
+    kept = PUBLIC_FIELDS.get(event.event_type)
+    masked = MASKED_FIELDS.get(event.event_type, ())
+    if kept is None and not masked:
+        return event
+    payload = {k: v for k, v in event.payload.items() if kept is None or k in kept}
+    for field in masked:
+        if isinstance(payload.get(field), str) and payload[field]:
+            payload[field] = mask_name(payload[field])
+    return event.with_payload(payload)
+
+
+def about_volunteer(event: Envelope) -> str | None:
+    """The volunteer whose own data the event carries (their registration or profile)."""
+    if event.event_type in PUBLIC_FIELDS:
+        return str(event.payload["volunteer_id"])
+    return None
+
+
+def erase_person(payload: Mapping[str, Any]) -> dict[str, Any]:
+    """A public payload about a withdrawn volunteer, with what could identify them removed."""
+    return {key: value for key, value in payload.items() if key not in ERASED_ON_WITHDRAWAL}

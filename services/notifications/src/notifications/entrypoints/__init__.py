@@ -1,0 +1,1 @@
+"""Entry points: the web and worker commands, and the HTTP API."""

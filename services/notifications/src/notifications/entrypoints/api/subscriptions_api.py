@@ -1,0 +1,122 @@
+"""Webhook subscriptions (scope partner): create, list, read, resume, delete, deliveries.
+
+A partner sees only its own subscriptions (those made with tokens of the same `sub`); an admin
+sees all. The signing secret is in the creation response only.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from flask import g
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+
+from association.auth import require_scope
+from association.auth.tokens import ADMIN
+from association.service import ServiceContext
+from association.web import request_session
+from notifications.adapters import subscription_records as records
+from notifications.adapters import webhook_deliveries
+from notifications.adapters.webhook_client import resolve_host
+from notifications.domain.webhook_urls import UrlRefused, check_webhook_url
+from notifications.entrypoints.api.schemas import (
+    CreatedSubscriptionSchema,
+    DeliveryPageSchema,
+    PageQuerySchema,
+    SubscriptionInSchema,
+    SubscriptionListSchema,
+    SubscriptionSchema,
+)
+from notifications.service_layer import subscriptions
+
+
+def _owner() -> str | None:
+    """Whose subscriptions the caller may see: their own, or everyone's for an admin."""
+    return None if ADMIN in g.principal.scopes else g.principal.sub
+
+
+def subscriptions_blueprint(context: ServiceContext) -> Blueprint:
+    """The partner-facing webhook API."""
+    blp = Blueprint("subscriptions", __name__, description="Webhook subscriptions of partners")
+    database, store = context.database, context.store
+    allow_loopback = context.settings.webhook_allow_loopback
+
+    def find(subscription_id: uuid.UUID, session: Any) -> dict[str, Any]:
+        found = records.subscription(session, str(subscription_id), _owner())
+        if found is None:
+            abort(404, message=f"no subscription {subscription_id}")
+        return found
+
+    @blp.route("/subscriptions")
+    class Subscriptions(MethodView):
+        @require_scope("partner")
+        @blp.arguments(SubscriptionInSchema)
+        @blp.response(201, CreatedSubscriptionSchema)
+        @blp.doc(parameters=["IDEMPOTENCY_KEY"])
+        def post(self, data: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
+            """Subscribe a URL to event types; the answer holds the signing secret, once."""
+            try:
+                check_webhook_url(data["url"], allow_loopback=allow_loopback, resolve=resolve_host)
+            except UrlRefused as refusal:
+                abort(422, message="validation failed", errors={"json": {"url": [str(refusal)]}})
+            created, secret = subscriptions.subscribe(
+                request_session(),
+                store,
+                owner=g.principal.sub,
+                url=data["url"],
+                event_types=data["event_types"],
+            )
+            location = f"/subscriptions/{created['subscription_id']}"
+            return {**created, "secret": secret}, 201, {"Location": location}
+
+        @require_scope("partner")
+        @blp.response(200, SubscriptionListSchema)
+        def get(self) -> dict[str, Any]:
+            """The caller's subscriptions (an admin's: everyone's), without their secrets."""
+            with database.reader() as session:
+                return {"subscriptions": records.subscriptions_of(session, _owner())}
+
+    @blp.route("/subscriptions/<uuid:subscription_id>")
+    class Subscription(MethodView):
+        @require_scope("partner")
+        @blp.response(200, SubscriptionSchema)
+        def get(self, subscription_id: uuid.UUID) -> dict[str, Any]:
+            """One subscription, with its status (paused, and why)."""
+            with database.reader() as session:
+                return find(subscription_id, session)
+
+        @require_scope("partner")
+        @blp.response(204)
+        def delete(self, subscription_id: uuid.UUID) -> None:
+            """Delete the subscription; deliveries still waiting are dropped."""
+            session = request_session()
+            find(subscription_id, session)
+            subscriptions.cancel(session, store, str(subscription_id))
+
+    @blp.route("/subscriptions/<uuid:subscription_id>/resume", methods=["POST"])
+    @require_scope("partner")
+    @blp.response(200, SubscriptionSchema)
+    @blp.doc(parameters=["IDEMPOTENCY_KEY"])
+    def resume(subscription_id: uuid.UUID) -> dict[str, Any]:
+        """Deliver again to a paused subscription, oldest waiting event first (409 if active)."""
+        session = request_session()
+        try:
+            return subscriptions.resume(session, store, find(subscription_id, session))
+        except subscriptions.NotPaused:
+            abort(409, message="the subscription is not paused")
+
+    @blp.route("/subscriptions/<uuid:subscription_id>/deliveries")
+    @require_scope("partner")
+    @blp.arguments(PageQuerySchema, location="query", as_kwargs=True)
+    @blp.response(200, DeliveryPageSchema)
+    def deliveries(subscription_id: uuid.UUID, after: int, limit: int) -> dict[str, Any]:
+        """The subscription's deliveries after the position `after`, oldest first."""
+        with database.reader() as session:
+            find(subscription_id, session)
+            found = webhook_deliveries.deliveries_of(session, str(subscription_id), after, limit)
+        next_after = found[-1]["position"] if found else after
+        return {"deliveries": found, "next_after": next_after}
+
+    return blp

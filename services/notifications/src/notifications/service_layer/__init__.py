@@ -1,0 +1,1 @@
+"""Handlers of consumed events, subscription commands and the delivery loops of the worker."""

@@ -1,0 +1,48 @@
+"""Writing one message to one volunteer, once, and queueing it on the outward channels."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from sqlalchemy.orm import Session
+
+from notifications.adapters import volunteer_records
+from notifications.adapters.notification_records import add_notification
+from notifications.domain.messages import Message, RenderedMessage
+
+EMAIL = "email"
+
+
+class Composer(Protocol):
+    """Writes a message out for a recipient (MessageComposer, or a fake in a unit test)."""
+
+    def render(self, message: Message, recipient_name: str | None) -> RenderedMessage: ...
+
+
+class Notifier:
+    """Stores a message per (event, volunteer, kind) and queues it on `channels`.
+
+    Nothing is written for a withdrawn volunteer; e-mail is queued only for a known address.
+    """
+
+    def __init__(self, composer: Composer, channels: Sequence[str]) -> None:
+        self.composer = composer
+        self.channels = tuple(channels)
+
+    def notify(self, session: Session, event_id: str, volunteer_id: str, message: Message) -> bool:
+        """Write the message; False when the volunteer withdrew or it was written before."""
+        if volunteer_records.is_withdrawn(session, volunteer_id):
+            return False
+        contact = volunteer_records.contact_of(session, volunteer_id)
+        rendered = self.composer.render(message, contact.name if contact else None)
+        has_email = contact is not None and bool(contact.email)
+        channels = [c for c in self.channels if c != EMAIL or has_email]
+        return add_notification(
+            session,
+            event_id=event_id,
+            volunteer_id=volunteer_id,
+            kind=message.kind,
+            message=rendered,
+            channels=channels,
+        )

@@ -1,0 +1,63 @@
+"""The loop of a worker component that polls the database for work until it is stopped."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+
+from association.messaging.backoff import Backoff
+
+log = logging.getLogger(__name__)
+
+
+class PollingLoop:
+    """Calls `work_once` until stopped; waits `poll_interval` when idle, backs off on DB errors."""
+
+    def __init__(self, poll_interval: float) -> None:
+        self.poll_interval = poll_interval
+        self._stop = threading.Event()
+
+    @property
+    def stopping(self) -> bool:
+        return self._stop.is_set()
+
+    def work_once(self) -> int:
+        """Do one round of work; returns how much was done (0 when there was nothing to do)."""
+        raise NotImplementedError
+
+    def run(self) -> None:
+        """Work until `stop` is called; failures are logged and waited out, never fatal."""
+        backoff = Backoff()
+        while not self._stop.is_set():
+            try:
+                busy = self.work_once()
+            except (OperationalError, InterfaceError, PoolTimeoutError) as error:
+                delay = backoff.next()
+                log.warning(
+                    "%s: database unavailable (%s); retrying in %.1fs", self.name, error, delay
+                )
+                self._stop.wait(delay)
+                continue
+            except Exception:  # a bug must not stop deliveries for good; it is logged loudly
+                delay = backoff.next()
+                log.exception("%s failed; retrying in %.1fs", self.name, delay)
+                self._stop.wait(delay)
+                continue
+            backoff.reset()
+            if not busy:
+                self._stop.wait(self.poll_interval)
+        self.finish()
+
+    @property
+    def name(self) -> str:
+        return type(self).__name__
+
+    def finish(self) -> None:
+        """Release what the loop holds once it stopped."""
+
+    def stop(self) -> None:
+        """Ask the loop to stop after the round in hand. Thread-safe."""
+        self._stop.set()

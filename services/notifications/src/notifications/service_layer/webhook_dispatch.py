@@ -1,0 +1,159 @@
+"""Delivering public events to partners' webhooks: signed, in order per subscription, retried.
+
+Each round leases up to `concurrency` due subscriptions and delivers to them side by side, each one
+strictly in order: its oldest pending delivery first, and nothing behind it until it succeeds. A
+failure (no answer within the timeout, or a non-2xx status) is retried with exponential backoff;
+after `pause_after` failures in a row the subscription is paused, with the reason recorded.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+from typing import Any, Protocol
+
+from association.db import Database
+from association.store import EventStore
+from notifications.adapters import webhook_deliveries as records
+from notifications.adapters.database import utcnow
+from notifications.adapters.public_log import PublicEventLog
+from notifications.adapters.webhook_client import WebhookResponse
+from notifications.domain.retries import RetryPolicy
+from notifications.domain.signatures import signature
+from notifications.service_layer import subscriptions
+from notifications.service_layer.polling import PollingLoop
+
+log = logging.getLogger(__name__)
+
+USER_AGENT = "association-notifications/1"
+
+
+class WebhookPoster(Protocol):
+    """Posts a body to a URL and says how it went (WebhookClient)."""
+
+    timeout: float
+
+    def post(self, url: str, body: bytes, headers: dict[str, str]) -> WebhookResponse: ...
+
+
+def delivery_headers(delivery: dict[str, Any], secret: str, body: bytes) -> dict[str, str]:
+    """The headers DESIGN.md fixes for a webhook delivery, with the signature of `body`."""
+    return {
+        "Content-Type": "application/json",
+        "User-Agent": USER_AGENT,
+        "X-Association-Event": delivery["event_type"],
+        "X-Association-Delivery": delivery["delivery_id"],
+        "X-Association-Signature": signature(secret, body),
+    }
+
+
+class WebhookDispatcher(PollingLoop):
+    """The worker component that delivers webhooks."""
+
+    def __init__(
+        self,
+        database: Database,
+        store: EventStore,
+        public_log: PublicEventLog,
+        client: WebhookPoster,
+        policy: RetryPolicy,
+        pause_after: int,
+        *,
+        concurrency: int = 4,
+        batch_size: int = 20,
+        poll_interval: float = 0.2,
+    ) -> None:
+        super().__init__(poll_interval)
+        self.database = database
+        self.store = store
+        self.public_log = public_log
+        self.client = client
+        self.policy = policy
+        self.pause_after = pause_after
+        self.concurrency = concurrency
+        self.batch_size = batch_size
+        self.lease = timedelta(seconds=batch_size * (client.timeout + 1) + 30)
+        self.owner = f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.delivered = 0
+        self._pool = ThreadPoolExecutor(concurrency, thread_name_prefix="webhook")
+
+    def work_once(self) -> int:
+        """Lease the subscriptions whose next delivery is due and deliver to them."""
+        now = utcnow()
+        with self.database.reader() as session:
+            due = records.due_subscriptions(session, now, self.concurrency)
+        if not due:
+            return 0
+        with self.database.transaction() as session:
+            claimed = [
+                s for s in due if records.claim(session, s, self.owner, now, now + self.lease)
+            ]
+        for _ in self._pool.map(self._deliver_in_order, claimed):
+            pass
+        return len(claimed)
+
+    def finish(self) -> None:
+        self._pool.shutdown(wait=True)
+
+    def _deliver_in_order(self, subscription_id: str) -> None:
+        try:
+            for _ in range(self.batch_size):
+                if self.stopping or not self._deliver_head(subscription_id):
+                    break
+        finally:
+            with self.database.transaction() as session:
+                records.release(session, subscription_id, self.owner)
+
+    def _deliver_head(self, subscription_id: str) -> bool:
+        """Try the oldest pending delivery once; True when it succeeded and more may follow."""
+        with self.database.reader() as session:
+            head = records.head_delivery(session, subscription_id)
+            if head is None or head["next_attempt_at"] > utcnow():
+                return False
+            event = self.public_log.at(session, head["public_position"])
+        body = event.to_json()
+        response = self.client.post(head["url"], body, delivery_headers(head, head["secret"], body))
+        with self.database.transaction() as session:
+            if response.ok:
+                assert response.status_code is not None
+                records.record_delivered(
+                    session, head["position"], subscription_id, response.status_code
+                )
+                self.delivered += 1
+                return True
+            self._record_failure(session, head, response)
+        return False
+
+    def _record_failure(
+        self, session: Any, head: dict[str, Any], response: WebhookResponse
+    ) -> None:
+        subscription_id = head["subscription_id"]
+        error = response.error or f"HTTP {response.status_code}"
+        attempts = head["attempts"] + 1
+        retry_at = utcnow() + timedelta(seconds=self.policy.delay(attempts))
+        failures = records.record_failed(
+            session,
+            head["position"],
+            subscription_id,
+            status_code=response.status_code,
+            error=error,
+            retry_at=retry_at,
+        )
+        log.warning(
+            "webhook delivery %s to subscription %s failed (attempt %d): %s",
+            head["delivery_id"],
+            subscription_id,
+            attempts,
+            error,
+        )
+        if failures >= self.pause_after:
+            reason = (
+                f"paused after {failures} failed deliveries in a row (last: {error}); "
+                f"fix the endpoint, then POST /subscriptions/{subscription_id}/resume"
+            )
+            subscriptions.pause(session, self.store, subscription_id, reason, failures)
+            log.warning("webhook subscription %s paused: %s", subscription_id, reason)

@@ -1,0 +1,299 @@
+"""Fixtures of the notifications tests: the service on a test database, events, the worker."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from association.auth import issue_token
+from association.events import Envelope
+from association.messaging.consumer import Consumer
+from association.messaging.worker import Runnable, build_components
+from association.service import ServiceContext, bootstrap, create_app
+from association.settings import Settings
+from notifications.adapters.public_stream import PublicStreamRelay
+from notifications.definition import SERVICE
+from support.polling import wait_for
+
+SECRET = "notifications-test-secret-" + "0123456789abcdef" * 3
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _bearer(*scopes: str, sub: str = "tester") -> dict[str, str]:
+    return {"Authorization": f"Bearer {issue_token(SECRET, sub, scopes)}"}
+
+
+@pytest.fixture
+def free_port() -> Callable[[], int]:
+    """A TCP port nobody listens on at 127.0.0.1 right now."""
+    return _free_port
+
+
+@pytest.fixture
+def bearer() -> Callable[..., dict[str, str]]:
+    """`bearer("partner", sub="uni")`: an Authorization header with a valid test token."""
+    return _bearer
+
+
+@dataclass
+class EventFactory:
+    """Integration events as registration and teams would publish them, numbered in order."""
+
+    sequences: dict[str, int] = field(default_factory=dict)
+    versions: dict[str, int] = field(default_factory=dict)
+
+    def envelope(
+        self, producer: str, event_type: str, aggregate_id: str, payload: dict[str, Any]
+    ) -> Envelope:
+        self.sequences[producer] = self.sequences.get(producer, 0) + 1
+        self.versions[aggregate_id] = self.versions.get(aggregate_id, 0) + 1
+        return Envelope(
+            event_type=event_type,
+            aggregate_id=aggregate_id,
+            aggregate_version=self.versions[aggregate_id],
+            payload=payload,
+            producer=producer,
+            sequence=self.sequences[producer],
+            correlation_id=str(uuid.uuid4()),
+        )
+
+    def registered(
+        self,
+        volunteer_id: str | None = None,
+        name: str = "刘丽珠",
+        phone: str = "13812345678",
+        email: str | None = "liu.lizhu@example.com",
+    ) -> Envelope:
+        volunteer_id = volunteer_id or str(uuid.uuid4())
+        payload = {
+            "volunteer_id": volunteer_id,
+            "name": name,
+            "phone": phone,
+            "email": email,
+            "street": "五四路街道",
+            "skills": ["垃圾分类"],
+            "organisation_id": None,
+            "registered_at": _now(),
+            "source": "web",
+            "id_verified": True,
+        }
+        return self.envelope("registration", "VolunteerRegistered", volunteer_id, payload)
+
+    def profile_updated(self, volunteer_id: str, **changes: Any) -> Envelope:
+        payload = {"volunteer_id": volunteer_id, "updated_at": _now(), **changes}
+        return self.envelope("registration", "VolunteerProfileUpdated", volunteer_id, payload)
+
+    def withdrawn(self, volunteer_id: str) -> Envelope:
+        payload = {"volunteer_id": volunteer_id, "withdrawn_at": _now()}
+        return self.envelope("registration", "VolunteerWithdrawn", volunteer_id, payload)
+
+    def team_created(self, team_id: str, name: str = "五四路文明劝导队") -> Envelope:
+        payload = {
+            "team_id": team_id,
+            "name": name,
+            "kind": "community",
+            "description": "",
+            "required_skills": [],
+            "capacity": None,
+            "created_at": _now(),
+        }
+        return self.envelope("teams", "TeamCreated", team_id, payload)
+
+    def assigned(
+        self,
+        volunteer_id: str,
+        team_id: str,
+        team_name: str = "五四路文明劝导队",
+        role: str = "member",
+    ) -> Envelope:
+        payload = {
+            "team_id": team_id,
+            "team_name": team_name,
+            "volunteer_id": volunteer_id,
+            "role": role,
+            "assigned_at": _now(),
+        }
+        return self.envelope("teams", "TeamAssigned", team_id, payload)
+
+    def completed(
+        self, team_id: str, attendance: list[tuple[str, str]], title: str = "垃圾分类督导"
+    ) -> Envelope:
+        activity_id = str(uuid.uuid4())
+        start = datetime(2026, 8, 9, 9, 0, tzinfo=UTC)
+        payload = {
+            "activity_id": activity_id,
+            "team_id": team_id,
+            "title": title,
+            "kind": "垃圾分类督导",
+            "location": "五四广场",
+            "started_at": start.isoformat(),
+            "ended_at": (start + timedelta(hours=3)).isoformat(),
+            "completed_at": (start + timedelta(hours=4)).isoformat(),
+            "attendance": [{"volunteer_id": v, "hours": h} for v, h in attendance],
+        }
+        return self.envelope("teams", "ActivityCompleted", activity_id, payload)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+@pytest.fixture
+def events() -> EventFactory:
+    return EventFactory()
+
+
+@pytest.fixture
+def settings(database_url: str, amqp_url: str, amqp_prefix: str) -> Settings:
+    """The service's settings on this test's database and broker prefix (loopback webhooks ok)."""
+    return Settings(
+        service="notifications",
+        database_url=database_url,
+        amqp_url=amqp_url,
+        amqp_prefix=amqp_prefix,
+        auth_secret=SECRET,
+        webhook_allow_loopback=True,
+    )
+
+
+@pytest.fixture
+def offline_settings(database_url: str) -> Settings:
+    """Settings for tests that need no broker."""
+    return Settings(
+        service="notifications",
+        database_url=database_url,
+        auth_secret=SECRET,
+        webhook_allow_loopback=True,
+    )
+
+
+@pytest.fixture
+def fast_retries(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Retries after 50 ms (doubling), so the tests see them without waiting minutes."""
+    monkeypatch.setenv("DELIVERY_RETRY_BASE_SECONDS", "0.05")
+    monkeypatch.setenv("DELIVERY_RETRY_MAX_SECONDS", "0.4")
+
+
+@dataclass
+class Service:
+    """The service wired as in production, with a way to apply events without the broker."""
+
+    context: ServiceContext
+    handlers: dict[str, Callable[..., None]]
+
+    def apply(self, *events: Envelope) -> None:
+        """Handle events as the consumer would: validated and upcast, one transaction each."""
+        for event in events:
+            upcast = self.context.definition.registry.upcast(event)
+            with self.context.database.transaction() as session:
+                self.handlers[event.routing_key](session, upcast)
+
+
+@pytest.fixture
+def make_service() -> Iterator[Callable[[Settings], Service]]:
+    made: list[Service] = []
+
+    def make(settings: Settings) -> Service:
+        context = bootstrap(SERVICE, settings)
+        assert SERVICE.handlers is not None
+        service = Service(context, dict(SERVICE.handlers(context)))
+        made.append(service)
+        return service
+
+    yield make
+    for service in made:
+        service.context.database.dispose()
+
+
+@pytest.fixture
+def service(make_service: Callable[[Settings], Service], offline_settings: Settings) -> Service:
+    return make_service(offline_settings)
+
+
+@pytest.fixture
+def app(offline_settings: Settings) -> Iterator[Flask]:
+    app = create_app(SERVICE, offline_settings)
+    yield app
+    app.extensions["association"]["database"].dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@dataclass
+class Worker:
+    """A running worker: its context and components (consumer, relays, dispatchers)."""
+
+    context: ServiceContext
+    components: list[Runnable]
+
+    def component(self, kind: type) -> Any:
+        return next(c for c in self.components if isinstance(c, kind))
+
+    @property
+    def inbox_queue(self) -> str:
+        return self.component(Consumer).topology.inbox_queue
+
+
+@contextmanager
+def running(components: list[Runnable]) -> Iterator[None]:
+    """Run each component on a thread of its own; stop and join them all at the end."""
+    threads = [threading.Thread(target=c.run, daemon=True) for c in components]
+    for thread in threads:
+        thread.start()
+    try:
+        yield
+    finally:
+        for component in components:
+            component.stop()
+        for thread in threads:
+            thread.join(timeout=20)
+        assert not any(thread.is_alive() for thread in threads)
+
+
+@pytest.fixture
+def run_components() -> Callable[[list[Runnable]], Any]:
+    """Run some worker components (say, a dispatcher alone) on threads for the test's duration."""
+    return running
+
+
+@pytest.fixture
+def run_worker() -> Callable[[Settings], Any]:
+    """Run the worker process's components in this process, as `notifications-worker` would."""
+
+    @contextmanager
+    def run(settings: Settings) -> Iterator[Worker]:
+        context = bootstrap(SERVICE, settings)
+        assert SERVICE.handlers is not None and SERVICE.worker_components is not None
+        handlers = SERVICE.handlers(context)
+        components: list[Runnable] = build_components(
+            settings, context.database, context.store, SERVICE.registry, handlers
+        )
+        components += list(SERVICE.worker_components(context))
+        worker = Worker(context, components)
+        try:
+            with running(components):
+                wait_for(worker.component(Consumer).consuming.is_set, timeout=20)
+                wait_for(worker.component(PublicStreamRelay).relay.leading.is_set, timeout=20)
+                yield worker
+        finally:
+            context.database.dispose()
+
+    return run

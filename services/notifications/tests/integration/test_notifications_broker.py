@@ -1,0 +1,148 @@
+"""The worker against a real RabbitMQ: exactly one notification per event, and the public stream."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from typing import Any
+
+import pika
+from sqlalchemy import func, select
+
+from association.messaging.consumer import Consumer
+from association.settings import Settings
+from notifications.adapters.notification_records import notifications_of
+from notifications.adapters.partner_tables import public_events_table
+from notifications.adapters.public_log import PublicEventLog
+from notifications.adapters.public_stream import PublicStreamRelay
+from support.broker import channel_on, message_count, publish
+from support.polling import wait_for
+
+
+def send(settings: Settings, *events: Any) -> None:
+    """Publish events to association.events as their producers' relays would."""
+    exchange = settings.amqp_prefix + "association.events"
+    for event in events:
+        publish(settings.amqp_url, exchange, event.routing_key, [event.to_json()])
+
+
+def notification_kinds(worker: Any, volunteer_id: str) -> list[str]:
+    with worker.context.database.reader() as session:
+        return [n["kind"] for n in notifications_of(session, volunteer_id, 0, 100)]
+
+
+def public_count(worker: Any) -> int:
+    with worker.context.database.reader() as session:
+        return session.execute(select(func.count()).select_from(public_events_table)).scalar_one()
+
+
+def public_backlog(worker: Any) -> int:
+    with worker.context.database.reader() as session:
+        return PublicEventLog().backlog(session)
+
+
+def read_stream(amqp_url: str, queue: str, count: int, timeout: float = 20.0) -> list[Any]:
+    """Read `count` messages from a stream queue from its first offset, as a partner would."""
+    connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
+    taken: list[Any] = []
+    try:
+        channel = connection.channel()
+        channel.basic_qos(prefetch_count=100)  # a stream consumer must set a prefetch
+        deadline = time.monotonic() + timeout
+        for method, properties, body in channel.consume(
+            queue, arguments={"x-stream-offset": "first"}, inactivity_timeout=0.2
+        ):
+            if method is not None:
+                taken.append((method, properties, body))
+                channel.basic_ack(method.delivery_tag)
+            if len(taken) >= count or time.monotonic() > deadline:
+                break
+        channel.cancel()
+    finally:
+        connection.close()
+    assert len(taken) == count, f"read {len(taken)} of {count} messages from {queue}"
+    return taken
+
+
+def test_each_event_gives_one_notification_even_when_delivered_twice_and_across_restarts(
+    settings: Settings, events, run_worker
+) -> None:
+    volunteers = [events.registered(phone=f"1391234560{n}") for n in range(3)]
+    ids = [v.payload["volunteer_id"] for v in volunteers]
+    team_id = str(uuid.uuid4())
+    assignments = [events.assigned(v, team_id) for v in ids]
+    activity = events.completed(team_id, [(v, "100") for v in ids])
+    sent = [*volunteers, *assignments, activity]
+    with run_worker(settings) as worker:
+        send(settings, *sent, *sent)  # every event twice
+        consumer = worker.component(Consumer)
+        wait_for(lambda: consumer.applied == 2 * len(sent), timeout=20)
+    with run_worker(settings) as worker:  # a restarted worker gets them a third time
+        send(settings, *reversed(sent))
+        consumer = worker.component(Consumer)
+        wait_for(lambda: consumer.applied == len(sent), timeout=20)
+        assert message_count(settings.amqp_url, worker.inbox_queue) == 0
+        for volunteer_id in ids:
+            assert notification_kinds(worker, volunteer_id) == [
+                "welcome",
+                "team_assigned",
+                "activity_thanks",
+                "star_level_1",
+            ]
+        assert public_count(worker) == len(sent)
+        assert message_count(settings.amqp_url, settings.amqp_prefix + "notifications.dead") == 0
+
+
+def test_a_plain_amqp_client_replays_the_public_stream_without_personal_data(
+    settings: Settings, events, run_worker
+) -> None:
+    volunteer = events.registered(name="刘丽珠", phone="13812345678", email="liu@example.com")
+    volunteer_id = volunteer.payload["volunteer_id"]
+    team_id = str(uuid.uuid4())
+    sent = [
+        volunteer,
+        events.profile_updated(volunteer_id, phone="13787654321", email="new@example.com"),
+        events.team_created(team_id),
+        events.assigned(volunteer_id, team_id),
+        events.completed(team_id, [(volunteer_id, "2.5")]),
+    ]
+    with run_worker(settings) as worker:
+        send(settings, *sent)
+        wait_for(lambda: public_count(worker) == len(sent), timeout=20)
+        wait_for(lambda: public_backlog(worker) == 0, timeout=20)
+        stream = worker.component(PublicStreamRelay).topology.public_stream_queue
+        messages = read_stream(settings.amqp_url, stream, len(sent))
+    bodies = [json.loads(body) for _, _, body in messages]
+    assert [b["event_id"] for b in bodies] == [e.event_id for e in sent]
+    assert [m.routing_key for m, _, _ in messages] == [e.routing_key for e in sent]
+    text = b"".join(body for _, _, body in messages).decode()
+    for secret in ("13812345678", "13787654321", "liu@example.com", "new@example.com", "@"):
+        assert secret not in text
+    assert "刘丽珠" not in text and bodies[0]["payload"]["name"] == "刘*珠"
+    assert "id_verified" not in bodies[0]["payload"]
+    assert all(p.content_type == "application/json" for _, p, _ in messages)
+    assert [p.message_id for _, p, _ in messages] == [e.event_id for e in sent]
+
+
+def test_the_stream_queue_is_a_stream_bound_with_hash_and_a_configurable_retention(
+    settings: Settings, run_worker, monkeypatch
+) -> None:
+    monkeypatch.setenv("PUBLIC_STREAM_MAX_AGE", "7D")
+    with run_worker(settings) as worker:
+        relay = worker.component(PublicStreamRelay)
+        wait_for(relay.declared.is_set)
+        assert relay.max_age == "7D"
+    queue = settings.amqp_prefix + "association.public.stream"
+    with channel_on(settings.amqp_url) as channel:
+        channel.queue_declare(
+            queue, durable=True, arguments={"x-queue-type": "stream", "x-max-age": "7D"}
+        )
+    with channel_on(settings.amqp_url) as channel:
+        try:
+            channel.queue_declare(
+                queue, durable=True, arguments={"x-queue-type": "stream", "x-max-age": "30D"}
+            )
+            raise AssertionError("the broker accepted another retention for the stream")
+        except pika.exceptions.ChannelClosedByBroker as error:
+            assert error.reply_code == 406

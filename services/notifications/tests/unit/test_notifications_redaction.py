@@ -1,0 +1,137 @@
+"""What partners see of an event: DESIGN.md's redaction and the masking of names."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from association.events import Envelope
+from notifications.domain.redaction import about_volunteer, erase_person, mask_name, redact
+
+
+@pytest.mark.parametrize(
+    ("name", "masked"),
+    [
+        ("刘丽珠", "刘*珠"),
+        ("王五", "王*"),
+        ("王", "王*"),
+        ("欧阳娜娜", "欧**娜"),
+        (" 张三丰 ", "张*丰"),
+        ("Ann Lee", "A*****e"),
+    ],
+)
+def test_a_name_keeps_its_first_and_last_character_only(name: str, masked: str) -> None:
+    assert mask_name(name) == masked
+
+
+def registered() -> Envelope:
+    payload = {
+        "volunteer_id": "5b0c8a8e-4b0a-4a55-9d51-2f4c3e0f9a11",
+        "name": "刘丽珠",
+        "phone": "13812345678",
+        "email": "liu@example.com",
+        "street": "五四路街道",
+        "skills": ["垃圾分类", "急救"],
+        "organisation_id": None,
+        "registered_at": "2026-08-09T09:30:00+00:00",
+        "source": "web",
+        "id_verified": True,
+    }
+    return Envelope(
+        event_type="VolunteerRegistered",
+        aggregate_id=payload["volunteer_id"],
+        aggregate_version=1,
+        payload=payload,
+        producer="registration",
+        sequence=7,
+    )
+
+
+def test_volunteer_registered_loses_phone_email_and_id_verified_and_masks_the_name() -> None:
+    event = registered()
+    public = redact(event)
+    assert public.payload == {
+        "volunteer_id": event.payload["volunteer_id"],
+        "name": "刘*珠",
+        "street": "五四路街道",
+        "skills": ["垃圾分类", "急救"],
+        "organisation_id": None,
+        "registered_at": "2026-08-09T09:30:00+00:00",
+        "source": "web",
+    }
+    assert "13812345678" not in public.to_json().decode()
+    assert event.payload["phone"] == "13812345678"  # the original is untouched
+    assert (public.event_id, public.event_type, public.producer) == (
+        event.event_id,
+        event.event_type,
+        event.producer,
+    )
+
+
+def test_a_profile_update_loses_phone_and_email_and_masks_a_new_name() -> None:
+    event = Envelope(
+        event_type="VolunteerProfileUpdated",
+        aggregate_id="v1",
+        aggregate_version=2,
+        payload={
+            "volunteer_id": "v1",
+            "updated_at": "2026-08-10T09:30:00+00:00",
+            "name": "王五",
+            "phone": "13900000000",
+            "email": None,
+            "street": "八一七路街道",
+        },
+    )
+    assert redact(event).payload == {
+        "volunteer_id": "v1",
+        "updated_at": "2026-08-10T09:30:00+00:00",
+        "name": "王*",
+        "street": "八一七路街道",
+    }
+
+
+def test_a_profile_update_without_a_name_has_none_added() -> None:
+    event = Envelope(
+        "VolunteerProfileUpdated",
+        "v1",
+        2,
+        {"volunteer_id": "v1", "updated_at": "2026-08-10T09:30:00+00:00", "phone": "13900000000"},
+    )
+    assert redact(event).payload == {
+        "volunteer_id": "v1",
+        "updated_at": "2026-08-10T09:30:00+00:00",
+    }
+
+
+@pytest.mark.parametrize("event_type", ["TeamAssigned", "ActivityCompleted", "VolunteerWithdrawn"])
+def test_other_events_pass_unchanged(event_type: str) -> None:
+    event = Envelope(event_type, "a", 1, {"team_id": "t", "volunteer_id": "v", "hours": "2.00"})
+    assert redact(event) == event
+
+
+@pytest.mark.parametrize("event_type", ["ActivityScheduled", "ActivityCompleted"])
+def test_the_person_in_charge_of_an_activity_is_masked(event_type: str) -> None:
+    event = Envelope(event_type, "a", 1, {"activity_id": "a", "person_in_charge": "王建国"})
+    assert redact(event).payload == {"activity_id": "a", "person_in_charge": "王*国"}
+
+
+def test_a_field_a_later_schema_adds_to_a_volunteer_event_stays_private() -> None:
+    event = registered()
+    event = event.with_payload({**event.payload, "wechat_id": "liulizhu88"})
+    assert "wechat_id" not in json.loads(redact(event).to_json())["payload"]
+
+
+def test_erasure_keeps_ids_and_times_only() -> None:
+    public = redact(registered())
+    assert erase_person(public.payload) == {
+        "volunteer_id": public.payload["volunteer_id"],
+        "organisation_id": None,
+        "registered_at": "2026-08-09T09:30:00+00:00",
+        "source": "web",
+    }
+
+
+def test_only_registration_and_profile_events_are_about_a_volunteer_s_own_data() -> None:
+    assert about_volunteer(registered()) == registered().payload["volunteer_id"]
+    assert about_volunteer(Envelope("TeamAssigned", "t", 1, {"volunteer_id": "v"})) is None

@@ -10,9 +10,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from processes import ServiceProcess, free_port, health
-
 from association.auth import issue_token
+from processes import ServiceProcess, free_port, health
 from support.polling import wait_for
 
 SERVICES = ("registration", "teams", "notifications")

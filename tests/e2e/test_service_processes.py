@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 import requests
-from processes import ServiceProcess, free_port, health
 
+from processes import ServiceProcess, free_port, health
 from support.polling import wait_for
 
 SERVICES = ["registration", "teams", "notifications"]

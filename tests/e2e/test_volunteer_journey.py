@@ -6,14 +6,19 @@ level in teams → notifications → the redacted public stream and a partner's 
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pika
 import pytest
 import requests
-from stack import running_stack
 
+from receivers import WebhookReceiver
+from stack import running_stack
 from support.polling import wait_for
+
+PERSONAL = ("13812345678", "liu@example.cn", "刘明珠")
 
 
 def ok(response: requests.Response, status: int = 201) -> dict:
@@ -25,11 +30,27 @@ def ok(response: requests.Response, status: int = 201) -> dict:
 def test_a_volunteer_signs_up_serves_and_is_thanked(
     tmp_path: Path, amqp_url: str, amqp_prefix: str
 ) -> None:
-    with running_stack(
-        tmp_path, amqp_url, amqp_prefix, STAR_THRESHOLDS="2,300,600,1000,1500"
-    ) as stack:
+    with (
+        running_stack(
+            tmp_path, amqp_url, amqp_prefix, STAR_THRESHOLDS="2,300,600,1000,1500"
+        ) as stack,
+        WebhookReceiver() as partner_endpoint,
+    ):
         registration, teams = stack.urls["registration"], stack.urls["teams"]
+        notifications = stack.urls["notifications"]
         coordinator = stack.token("teams:write", "volunteers:read")
+        partner = stack.token("partner")
+        subscription = ok(
+            requests.post(
+                f"{notifications}/subscriptions",
+                json={
+                    "url": partner_endpoint.url,
+                    "event_types": ["VolunteerRegistered", "TeamAssigned", "ActivityCompleted"],
+                },
+                headers=partner,
+                timeout=10,
+            )
+        )
 
         volunteer = ok(
             requests.post(
@@ -109,3 +130,64 @@ def test_a_volunteer_signs_up_serves_and_is_thanked(
         assert hours["total_hours"] == "2.50"
         assert hours["activity_count"] == 1
         assert hours["star_level"] == 1
+
+        kinds = {"welcome", "team_assigned", "activity_thanks", "star_level_1"}
+
+        def notified() -> list[dict] | None:
+            response = requests.get(
+                f"{notifications}/volunteers/{volunteer_id}/notifications",
+                headers=coordinator,
+                timeout=10,
+            )
+            found = response.json().get("notifications", []) if response.ok else []
+            return found if {n["kind"] for n in found} >= kinds else None
+
+        messages = wait_for(notified, timeout=30)
+        assert sorted(n["kind"] for n in messages) == sorted(kinds)
+        thanks = next(n for n in messages if n["kind"] == "activity_thanks")
+        assert "2.5" in thanks["body"]
+
+        # A partner's webhook: each subscribed event once, in order, signed, redacted.
+        wait_for(lambda: len(partner_endpoint.received) >= 3, timeout=30)
+        hooked = partner_endpoint.events(subscription["secret"])
+        assert [e["event_type"] for e in hooked] == [
+            "VolunteerRegistered",
+            "TeamAssigned",
+            "ActivityCompleted",
+        ]
+        assert hooked[0]["payload"]["name"] == "刘*珠"
+        assert not [p for p in PERSONAL if p in json.dumps(hooked, ensure_ascii=False)]
+
+        # The public feed and the stream a plain AMQP client replays from the first offset.
+        feed = ok(
+            requests.get(f"{notifications}/public/events?limit=100", headers=partner, timeout=10),
+            200,
+        )
+        assert "VolunteerRegistered" in {e["event_type"] for e in feed["events"]}
+        streamed = read_stream(amqp_url, amqp_prefix + "association.public.stream", 5)
+        assert {"VolunteerRegistered", "TeamCreated", "ActivityCompleted"} <= {
+            e["event_type"] for e in streamed
+        }
+        assert not [p for p in PERSONAL if p in json.dumps(streamed, ensure_ascii=False)]
+        assert not [p for p in PERSONAL if p in json.dumps(feed, ensure_ascii=False)]
+
+
+def read_stream(amqp_url: str, queue: str, at_least: int) -> list[dict]:
+    """Replay a stream queue from its first offset with a plain pika consumer."""
+    connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
+    try:
+        channel = connection.channel()
+        channel.basic_qos(prefetch_count=100)
+        seen: list[dict] = []
+        for method, _properties, body in channel.consume(
+            queue, arguments={"x-stream-offset": "first"}, inactivity_timeout=5
+        ):
+            if method is None:
+                break
+            seen.append(json.loads(body))
+            channel.basic_ack(method.delivery_tag)
+        channel.cancel()
+        assert len(seen) >= at_least, seen
+        return seen
+    finally:
+        connection.close()

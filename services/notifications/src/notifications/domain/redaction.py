@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from association.events import Envelope
+from association.masking import mask_name
 
 PUBLIC_FIELDS: Mapping[str, frozenset[str]] = {
     "VolunteerRegistered": frozenset(
@@ -41,14 +42,6 @@ MASKED_FIELDS: Mapping[str, tuple[str, ...]] = {
 
 # What a withdrawal erases from the public copies of a volunteer's own events.
 ERASED_ON_WITHDRAWAL = ("name", "street", "skills")
-
-
-def mask_name(name: str) -> str:
-    """The first and the last character, the rest starred: 刘*珠, 欧**娜; two or fewer: 王*."""
-    name = name.strip()
-    if len(name) <= 2:
-        return name[:1] + "*"
-    return name[0] + "*" * (len(name) - 2) + name[-1]
 
 
 def redact(event: Envelope) -> Envelope:

@@ -12,6 +12,7 @@ from flask_limiter.util import get_remote_address
 from flask_smorest import Blueprint, abort
 
 from association.auth import require_scope
+from association.masking import mask_name
 from association.service import ServiceContext
 from association.web import request_session
 from registration.adapters.identities import DuplicateIdentity
@@ -24,7 +25,7 @@ from registration.api.schemas import (
     VolunteerSchema,
 )
 from registration.bootstrap import wire
-from registration.domain.identity import mask_email, mask_name, mask_phone
+from registration.domain.identity import mask_email, mask_phone
 from registration.domain.rules import RuleViolation
 from registration.domain.volunteer import SignUp
 from registration.service_layer.commands import VersionMismatch, VolunteerNotFound

@@ -74,13 +74,6 @@ def mask_phone(phone: str) -> str:
     return f"{phone[:3]}****{phone[-4:]}"
 
 
-def mask_name(name: str) -> str:
-    """`刘明珠` → `刘*珠`, `王芳` → `王*`: the first character, and the last of three or more."""
-    if len(name) <= 2:
-        return name[:1] + "*" * (len(name) - 1) if len(name) > 1 else "*"
-    return f"{name[0]}{'*' * (len(name) - 2)}{name[-1]}"
-
-
 def mask_email(email: str) -> str:
     """`liu@example.cn` → `l***@example.cn`."""
     local, _, domain = email.partition("@")

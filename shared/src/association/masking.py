@@ -1,0 +1,16 @@
+"""How a person's name is shown where it must not be read in full (DESIGN.md: 刘*珠, 王*)."""
+
+from __future__ import annotations
+
+
+def mask_name(name: str) -> str:
+    """Keep the first character, and the last of three or more; star the rest.
+
+    `刘明珠` → `刘*珠`, `欧阳娜娜` → `欧**娜`, `王芳` → `王*`; a single character is all starred.
+    """
+    name = name.strip()
+    if len(name) <= 1:
+        return "*"
+    if len(name) == 2:
+        return f"{name[0]}*"
+    return f"{name[0]}{'*' * (len(name) - 2)}{name[-1]}"

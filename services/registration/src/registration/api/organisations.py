@@ -51,6 +51,7 @@ def organisations_blueprint(context: ServiceContext) -> Blueprint:
         @blp.doc(security=[])
         def get(self) -> dict[str, Any]:
             """Every member unit (public)."""
-            return {"items": organisations(request_session())}
+            with context.database.reader() as session:
+                return {"items": organisations(session)}
 
     return blp

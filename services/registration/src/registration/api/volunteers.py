@@ -10,6 +10,7 @@ from flask.views import MethodView
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_smorest import Blueprint, abort
+from sqlalchemy.orm import Session
 
 from association.auth import require_scope
 from association.masking import mask_name
@@ -82,8 +83,8 @@ def volunteers_blueprint(context: ServiceContext) -> Blueprint:
     rate = context.settings.signup_rate_limit.strip()
     signup_limits = [] if rate.lower() == "off" else [limiter.limit(rate, methods=["POST"])]
 
-    def one(volunteer_id: str) -> dict[str, Any]:
-        found = parts.volunteers.get(request_session(), volunteer_id)
+    def one(session: Session, volunteer_id: str) -> dict[str, Any]:
+        found = parts.volunteers.get(session, volunteer_id)
         if found is None:
             abort(404, message=f"no volunteer {volunteer_id}")
         return found
@@ -109,7 +110,7 @@ def volunteers_blueprint(context: ServiceContext) -> Blueprint:
                     message=f"this {error.kind} is already registered",
                     errors={"json": {error.kind: ["already registered"]}},
                 )
-            body = anonymous_view(one(volunteer.volunteer_id))
+            body = anonymous_view(one(session, volunteer.volunteer_id))
             headers = {
                 "Location": f"/volunteers/{volunteer.volunteer_id}",
                 "ETag": etag(volunteer.version),
@@ -128,9 +129,10 @@ def volunteers_blueprint(context: ServiceContext) -> Blueprint:
                 if query.get("organisation_id")
                 else None,
             )
-            items, total = parts.volunteers.page(
-                request_session(), where, query["page"], query["page_size"]
-            )
+            with context.database.reader() as session:
+                items, total = parts.volunteers.page(
+                    session, where, query["page"], query["page_size"]
+                )
             return {
                 "items": [phone_masked(v) for v in items],
                 "page": query["page"],
@@ -144,7 +146,8 @@ def volunteers_blueprint(context: ServiceContext) -> Blueprint:
         @blp.response(200, VolunteerSchema)
         def get(self, volunteer_id: str) -> tuple[dict[str, Any], int, dict[str, str]]:
             """One volunteer with full contact data (the ID number only masked)."""
-            found = one(_volunteer_id(volunteer_id))
+            with context.database.reader() as session:
+                found = one(session, _volunteer_id(volunteer_id))
             return found, 200, {"ETag": etag(found["version"])}
 
         @require_scope("volunteers:write")
@@ -171,7 +174,7 @@ def volunteers_blueprint(context: ServiceContext) -> Blueprint:
                     message=f"this {error.kind} is already registered",
                     errors={"json": {error.kind: ["already registered"]}},
                 )
-            found = one(volunteer_id)
+            found = one(session, volunteer_id)
             return found, 200, {"ETag": etag(found["version"])}
 
         @require_scope("volunteers:write")

@@ -38,6 +38,7 @@ from association.web.metrics import install_metrics
 BlueprintFactory = Callable[["ServiceContext"], Blueprint]
 HandlerFactory = Callable[["ServiceContext"], Mapping[str, Handler]]
 ComponentFactory = Callable[["ServiceContext"], Sequence[Runnable]]
+HealthCheckFactory = Callable[["ServiceContext"], Mapping[str, Callable[[], dict[str, Any]]]]
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,8 @@ class ServiceDefinition:
     codec: PayloadCodec | None = None
     # What of a stored event may leave the service, on the broker and in `GET /events`.
     outward: Callable[[Envelope], Envelope] | None = None
+    # Further checks of `GET /health`, each returning a dict with an "ok" key.
+    health_checks: HealthCheckFactory | None = None
 
 
 @dataclass(frozen=True)
@@ -97,7 +100,11 @@ def create_app(definition: ServiceDefinition, settings: Settings | None = None) 
         context.settings,
         context.database,
         title=definition.title,
-        health_checks={"broker": broker.health, "outbox": outbox},
+        health_checks={
+            "broker": broker.health,
+            "outbox": outbox,
+            **(definition.health_checks(context) if definition.health_checks else {}),
+        },
     )
     api.register_blueprint(
         events_feed_blueprint(context.store, context.database, definition.outward)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from functools import partial
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -103,3 +104,14 @@ def worker_components(context: ServiceContext) -> Sequence[Runnable]:
             poll_interval=config.poll_interval,
         ),
     ]
+
+
+def health_checks(context: ServiceContext) -> dict[str, Callable[[], dict[str, Any]]]:
+    """`GET /health` also tells how many redacted events wait for the public exchange."""
+    public_log = PublicEventLog()
+
+    def public_outbox() -> dict[str, Any]:
+        with context.database.reader() as session:
+            return {"ok": True, "backlog": public_log.backlog(session)}
+
+    return {"public_outbox": public_outbox}

@@ -15,4 +15,5 @@ SERVICE = ServiceDefinition(
     blueprints=blueprints.FACTORIES,
     handlers=bootstrap.handlers,
     worker_components=bootstrap.worker_components,
+    health_checks=bootstrap.health_checks,
 )

@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 
 export WEBHOOK_ALLOW_LOOPBACK ?= true
 
-.PHONY: install run test lint format token bench up down logs clean
+.PHONY: install run seed test lint format token bench up down logs clean
 
 install: $(STAMP)
 
@@ -22,6 +22,9 @@ run: install
 	@$(BIN)/association-preflight
 	@mkdir -p var
 	@PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile || test $$? -eq 130
+
+seed: install
+	$(BIN)/python -m tools.seed $(SEED_ARGS)
 
 test: install
 	$(BIN)/ruff check .

@@ -1,17 +1,22 @@
-"""Operator commands: the broker preflight of `make run`, and the dead-letter list and replay."""
+"""Operator commands: the broker preflight of `make run`; dead letters listed, shown, replayed."""
 
 from __future__ import annotations
 
+import json
 import threading
 import uuid
 
+import pytest
+
 from association.events import Envelope
 from association.messaging.consumer import Consumer
+from association.messaging.dead_letters import main as dead_letters_command
 from association.messaging.dead_letters import peek, replay
+from association.messaging.relay import message_properties
 from association.messaging.topology import Topology
 from association.preflight import broker_problem
 from association.store import metadata
-from support.broker import channel_on, message_count, publish
+from support.broker import channel_on, message_count
 from support.counters import apply_tick, counter_registry, projection_metadata, ticked, ticks_of
 from support.polling import wait_for
 from support.tcp_proxy import TcpProxy
@@ -33,8 +38,12 @@ def test_preflight_is_quiet_when_the_broker_answers(amqp_url: str) -> None:
     assert broker_problem(amqp_url) is None
 
 
-def test_a_dead_letter_replayed_after_the_fix_is_applied_once(
-    make_database, amqp_url: str, amqp_prefix: str
+def test_a_dead_letter_listed_shown_and_replayed_after_the_fix_is_applied_once(
+    make_database,
+    amqp_url: str,
+    amqp_prefix: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     database = make_database()
     database.create_schema(metadata, projection_metadata)
@@ -53,14 +62,25 @@ def test_a_dead_letter_replayed_after_the_fix_is_applied_once(
     thread.start()
     try:
         wait_for(consumer.consuming.is_set)
-        publish(amqp_url, topology.events_exchange, ROUTING_KEY, [event.to_json()])
+        with channel_on(amqp_url) as channel:
+            channel.basic_publish(
+                topology.events_exchange, ROUTING_KEY, event.to_json(), message_properties(event)
+            )
         wait_for(lambda: message_count(amqp_url, topology.dead_letter_queue) == 1)
         with channel_on(amqp_url) as channel:
             listed = peek(channel, topology.dead_letter_queue)
-        assert [m["message_id"] for m in listed] == [None]
+        assert [m["message_id"] for m in listed] == [event.event_id]
         assert listed[0]["reason"] == "delivery_limit"
+        assert listed[0]["routing_key"] == ROUTING_KEY
         assert counter in listed[0]["body"]
-        assert message_count(amqp_url, topology.dead_letter_queue) == 1  # peeking left it there
+        monkeypatch.setenv("AMQP_URL", amqp_url)
+        monkeypatch.setenv("AMQP_PREFIX", amqp_prefix)
+        dead_letters_command(["list", "--service", "projection"])
+        summary = json.loads(capsys.readouterr().out)
+        assert (summary["message_id"], summary["reason"]) == (event.event_id, "delivery_limit")
+        dead_letters_command(["show", "--service", "projection", "--message-id", event.event_id])
+        assert counter in json.loads(capsys.readouterr().out)["body"]
+        assert message_count(amqp_url, topology.dead_letter_queue) == 1  # looking left it there
         fixed.set()
         with channel_on(amqp_url) as channel:
             assert replay(channel, topology, limit=10) == 1

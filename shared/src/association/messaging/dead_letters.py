@@ -30,7 +30,9 @@ def peek(channel: pika.adapters.blocking_connection.BlockingChannel, queue: str)
             {
                 "message_id": properties.message_id,
                 "type": properties.type,
+                "routing_key": deaths[0].get("routing-keys", [None])[0],
                 "reason": deaths[0].get("reason"),
+                "deaths": deaths[0].get("count"),
                 "body": body.decode("utf-8", errors="replace"),
             }
         )
@@ -59,7 +61,8 @@ def replay(
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="association-dead-letters", description=__doc__)
-    parser.add_argument("action", choices=["list", "replay"])
+    parser.add_argument("action", choices=["list", "show", "replay"])
+    parser.add_argument("--message-id", help="with show: the event id of the message")
     parser.add_argument("--service", required=True)
     parser.add_argument("--limit", type=int, default=1000)
     args = parser.parse_args(argv)
@@ -71,7 +74,17 @@ def main(argv: list[str] | None = None) -> None:
         channel = connection.channel()
         if args.action == "list":
             for message in peek(channel, topology.dead_letter_queue):
-                print(json.dumps(message, ensure_ascii=False))
+                summary = {k: v for k, v in message.items() if k != "body"}
+                print(json.dumps(summary, ensure_ascii=False))
+        elif args.action == "show":
+            found = [
+                m
+                for m in peek(channel, topology.dead_letter_queue)
+                if m["message_id"] == args.message_id
+            ]
+            if not found:
+                parser.exit(1, f"no dead letter with message id {args.message_id}\n")
+            print(json.dumps(found[0], ensure_ascii=False, indent=2))
         else:
             print(f"replayed {replay(channel, topology, args.limit)} messages")
     finally:

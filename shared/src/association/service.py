@@ -7,6 +7,7 @@ the three services start, configure and stop the same way.
 
 from __future__ import annotations
 
+import argparse
 import os
 import tempfile
 import threading
@@ -23,9 +24,11 @@ from flask_smorest import Blueprint
 from gunicorn.app.base import BaseApplication
 from sqlalchemy import MetaData
 
+from association.auth import issue_token
 from association.db import Database
 from association.events import Envelope, EventRegistry, default_registry
 from association.logging_context import configure_logging
+from association.messaging.catch_up import catch_up, feed_pages
 from association.messaging.consumer import Handler
 from association.messaging.topology import Topology
 from association.messaging.worker import Runnable, build_components, run_until_signalled
@@ -247,3 +250,28 @@ def run_worker(definition: ServiceDefinition) -> None:
     configure_logging(definition.name, settings.log_level)
     heartbeat = Path(settings.worker_heartbeat_file) if settings.worker_heartbeat_file else None
     run_until_signalled(worker_components(bootstrap(definition, settings)), heartbeat)
+
+
+def catch_up_command(definition: ServiceDefinition, argv: list[str] | None = None) -> None:
+    """`<service>-catch-up --from URL [--from URL …] [--after N]`: apply producers' feeds."""
+    parser = argparse.ArgumentParser(
+        prog=f"{definition.name}-catch-up",
+        description="Apply the events of producers' GET /events feeds this service has missed.",
+    )
+    parser.add_argument("--from", dest="feeds", action="append", required=True, metavar="URL")
+    parser.add_argument("--after", type=int, default=0)
+    args = parser.parse_args(argv)
+    settings = Settings.from_env(definition.name)
+    configure_logging(definition.name, settings.log_level)
+    context = bootstrap(definition, settings)
+    handlers = definition.handlers(context) if definition.handlers else {}
+    token = issue_token(settings.auth_secret, f"{definition.name}-catch-up", ["events:read"])
+    for feed in args.feeds:
+        report = catch_up(
+            context.database, definition.registry, handlers, feed_pages(feed, token, args.after)
+        )
+        print(
+            f"{feed}: read {report.read}, applied {report.applied}, already applied or not "
+            f"handled {report.skipped}, invalid (left out) {report.invalid}, "
+            f"up to sequence {report.last_sequence}"
+        )

@@ -30,3 +30,8 @@ def rebuild_projections() -> None:
         serialise_writers(session)
         applied = rebuild(session, context.store)
     print(f"rebuilt the teams read models from {applied} events")
+
+
+def catch_up() -> None:
+    """`teams-catch-up --from URL`: apply what a producer's `GET /events` feed holds."""
+    service.catch_up_command(SERVICE)

@@ -197,17 +197,7 @@ class Consumer:
                 assert event is not None
                 with correlation(event.correlation_id):
                     try:
-                        with session.begin_nested():
-                            if _already_processed(session, event.event_id):
-                                continue
-                            self.handlers[event.routing_key](session, event)
-                            session.execute(
-                                insert(inbox_table).values(
-                                    event_id=event.event_id,
-                                    event_type=event.event_type,
-                                    processed_at=datetime.now(UTC),
-                                )
-                            )
+                        apply_once(session, self.handlers[event.routing_key], event)
                     except (OperationalError, DBAPIError) as error:
                         if _is_connection_problem(error):
                             raise
@@ -217,6 +207,26 @@ class Consumer:
                         failed.add(delivery.tag)
                         _log_failure(event, delivery, error, self.topology)
         return failed
+
+
+def apply_once(session: Session, handler: Handler, event: Envelope) -> bool:
+    """Apply `event` with `handler` unless the inbox says it was; False for a duplicate.
+
+    Runs in a savepoint of the caller's transaction, so a failing handler leaves nothing behind,
+    and records the event id in the inbox in that same savepoint.
+    """
+    with session.begin_nested():
+        if _already_processed(session, event.event_id):
+            return False
+        handler(session, event)
+        session.execute(
+            insert(inbox_table).values(
+                event_id=event.event_id,
+                event_type=event.event_type,
+                processed_at=datetime.now(UTC),
+            )
+        )
+    return True
 
 
 def declare_topology(

@@ -19,3 +19,8 @@ def web() -> None:
 def worker() -> None:
     """Run the worker: consumer, relays, message and webhook delivery."""
     service.run_worker(SERVICE)
+
+
+def catch_up() -> None:
+    """`notifications-catch-up --from URL`: apply what a producer's `GET /events` feed holds."""
+    service.catch_up_command(SERVICE)

@@ -1,0 +1,88 @@
+"""A consumer catches up from a producer's GET /events feed, with no broker in between."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+import requests
+
+from association.auth import issue_token
+from processes import BIN, ServiceProcess, free_port, health
+from stack import SECRET
+from support.polling import wait_for
+
+
+@pytest.mark.slow
+def test_teams_learns_of_volunteers_from_registrations_feed_once(
+    tmp_path: Path, amqp_url: str, amqp_prefix: str
+) -> None:
+    port = free_port()
+    registration_url = f"http://127.0.0.1:{port}"
+    common = {"AMQP_URL": amqp_url, "AMQP_PREFIX": amqp_prefix, "AUTH_SECRET": SECRET}
+    registration = ServiceProcess(
+        "registration-web",
+        common
+        | {
+            "DATABASE_URL": f"sqlite:///{tmp_path}/registration.db",
+            "PORT": str(port),
+            "WEB_CONCURRENCY": "1",
+            "SIGNUP_RATE_LIMIT": "off",
+        },
+        tmp_path / "registration.log",
+    )
+    registration.start()
+    try:
+        wait_for(lambda: health(registration_url), timeout=30)
+        ids = []
+        for n in range(3):
+            response = requests.post(
+                f"{registration_url}/volunteers",
+                json={
+                    "name": f"志愿者{n}",
+                    "phone": f"1370000000{n}",
+                    "street": "jiangpu",
+                    "consent": True,
+                },
+                timeout=10,
+            )
+            ids.append(response.json()["volunteer_id"])
+        writer = {"Authorization": f"Bearer {issue_token(SECRET, 'ops', ['volunteers:write'])}"}
+        requests.delete(f"{registration_url}/volunteers/{ids[2]}", headers=writer, timeout=10)
+
+        teams_env = os.environ | common | {"DATABASE_URL": f"sqlite:///{tmp_path}/teams.db"}
+        command = [str(BIN / "teams-catch-up"), "--from", registration_url]
+        first = subprocess.run(command, env=teams_env, capture_output=True, text=True, timeout=60)
+        second = subprocess.run(command, env=teams_env, capture_output=True, text=True, timeout=60)
+    finally:
+        registration.stop()
+    assert first.returncode == 0, first.stderr
+    # the withdrawn volunteer's registration is erased: left out, their withdrawal applied
+    assert "read 4, applied 3" in first.stdout and "invalid (left out) 1" in first.stdout
+    assert "read 4, applied 0" in second.stdout
+
+    from association.service import create_app
+    from association.settings import Settings
+    from teams.definition import SERVICE
+
+    app = create_app(
+        SERVICE,
+        Settings(service="teams", database_url=teams_env["DATABASE_URL"], auth_secret=SECRET),
+    )
+    reader = {"Authorization": f"Bearer {issue_token(SECRET, 'ops', ['admin'])}"}
+    client = app.test_client()
+    team = client.post(
+        "/teams",
+        json={"name": "补录队", "kind": "community", "description": "", "required_skills": []},
+        headers=reader,
+    ).get_json()
+    joined = client.post(
+        f"/teams/{team['team_id']}/members", json={"volunteer_id": ids[0]}, headers=reader
+    )
+    withdrawn = client.post(
+        f"/teams/{team['team_id']}/members", json={"volunteer_id": ids[2]}, headers=reader
+    )
+    assert joined.status_code == 201
+    assert withdrawn.status_code == 422

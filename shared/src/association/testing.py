@@ -30,7 +30,8 @@ NO_SERVER = (
 )
 
 
-def _docker_answers() -> bool:
+def docker_answers() -> bool:
+    """Whether a Docker engine answers (testcontainers can start containers)."""
     try:
         import docker
 
@@ -47,7 +48,7 @@ def amqp_url() -> Iterator[str]:
     if url:
         yield url
         return
-    if not _docker_answers():
+    if not docker_answers():
         pytest.fail(
             NO_SERVER.format(
                 what="RabbitMQ", var="AMQP_URL", example="amqp://guest:guest@127.0.0.1:5672/%2F"
@@ -67,7 +68,7 @@ def postgres_url() -> Iterator[str]:
     if url:
         yield normalise_url(url)
         return
-    if not _docker_answers():
+    if not docker_answers():
         pytest.fail(
             NO_SERVER.format(
                 what="PostgreSQL",

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from association.settings import DEFAULT_AMQP_URL
-from bench import relay
+from bench import consumer, http, relay, store
 
 RESULTS = Path(__file__).with_name("results.md")
 
@@ -17,7 +17,10 @@ RESULTS = Path(__file__).with_name("results.md")
 def main() -> None:
     amqp_url = os.environ.get("AMQP_URL") or DEFAULT_AMQP_URL
     postgres_url = os.environ.get("TEST_DATABASE_URL") or os.environ.get("BENCH_DATABASE_URL")
-    rows = relay.run(amqp_url, postgres_url)
+    rows = []
+    for benchmark in (relay, consumer, store, http):
+        print(f"running {benchmark.__name__}", file=sys.stderr, flush=True)
+        rows += benchmark.run(amqp_url, postgres_url)
     lines = [
         "# Benchmark results",
         "",

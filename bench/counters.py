@@ -1,0 +1,61 @@
+"""The benchmarks' event and projection: counters that get ticked, one row per counter."""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from marshmallow import Schema, fields
+from sqlalchemy import Column, Insert, Integer, MetaData, String, Table, bindparam, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from association.db import Database
+from association.events import Envelope, EventRegistry, default_registry, new_event
+
+projection_metadata = MetaData()
+
+counters_table = Table(
+    "bench_counters",
+    projection_metadata,
+    Column("counter_id", String(64), primary_key=True),
+    Column("ticks", Integer, nullable=False),
+)
+
+
+class CounterTickedV1(Schema):
+    counter_id = fields.String(required=True)
+    by = fields.Integer(required=True, strict=True)
+
+
+def counter_registry() -> EventRegistry:
+    registry = default_registry().copy()
+    registry.register("CounterTicked", 1, CounterTickedV1)
+    return registry
+
+
+def ticked(counter_id: str, version: int) -> Envelope:
+    return new_event("CounterTicked", counter_id, version, {"counter_id": counter_id, "by": 1})
+
+
+def _upsert(dialect: ModuleType) -> Insert:
+    statement = dialect.insert(counters_table).values(
+        counter_id=bindparam("counter_id"), ticks=bindparam("by")
+    )
+    return statement.on_conflict_do_update(
+        index_elements=[counters_table.c.counter_id],
+        set_={"ticks": counters_table.c.ticks + statement.excluded.ticks},
+    )
+
+
+# Built once: the projection should cost what a projection costs, not statement construction.
+_UPSERTS = {"postgresql": _upsert(postgresql), "sqlite": _upsert(sqlite)}
+
+
+def apply_tick(session: Session, event: Envelope) -> None:
+    """The projection: add the tick to its counter's row, creating the row on the first tick."""
+    session.execute(_UPSERTS[session.get_bind().dialect.name], event.payload)
+
+
+def total_ticks(database: Database) -> int:
+    with database.reader() as session:
+        return session.execute(select(func.sum(counters_table.c.ticks))).scalar_one() or 0

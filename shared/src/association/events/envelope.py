@@ -61,7 +61,7 @@ class Envelope:
             raise ValidationError({"_body": [f"not JSON: {error}"]}) from error
         if not isinstance(data, dict):
             raise ValidationError({"_body": ["an envelope is a JSON object"]})
-        return cls(**EnvelopeSchema().load(data))
+        return cls(**_ENVELOPE_SCHEMA.load(data))
 
 
 class EnvelopeSchema(Schema):
@@ -91,6 +91,9 @@ class EnvelopeSchema(Schema):
         loaded["event_id"] = str(loaded["event_id"])
         loaded["occurred_at"] = loaded["occurred_at"].isoformat()
         return loaded
+
+
+_ENVELOPE_SCHEMA = EnvelopeSchema()
 
 
 def new_event(

@@ -190,11 +190,26 @@ class Consumer:
                 connection.sleep(delay)  # keeps the broker connection's heartbeats going
 
     def _apply(self, batch: list[_Delivery]) -> set[int]:
-        failed: set[int] = set()
+        """Apply a batch; the tags of the deliveries whose handler failed.
+
+        The common case runs the whole batch in one transaction with one inbox query and one
+        inbox insert. Only when a handler fails is the batch run again, event by event in
+        savepoints, so that the failing event alone is handed back.
+        """
+        try:
+            self._apply_all(batch)
+            return set()
+        except _HandlerFailed as failure:
+            # That event has had its attempt; the others are applied around it, one by one.
+            first = failure.delivery
+            _log_failure(first.event, first, failure.__cause__, self.topology)  # type: ignore[arg-type]
+        failed: set[int] = {first.tag}
         with self.database.transaction() as session:
             for delivery in batch:
                 event = delivery.event
                 assert event is not None
+                if delivery.tag == first.tag:
+                    continue
                 with correlation(event.correlation_id):
                     try:
                         apply_once(session, self.handlers[event.routing_key], event)
@@ -208,6 +223,36 @@ class Consumer:
                         _log_failure(event, delivery, error, self.topology)
         return failed
 
+    def _apply_all(self, batch: list[_Delivery]) -> None:
+        with self.database.transaction() as session:
+            seen = _processed_among(session, [d.event.event_id for d in batch if d.event])
+            applied: list[Envelope] = []
+            for delivery in batch:
+                event = delivery.event
+                assert event is not None
+                if event.event_id in seen:
+                    continue
+                seen.add(event.event_id)
+                with correlation(event.correlation_id):
+                    try:
+                        self.handlers[event.routing_key](session, event)
+                    except (OperationalError, DBAPIError) as error:
+                        if _is_connection_problem(error):
+                            raise
+                        raise _HandlerFailed(delivery) from error
+                    except Exception as error:
+                        raise _HandlerFailed(delivery) from error
+                applied.append(event)
+            _record_processed(session, applied)
+
+
+class _HandlerFailed(Exception):
+    """A handler raised while a batch ran in one piece; the batch is rolled back and split."""
+
+    def __init__(self, delivery: _Delivery) -> None:
+        super().__init__(delivery.routing_key)
+        self.delivery = delivery
+
 
 def apply_once(session: Session, handler: Handler, event: Envelope) -> bool:
     """Apply `event` with `handler` unless the inbox says it was; False for a duplicate.
@@ -216,17 +261,33 @@ def apply_once(session: Session, handler: Handler, event: Envelope) -> bool:
     and records the event id in the inbox in that same savepoint.
     """
     with session.begin_nested():
-        if _already_processed(session, event.event_id):
+        if _processed_among(session, [event.event_id]):
             return False
         handler(session, event)
-        session.execute(
-            insert(inbox_table).values(
-                event_id=event.event_id,
-                event_type=event.event_type,
-                processed_at=datetime.now(UTC),
-            )
-        )
+        _record_processed(session, [event])
     return True
+
+
+def _processed_among(session: Session, event_ids: list[str]) -> set[str]:
+    """Which of these event ids the inbox already holds."""
+    if not event_ids:
+        return set()
+    rows = session.execute(
+        select(inbox_table.c.event_id).where(inbox_table.c.event_id.in_(event_ids))
+    )
+    return set(rows.scalars())
+
+
+def _record_processed(session: Session, events: list[Envelope]) -> None:
+    if events:
+        now = datetime.now(UTC)
+        session.execute(
+            insert(inbox_table),
+            [
+                {"event_id": e.event_id, "event_type": e.event_type, "processed_at": now}
+                for e in events
+            ],
+        )
 
 
 def declare_topology(
@@ -240,13 +301,6 @@ def declare_topology(
     channel.queue_declare(topology.inbox_queue, durable=True, arguments=topology.inbox_arguments())
     for routing_key in handlers:
         channel.queue_bind(topology.inbox_queue, topology.events_exchange, routing_key=routing_key)
-
-
-def _already_processed(session: Session, event_id: str) -> bool:
-    found = session.execute(
-        select(inbox_table.c.event_id).where(inbox_table.c.event_id == event_id)
-    )
-    return found.first() is not None
 
 
 def _is_connection_problem(error: DBAPIError) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-from sqlalchemy import delete, insert
+from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -29,17 +29,36 @@ class IdentityIndex:
     def digest(self, kind: str, value: str) -> str:
         return hmac.new(self.secret, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
 
-    def claim(self, session: Session, volunteer_id: str, kind: str, value: str) -> None:
-        """Record that `volunteer_id` holds `value`; DuplicateIdentity if someone else does."""
+    def claim(self, session: Session, volunteer_id: str, values: dict[str, str]) -> None:
+        """Record that `volunteer_id` holds these {kind: value}; DuplicateIdentity names a kind
+        someone else holds."""
+        if not values:
+            return
+        digests = {kind: self.digest(kind, value) for kind, value in values.items()}
         try:
             with session.begin_nested():
                 session.execute(
-                    insert(identities_table).values(
-                        kind=kind, digest=self.digest(kind, value), volunteer_id=volunteer_id
-                    )
+                    insert(identities_table),
+                    [
+                        {"kind": kind, "digest": digest, "volunteer_id": volunteer_id}
+                        for kind, digest in digests.items()
+                    ],
                 )
         except IntegrityError as error:
-            raise DuplicateIdentity(kind) from error
+            raise DuplicateIdentity(self._taken(session, digests)) from error
+
+    @staticmethod
+    def _taken(session: Session, digests: dict[str, str]) -> str:
+        """Which of the claimed kinds is held already (the first, in the order given)."""
+        for kind, digest in digests.items():
+            held = session.execute(
+                select(identities_table.c.kind).where(
+                    identities_table.c.kind == kind, identities_table.c.digest == digest
+                )
+            ).first()
+            if held is not None:
+                return kind
+        return next(iter(digests))
 
     def release(self, session: Session, volunteer_id: str, kind: str | None = None) -> None:
         query = delete(identities_table).where(identities_table.c.volunteer_id == volunteer_id)

@@ -15,7 +15,8 @@ from typing import Any
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import delete, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy import event as orm_events
+from sqlalchemy.orm import Session, SessionTransaction
 
 from association.events import Envelope
 from registration.adapters.tables import personal_data_keys_table as keys_table
@@ -39,28 +40,50 @@ def open_fields(key: bytes, sealed: bytes, context: str) -> dict[str, Any]:
 
 
 class Keyring:
-    """The per-volunteer keys, in the service's database."""
+    """The per-volunteer keys, in the service's database.
+
+    Keys read or made in a transaction are kept in the session for the rest of it, so a command
+    that seals the event, the read table and its answer reads each key once.
+    """
 
     def create(self, session: Session, volunteer_id: str) -> bytes:
         key = AESGCM.generate_key(bit_length=256)
         session.execute(insert(keys_table).values(volunteer_id=volunteer_id, key=key))
+        _known(session)[volunteer_id] = key
         return key
 
     def get(self, session: Session, volunteer_id: str) -> bytes | None:
         return self.get_many(session, [volunteer_id]).get(volunteer_id)
 
     def get_many(self, session: Session, volunteer_ids: Sequence[str]) -> dict[str, bytes]:
-        if not volunteer_ids:
-            return {}
-        rows = session.execute(
-            select(keys_table.c.volunteer_id, keys_table.c.key).where(
-                keys_table.c.volunteer_id.in_(sorted(set(volunteer_ids)))
+        known = _known(session)
+        missing = sorted(set(volunteer_ids) - known.keys())
+        if missing:
+            rows = session.execute(
+                select(keys_table.c.volunteer_id, keys_table.c.key).where(
+                    keys_table.c.volunteer_id.in_(missing)
+                )
             )
-        )
-        return {row.volunteer_id: row.key for row in rows}
+            known.update({row.volunteer_id: row.key for row in rows})
+        return {v: known[v] for v in volunteer_ids if known.get(v) is not None}
 
     def destroy(self, session: Session, volunteer_id: str) -> None:
         session.execute(delete(keys_table).where(keys_table.c.volunteer_id == volunteer_id))
+        _known(session)[volunteer_id] = None
+
+
+_KNOWN_KEYS = "personal_data_keys"
+
+
+def _known(session: Session) -> dict[str, bytes | None]:
+    """This transaction's keys (None: destroyed); forgotten when the transaction ends."""
+    return session.info.setdefault(_KNOWN_KEYS, {})
+
+
+@orm_events.listens_for(Session, "after_transaction_end")
+def _forget_keys(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_KNOWN_KEYS, None)
 
 
 class PersonalDataCodec:

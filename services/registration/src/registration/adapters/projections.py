@@ -39,10 +39,8 @@ class RegistrationProjection:
 
     def _on_VolunteerRegistered(self, session: Session, event: Envelope, p: dict[str, Any]) -> None:
         volunteer_id = event.aggregate_id
-        if p.get("phone"):
-            self.identities.claim(session, volunteer_id, "phone", p["phone"])
-        if p.get("id_number"):
-            self.identities.claim(session, volunteer_id, "id_number", p["id_number"])
+        claims = {kind: p[kind] for kind in ("phone", "id_number") if p.get(kind)}
+        self.identities.claim(session, volunteer_id, claims)
         personal = {
             "name": p.get("name"),
             "phone": p.get("phone"),
@@ -67,7 +65,7 @@ class RegistrationProjection:
                 sealed=self._seal(session, volunteer_id, personal),
             )
         )
-        self._set_skills(session, volunteer_id, p["skills"])
+        self._add_skills(session, volunteer_id, p["skills"])
 
     def _on_VolunteerProfileUpdated(
         self, session: Session, event: Envelope, p: dict[str, Any]
@@ -75,7 +73,7 @@ class RegistrationProjection:
         volunteer_id = event.aggregate_id
         if "phone" in p:
             self.identities.release(session, volunteer_id, "phone")
-            self.identities.claim(session, volunteer_id, "phone", p["phone"])
+            self.identities.claim(session, volunteer_id, {"phone": p["phone"]})
         values: dict[str, Any] = {
             "version": event.aggregate_version,
             "updated_at": _instant(p["updated_at"]),
@@ -142,13 +140,17 @@ class RegistrationProjection:
         key = self.keyring.get(session, volunteer_id)
         return seal_fields(key, personal, volunteer_id) if key is not None else None
 
-    @staticmethod
-    def _set_skills(session: Session, volunteer_id: str, skills: list[str]) -> None:
+    @classmethod
+    def _set_skills(cls, session: Session, volunteer_id: str, skills: list[str]) -> None:
         session.execute(
             delete(volunteer_skills_table).where(
                 volunteer_skills_table.c.volunteer_id == volunteer_id
             )
         )
+        cls._add_skills(session, volunteer_id, skills)
+
+    @staticmethod
+    def _add_skills(session: Session, volunteer_id: str, skills: list[str]) -> None:
         if skills:
             session.execute(
                 insert(volunteer_skills_table),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from abc import ABC, abstractmethod
 
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
@@ -13,7 +14,7 @@ from association.messaging.backoff import Backoff
 log = logging.getLogger(__name__)
 
 
-class PollingLoop:
+class PollingLoop(ABC):
     """Calls `work_once` until stopped; waits `poll_interval` when idle, backs off on DB errors."""
 
     def __init__(self, poll_interval: float) -> None:
@@ -24,9 +25,9 @@ class PollingLoop:
     def stopping(self) -> bool:
         return self._stop.is_set()
 
+    @abstractmethod
     def work_once(self) -> int:
         """Do one round of work; returns how much was done (0 when there was nothing to do)."""
-        raise NotImplementedError
 
     def run(self) -> None:
         """Work until `stop` is called; failures are logged and waited out, never fatal."""

@@ -56,7 +56,7 @@ class PollingLoop(ABC):
     def name(self) -> str:
         return type(self).__name__
 
-    def finish(self) -> None:
+    def finish(self) -> None:  # noqa: B027 (an optional hook: most loops hold nothing)
         """Release what the loop holds once it stopped."""
 
     def stop(self) -> None:

@@ -86,3 +86,95 @@ def test_teams_learns_of_volunteers_from_registrations_feed_once(
     )
     assert joined.status_code == 201
     assert withdrawn.status_code == 422
+
+
+@pytest.mark.slow
+def test_notifications_rebuilds_from_both_feeds_without_sending_anything_twice(
+    tmp_path: Path, amqp_url: str, amqp_prefix: str
+) -> None:
+    common = {"AMQP_URL": amqp_url, "AMQP_PREFIX": amqp_prefix, "AUTH_SECRET": SECRET}
+    urls, webs = {}, []
+    for service in ("registration", "teams"):
+        port = free_port()
+        urls[service] = f"http://127.0.0.1:{port}"
+        environment = common | {
+            "DATABASE_URL": f"sqlite:///{tmp_path}/{service}.db",
+            "PORT": str(port),
+            "WEB_CONCURRENCY": "1",
+            "SIGNUP_RATE_LIMIT": "off",
+        }
+        webs.append(ServiceProcess(f"{service}-web", environment, tmp_path / f"{service}.log"))
+    admin = {"Authorization": f"Bearer {issue_token(SECRET, 'ops', ['admin'])}"}
+    for web in webs:
+        web.start()
+    try:
+        for url in urls.values():
+            wait_for(lambda url=url: health(url), timeout=30)
+        volunteer = requests.post(
+            f"{urls['registration']}/volunteers",
+            json={"name": "王芳", "phone": "13600000001", "street": "taishan", "consent": True},
+            timeout=10,
+        ).json()["volunteer_id"]
+        team = requests.post(
+            f"{urls['teams']}/teams",
+            json={
+                "name": "泰山街道巡查队",
+                "kind": "community",
+                "description": "",
+                "required_skills": [],
+            },
+            headers=admin,
+            timeout=10,
+        ).json()["team_id"]
+        # teams hears of the volunteer from registration's feed, then the volunteer is assigned
+        teams_env = os.environ | common | {"DATABASE_URL": f"sqlite:///{tmp_path}/teams.db"}
+        subprocess.run(
+            [str(BIN / "teams-catch-up"), "--from", urls["registration"]],
+            env=teams_env,
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
+        assigned = requests.post(
+            f"{urls['teams']}/teams/{team}/members",
+            json={"volunteer_id": volunteer},
+            headers=admin,
+            timeout=10,
+        )
+        assert assigned.status_code == 201, assigned.text
+        notifications_env = (
+            os.environ | common | {"DATABASE_URL": f"sqlite:///{tmp_path}/notifications.db"}
+        )
+        command = [
+            str(BIN / "notifications-rebuild-projections"),
+            "--from",
+            urls["registration"],
+            "--from",
+            urls["teams"],
+        ]
+        runs = [
+            subprocess.run(
+                command, env=notifications_env, capture_output=True, text=True, timeout=60
+            )
+            for _ in range(2)
+        ]
+    finally:
+        for web in webs:
+            web.stop()
+    assert [run.returncode for run in runs] == [0, 0], runs[0].stderr
+
+    from association.service import create_app
+    from association.settings import Settings
+    from notifications.definition import SERVICE
+
+    app = create_app(
+        SERVICE,
+        Settings(
+            service="notifications",
+            database_url=notifications_env["DATABASE_URL"],
+            auth_secret=SECRET,
+        ),
+    )
+    found = app.test_client().get(f"/volunteers/{volunteer}/notifications", headers=admin)
+    kinds = sorted(n["kind"] for n in found.get_json()["notifications"])
+    assert kinds == ["team_assigned", "welcome"]  # twice rebuilt, each sent once

@@ -22,7 +22,8 @@ import pika
 from flask import Flask
 from flask_smorest import Blueprint
 from gunicorn.app.base import BaseApplication
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, delete
+from sqlalchemy.orm import Session
 
 from association.auth import issue_token
 from association.db import Database
@@ -33,7 +34,7 @@ from association.messaging.consumer import Handler
 from association.messaging.topology import Topology
 from association.messaging.worker import Runnable, build_components, run_until_signalled
 from association.settings import Settings
-from association.store import EventStore, PayloadCodec
+from association.store import EventStore, PayloadCodec, inbox_table
 from association.store import metadata as store_metadata
 from association.web import create_service_app, events_feed_blueprint
 from association.web.metrics import install_metrics
@@ -252,10 +253,20 @@ def run_worker(definition: ServiceDefinition) -> None:
     run_until_signalled(worker_components(bootstrap(definition, settings)), heartbeat)
 
 
-def catch_up_command(definition: ServiceDefinition, argv: list[str] | None = None) -> None:
-    """`<service>-catch-up --from URL [--from URL …] [--after N]`: apply producers' feeds."""
+def catch_up_command(
+    definition: ServiceDefinition,
+    argv: list[str] | None = None,
+    *,
+    reset: Callable[[Session], None] | None = None,
+    prog: str | None = None,
+) -> None:
+    """`<service>-catch-up --from URL [--from URL …] [--after N]`: apply producers' feeds.
+
+    With `reset`, the read models it empties are rebuilt: `reset` runs first, together with
+    forgetting which events the inbox had seen, in one transaction.
+    """
     parser = argparse.ArgumentParser(
-        prog=f"{definition.name}-catch-up",
+        prog=prog or f"{definition.name}-catch-up",
         description="Apply the events of producers' GET /events feeds this service has missed.",
     )
     parser.add_argument("--from", dest="feeds", action="append", required=True, metavar="URL")
@@ -265,6 +276,10 @@ def catch_up_command(definition: ServiceDefinition, argv: list[str] | None = Non
     configure_logging(definition.name, settings.log_level)
     context = bootstrap(definition, settings)
     handlers = definition.handlers(context) if definition.handlers else {}
+    if reset is not None:
+        with context.database.transaction() as session:
+            reset(session)
+            session.execute(delete(inbox_table))
     token = issue_token(settings.auth_secret, f"{definition.name}-catch-up", ["events:read"])
     for feed in args.feeds:
         report = catch_up(

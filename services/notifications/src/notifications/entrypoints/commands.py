@@ -1,8 +1,16 @@
 """The processes of the notifications service: `notifications-web` and `notifications-worker`."""
 
 from flask import Flask
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
 
 from association import service
+from notifications.adapters.volunteer_tables import (
+    contacts_table,
+    hours_credits_table,
+    service_hours_table,
+    team_names_table,
+)
 from notifications.definition import SERVICE
 
 
@@ -24,3 +32,20 @@ def worker() -> None:
 def catch_up() -> None:
     """`notifications-catch-up --from URL`: apply what a producer's `GET /events` feed holds."""
     service.catch_up_command(SERVICE)
+
+
+def rebuild_projections() -> None:
+    """`notifications-rebuild-projections --from URL …`: contacts, team names and hours again.
+
+    Empties them and applies the producers' feeds anew. Notifications already written and the
+    public log are kept: their unique keys let the replay pass over them, so nothing is sent
+    twice.
+    """
+    service.catch_up_command(
+        SERVICE, reset=forget_volunteers_and_teams, prog="notifications-rebuild-projections"
+    )
+
+
+def forget_volunteers_and_teams(session: Session) -> None:
+    for table in (contacts_table, team_names_table, hours_credits_table, service_hours_table):
+        session.execute(delete(table))

@@ -103,6 +103,18 @@ def test_unauthenticated_or_invalid_first_attempts_leave_no_record(
     assert post(client, {"name": "a"}, "key-1").status_code == 201
 
 
+@pytest.mark.parametrize(
+    ("headers", "status"), [({}, 401), (bearer("volunteers:read", sub="ops"), 403)]
+)
+def test_a_used_key_is_not_looked_at_before_the_token(
+    client: FlaskClient, headers: dict[str, str], status: int
+) -> None:
+    """Found by schemathesis: an unauthorised repeat of a used key got the key's 422."""
+    assert post(client, {"name": "a"}, "key-1").status_code == 201
+    assert post(client, {"name": "b"}, "key-1", headers).status_code == status
+    assert post(client, {"name": "a"}, "key-1", headers).status_code == status
+
+
 @pytest.mark.parametrize("key", ["", "x" * 256, "naïve", "tab\there"])
 def test_invalid_key_is_400_naming_the_header(
     client: FlaskClient, database: Database, key: str

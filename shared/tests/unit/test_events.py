@@ -81,7 +81,11 @@ def test_envelope_rejects_each_bad_field_by_name(field: str, value: object) -> N
     assert field in raised.value.messages
 
 
-@pytest.mark.parametrize("body", [b"", b"not json", b"[1, 2]", b"\xff\xfe"])
+@pytest.mark.parametrize(
+    "body",
+    [b"", b"not json", b"[1, 2]", b"\xff\xfe", b"[" * 100_000 + b"]" * 100_000],
+    ids=["empty", "text", "array", "bom", "nested-too-deep"],
+)
 def test_envelope_rejects_bodies_that_are_not_objects(body: bytes) -> None:
     with pytest.raises(ValidationError):
         Envelope.from_json(body)

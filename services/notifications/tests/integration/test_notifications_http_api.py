@@ -210,6 +210,12 @@ def test_deliveries_are_listed_with_their_status(
     assert [d["event_id"] for d in rest["deliveries"]] == [assignments[1].event_id]
     bad = client.get(f"/subscriptions/{subscription_id}/deliveries?limit=0", headers=partner)
     assert bad.status_code == 422
+    # Found by schemathesis: a position beyond a BIGINT was a 500.
+    beyond = client.get(
+        f"/subscriptions/{subscription_id}/deliveries?after={2**63}", headers=partner
+    )
+    assert beyond.status_code == 422
+    assert client.get(f"/public/events?after={2**63}", headers=partner).status_code == 422
 
 
 # The public feed

@@ -110,7 +110,8 @@ def require_scope(scope: str) -> Callable[[View], View]:
 
     Answers 401 with `WWW-Authenticate: Bearer` when the token is missing, malformed, badly
     signed or expired, and 403 when it lacks the scope; otherwise sets `flask.g.principal`.
-    Works above or below flask-smorest's decorators and documents the bearer requirement.
+    Works above or below flask-smorest's decorators and documents the bearer requirement; the
+    scope is kept as the view's `required_scope` (see `required_scope_of`).
     """
     if scope not in SCOPES:
         raise ValueError(f"unknown scope {scope!r}")
@@ -134,6 +135,23 @@ def require_scope(scope: str) -> Callable[[View], View]:
         manual["x-required-scope"] = scope
         manual.setdefault("responses", {}).update({"401": "UNAUTHORIZED", "403": "FORBIDDEN"})
         wrapper._apidoc = apidoc  # type: ignore[attr-defined]
+        wrapper.required_scope = scope  # type: ignore[attr-defined]
         return wrapper  # type: ignore[return-value]
 
     return decorator
+
+
+def required_scope_of(view: Callable[..., Any] | None, method: str) -> str | None:
+    """The scope `require_scope` put on a Flask view (or its MethodView's `method`), else None."""
+    view_class = getattr(view, "view_class", None)
+    if view_class is not None:
+        view = getattr(view_class, method.lower(), None)
+    return getattr(view, "required_scope", None)
+
+
+def authorised_for(scope: str) -> bool:
+    """Whether the current request's token is valid and grants `scope`."""
+    try:
+        return principal_from_request().has(scope)
+    except TokenError:
+        return False

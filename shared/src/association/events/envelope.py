@@ -59,6 +59,8 @@ class Envelope:
             data = json.loads(body)
         except (UnicodeDecodeError, json.JSONDecodeError) as error:
             raise ValidationError({"_body": [f"not JSON: {error}"]}) from error
+        except RecursionError as error:  # json gives up on arrays or objects nested too deep
+            raise ValidationError({"_body": ["JSON nested too deeply"]}) from error
         if not isinstance(data, dict):
             raise ValidationError({"_body": ["an envelope is a JSON object"]})
         return cls(**_ENVELOPE_SCHEMA.load(data))

@@ -14,6 +14,7 @@ from typing import Any
 
 import flask_smorest
 from flask import Flask, Response, jsonify
+from flask_smorest.pagination import PaginationMetadataSchema
 from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
@@ -106,6 +107,14 @@ class ServiceApi(flask_smorest.Api):
     def handle_http_exception(self, error: HTTPException) -> Response:  # type: ignore[override]
         """Render an HTTPException (abort, routing, validation, size limit) as JSON."""
         return _http_error_response(error)
+
+    def _register_pagination_header(self) -> None:
+        # X-Pagination carries JSON; a plain `schema` would declare it a comma-separated object.
+        header = {
+            "description": "Pagination metadata (JSON)",
+            "content": {"application/json": {"schema": PaginationMetadataSchema}},
+        }
+        self.spec.components.header("PAGINATION", header, lazy=True)
 
 
 def register_error_handlers(app: Flask) -> None:

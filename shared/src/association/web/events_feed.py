@@ -15,6 +15,8 @@ from association.store.event_store import EventStore
 
 MAX_LIMIT = 1000
 DEFAULT_LIMIT = 100
+# The largest position a BIGINT (and a SQLite INTEGER) holds; a larger `after` is a 422, not a 500.
+MAX_SEQUENCE = 2**63 - 1
 
 
 class FeedQuerySchema(Schema):
@@ -22,7 +24,7 @@ class FeedQuerySchema(Schema):
 
     after = fields.Integer(
         load_default=0,
-        validate=validate.Range(min=0),
+        validate=validate.Range(min=0, max=MAX_SEQUENCE),
         metadata={"description": "Return events with a sequence above this one"},
     )
     limit = fields.Integer(

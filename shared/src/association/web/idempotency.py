@@ -8,7 +8,8 @@ fingerprint (sha256 of method, path, the token's sub and the raw body) → the s
 `Idempotent-Replayed: true`, changing nothing; different fingerprint → 422. After a view answering
 below 400 the row is completed with status, whitelisted headers and body before the commit; any
 other status rolls the reservation back with everything else, so the client may retry with the
-same key.
+same key. A request without a valid token for the view's scope is left to the view's 401/403 before
+any key is looked at.
 """
 
 from __future__ import annotations
@@ -18,14 +19,19 @@ import json
 import re
 from datetime import UTC, datetime
 
-from flask import Response, g, request
+from flask import Response, current_app, g, request
 from flask_smorest import abort
 from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from association.auth.tokens import TokenError, principal_from_request
+from association.auth.tokens import (
+    TokenError,
+    authorised_for,
+    principal_from_request,
+    required_scope_of,
+)
 from association.store.tables import idempotency_table
 from association.web.errors import response_for_exception
 from association.web.transaction import request_session
@@ -42,7 +48,7 @@ HEADER_PARAMETER = {
     "in": "header",
     "required": False,
     "description": "Repeat a POST safely: a repeat with the same key returns the first response.",
-    "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[ -~]*$"},
 }
 
 _table = idempotency_table.c
@@ -97,6 +103,9 @@ def begin_idempotent_request() -> Response | None:
     key = request.headers.get(HEADER)
     if key is None:
         return None
+    scope = required_scope_of(current_app.view_functions.get(request.endpoint or ""), "POST")
+    if scope is not None and not authorised_for(scope):
+        return None  # the view answers 401/403: an unauthorised caller learns nothing of the key
     if not _VALID_KEY.fullmatch(key):
         message = f"the {HEADER} header must be 1-255 printable ASCII characters"
         abort(400, message=message, errors={"headers": {HEADER: [message]}})

@@ -56,7 +56,7 @@ def _skills(**kwargs: Any) -> fields.List:
     return fields.List(
         fields.String(validate=validate.OneOf(SKILLS.codes)),
         validate=[validate.Length(max=20), _unique],
-        metadata={"description": f"Skills: {SKILLS.describe()}"},
+        metadata={"description": f"Skills: {SKILLS.describe()}", "uniqueItems": True},
         **kwargs,
     )
 

@@ -125,9 +125,15 @@ class AttendanceIn(Schema):
     )
 
 
+# An attendee is at most ~75 bytes of JSON: 500 of them stay inside the 64 KiB body limit.
+MAX_ATTENDEES = 500
+
+
 class CompletionIn(Schema):
     attendance = fields.List(
-        fields.Nested(AttendanceIn), required=True, validate=validate.Length(min=1, max=1000)
+        fields.Nested(AttendanceIn),
+        required=True,
+        validate=validate.Length(min=1, max=MAX_ATTENDEES),
     )
 
 

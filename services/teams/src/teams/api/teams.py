@@ -19,6 +19,13 @@ from teams.domain.vocabularies import TeamKind
 from teams.service_layer.teams import NewTeam, assign_member, create_team, remove_member
 
 IDEMPOTENT = {"parameters": ["IDEMPOTENCY_KEY"]}
+# An OFFSET must fit a BIGINT; any page past the last row is empty all the same.
+LAST_OFFSET = 2**63 - 1
+
+
+def offset_of(pagination_parameters: Any) -> int:
+    """The first row of the requested page, clamped to what the database accepts."""
+    return min(pagination_parameters.first_item, LAST_OFFSET)
 
 
 def teams_blueprint(context: ServiceContext) -> Blueprint:
@@ -64,7 +71,7 @@ def teams_blueprint(context: ServiceContext) -> Blueprint:
             teams, total = list_teams(
                 session,
                 kind.value if kind else None,
-                pagination_parameters.first_item,
+                offset_of(pagination_parameters),
                 pagination_parameters.page_size,
             )
         pagination_parameters.item_count = total
@@ -114,7 +121,7 @@ def teams_blueprint(context: ServiceContext) -> Blueprint:
         with database.reader() as session:
             _detail(session, team_id)
             rows, total = activities_of_team(
-                session, team_id, pagination_parameters.first_item, pagination_parameters.page_size
+                session, team_id, offset_of(pagination_parameters), pagination_parameters.page_size
             )
         pagination_parameters.item_count = total
         return rows

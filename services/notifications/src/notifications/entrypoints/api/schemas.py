@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from association.web.events_feed import MAX_SEQUENCE
 from notifications.integration import PUBLIC_EVENT_TYPES
 
 MAX_LIMIT = 500
@@ -12,7 +13,7 @@ MAX_LIMIT = 500
 class PageQuerySchema(Schema):
     """Items after a position, at most `limit` of them; pass `next_after` back as `after`."""
 
-    after = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    after = fields.Integer(load_default=0, validate=validate.Range(min=0, max=MAX_SEQUENCE))
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=MAX_LIMIT))
 
 

@@ -5,7 +5,8 @@ Each stack has its own SQLite files and its own broker prefix, so it never sees 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,8 +32,17 @@ class Stack:
 
 
 @contextmanager
-def running_stack(tmp_path: Path, amqp_url: str, amqp_prefix: str, **extra: str) -> Iterator[Stack]:
-    """Start the six processes, wait until every service answers /health, stop them after."""
+def running_stack(
+    tmp_path: Path,
+    amqp_url: str,
+    amqp_prefix: str,
+    databases: Mapping[str, str] | None = None,
+    **extra: str,
+) -> Iterator[Stack]:
+    """Start the six processes, wait until every service answers /health, stop them after.
+
+    Each service gets a SQLite file under `tmp_path` unless `databases` names its DATABASE_URL.
+    """
     stack = Stack({})
     common = {
         "AMQP_URL": amqp_url,
@@ -48,7 +58,7 @@ def running_stack(tmp_path: Path, amqp_url: str, amqp_prefix: str, **extra: str)
         port = free_port()
         stack.urls[service] = f"http://127.0.0.1:{port}"
         environment = common | {
-            "DATABASE_URL": f"sqlite:///{tmp_path / service}.db",
+            "DATABASE_URL": (databases or {}).get(service) or f"sqlite:///{tmp_path / service}.db",
             "PORT": str(port),
         }
         for process in ("web", "worker"):
@@ -64,5 +74,12 @@ def running_stack(tmp_path: Path, amqp_url: str, amqp_prefix: str, **extra: str)
             wait_for(lambda url=url: health(url), timeout=60)
         yield stack
     finally:
-        codes = {p.command: p.stop() for p in stack.processes}
+        with ThreadPoolExecutor(len(stack.processes)) as stopping:  # side by side: seconds each
+            codes = dict(
+                zip(
+                    [p.command for p in stack.processes],
+                    stopping.map(ServiceProcess.stop, stack.processes),
+                    strict=True,
+                )
+            )
         assert all(code == 0 for code in codes.values()), (codes, stack.logs())

@@ -106,6 +106,28 @@ def test_a_handler_that_always_fails_sends_its_event_to_the_dead_letter_queue_af
     assert message_count(amqp_url, topology.inbox_queue) == 0
 
 
+def test_a_failed_event_is_retried_after_a_delay_that_lets_a_late_predecessor_arrive(
+    database: Database, amqp_url: str, topology: Topology
+) -> None:
+    """Found by tests/faults: handed back at once, an event waiting for an earlier one spent its
+    attempts within milliseconds and was dead-lettered before the earlier one arrived."""
+    refused = threading.Event()
+
+    def handler(session, event: Envelope) -> None:  # type: ignore[no-untyped-def]
+        if event.aggregate_id == "second" and ticks_of(session, "first") is None:
+            refused.set()
+            raise RuntimeError("the first event has not arrived yet")
+        apply_tick(session, event)
+
+    consumer = Consumer(database, amqp_url, topology, counter_registry(), {ROUTING_KEY: handler})
+    with consuming(consumer):
+        publish(amqp_url, topology.events_exchange, ROUTING_KEY, [wire(ticked("second", 1))])
+        wait_for(refused.is_set)
+        publish(amqp_url, topology.events_exchange, ROUTING_KEY, [wire(ticked("first", 1))])
+        wait_for(lambda: ticks(database, "second") == 1)
+    assert message_count(amqp_url, topology.dead_letter_queue) == 0
+
+
 def test_an_invalid_event_goes_to_the_dead_letter_queue_at_once(
     database: Database, amqp_url: str, topology: Topology
 ) -> None:

@@ -161,3 +161,20 @@ def test_a_relay_reaches_no_broker_and_keeps_the_events(
         wait_for(relay.leading.is_set, timeout=1.0)
     assert backlog(database, store) == 3
     assert isinstance(relay.parameters, pika.URLParameters)
+
+
+def test_an_event_no_queue_takes_stays_in_the_outbox_and_is_sent_again(
+    database: Database, store: EventStore, amqp_url: str, topology: Topology
+) -> None:
+    """Found by tests/faults: during a broker's restart, before it had recovered its queues, the
+    relay published into no queue and took the returned events' confirms as published: lost."""
+    relay = OutboxRelay(database, store, amqp_url, topology)
+    with channel_on(amqp_url) as channel, running(relay):
+        wait_for(relay.leading.is_set)
+        append_ticks(database, store, 3)
+        wait_for(lambda: relay.returned >= 3)
+        assert backlog(database, store) == 3
+        queue = probe_queue(channel, topology.events_exchange)
+        messages = drain(channel, queue, 3, timeout=15)
+        wait_for(lambda: backlog(database, store) == 0)
+    assert sorted(json.loads(b)["aggregate_id"] for _, _, b in messages) == ["c0", "c1", "c2"]

@@ -19,6 +19,7 @@ from notifications.adapters.partner_tables import public_events_table, webhook_d
 from notifications.adapters.public_log import PublicEventLog
 from notifications.adapters.volunteer_tables import notifications_table
 from notifications.service_layer import subscriptions
+from notifications.service_layer.volunteer_events import VolunteerEventOutOfOrder
 
 
 def notifications(service: Any, volunteer_id: str) -> list[dict[str, Any]]:
@@ -177,6 +178,26 @@ def test_a_profile_update_changes_the_contact(service, events) -> None:
         contact = volunteer_records.contact_of(session, volunteer_id)
     assert contact is not None
     assert (contact.name, contact.email) == ("刘丽珠", "new@example.com")
+
+
+def test_changes_of_profile_out_of_order_leave_each_field_at_its_latest_change(
+    service, events
+) -> None:
+    """Found by tests/faults: a change arriving before the sign-up, or a later change before an
+    earlier one, was lost (the contact kept the older name)."""
+    volunteer = events.registered(name="刘丽珠", email="first@example.com")
+    volunteer_id = volunteer.payload["volunteer_id"]
+    renamed = events.profile_updated(volunteer_id, name="刘丽")
+    new_address = events.profile_updated(volunteer_id, email="third@example.com")
+    renamed_again = events.profile_updated(volunteer_id, name="刘小丽", street="jiangpu")
+    with pytest.raises(VolunteerEventOutOfOrder):  # the consumer hands it back, to retry
+        service.apply(renamed)
+    service.apply(volunteer, renamed_again, new_address, renamed, renamed_again)
+    with service.context.database.reader() as session:
+        contact = volunteer_records.contact_of(session, volunteer_id)
+    assert contact is not None
+    assert (contact.name, contact.email) == ("刘小丽", "third@example.com")
+    service.apply(events.withdrawn(volunteer_id), renamed)  # after a withdrawal: nothing, no error
 
 
 def test_every_consumed_event_is_republished_redacted_in_order(service, events) -> None:

@@ -3,10 +3,11 @@
 Every delivery is checked against the inbox table of processed event ids and applied in the same
 transaction that records it there; acks go out only after that transaction committed. Deliveries
 are handled in small batches (one transaction, one savepoint per event) to keep commits and acks
-cheap. A handler that raises sends its event back to the queue; the broker dead-letters it to
-`<service>.dead` after the delivery limit. An event that does not validate goes there at once.
-A database outage is not the event's fault: the batch in hand is retried until the database
-answers, without spending the events' attempts.
+cheap. A handler that raises sends its event back to the queue after a pause that doubles with
+each attempt (so an event waiting for an earlier one gives it time to arrive); the broker
+dead-letters it to `<service>.dead` after the delivery limit. An event that does not validate goes
+there at once. A database outage is not the event's fault: the batch in hand is retried until the
+database answers, without spending the events' attempts.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import pika
 import psycopg
@@ -51,7 +53,8 @@ class Consumer:
     """Consumes `<service>.inbox`, bound to the routing keys (`<producer>.<EventType>`) it handles.
 
     `handlers` is complete at construction: the queue is bound and consumption starts only in
-    `run`, so no event is ever taken before its handler exists.
+    `run`, so no event is ever taken before its handler exists. An event whose handler failed is
+    handed back after `retry_delay` seconds, twice as long after each further attempt.
     """
 
     def __init__(
@@ -65,6 +68,7 @@ class Consumer:
         prefetch: int = 200,
         batch_size: int = 100,
         batch_wait: float = 0.005,
+        retry_delay: float = 0.25,
     ) -> None:
         for routing_key in handlers:
             event_type = routing_key.rpartition(".")[2]
@@ -78,9 +82,11 @@ class Consumer:
         self.prefetch = prefetch
         self.batch_size = batch_size
         self.batch_wait = batch_wait
+        self.retry_delay = retry_delay
         self.applied = 0
         self.consuming = threading.Event()
         self._stop = threading.Event()
+        self._held: list[tuple[float, int]] = []  # failed deliveries: (when to hand back, tag)
 
     def stop(self) -> None:
         """Finish the batch in hand (commit and ack), then close. Thread-safe."""
@@ -110,6 +116,7 @@ class Consumer:
             self.consuming.set()
             backoff.reset()
             log.info("consuming %s", self.topology.inbox_queue)
+            self._held = []  # the tags of a closed channel mean nothing on this one
             pending: list[_Delivery] = []
             oldest = 0.0
             for method, properties, body in channel.consume(
@@ -118,8 +125,7 @@ class Consumer:
                 if method is not None:
                     if not pending:
                         oldest = time.monotonic()
-                    headers = properties.headers or {}
-                    attempt = int(headers.get("x-delivery-count", 0)) + 1
+                    attempt = _attempt(properties.headers)
                     pending.append(
                         _Delivery(method.delivery_tag, method.routing_key, body, attempt)
                     )
@@ -129,8 +135,10 @@ class Consumer:
                 ):
                     self._handle_batch(connection, channel, pending)
                     pending = []
+                self._hand_back(channel)
                 if self._stop.is_set() and not pending:
                     break
+            self._hand_back(channel, everything=True)
             channel.cancel()
         finally:
             if connection.is_open:
@@ -153,14 +161,35 @@ class Consumer:
             return
         failed = self._apply_until_committed(connection, valid)
         done = [d for d in valid if d.tag not in failed]
-        if len(done) == len(batch):
+        if len(done) == len(batch) and not self._held:  # else a multiple ack would take them too
             channel.basic_ack(batch[-1].tag, multiple=True)
         else:
             for delivery in done:
                 channel.basic_ack(delivery.tag)
-            for tag in sorted(failed):
-                channel.basic_nack(tag, requeue=True)
+            for delivery in valid:
+                if delivery.tag in failed:
+                    self._hold(delivery)
         self.applied += len(done)
+
+    def _hold(self, delivery: _Delivery) -> None:
+        """Keep a failed delivery a while (unacked) before it goes back to the queue.
+
+        Handed back at once, an event that waits for another (a volunteer's change before their
+        sign-up) would spend its attempts in milliseconds; the pause doubles with each attempt.
+        The last attempt goes at once: the broker dead-letters it.
+        """
+        final = delivery.attempt >= self.topology.max_delivery_attempts
+        delay = 0.0 if final else self.retry_delay * 2 ** (delivery.attempt - 1)
+        self._held.append((time.monotonic() + delay, delivery.tag))
+
+    def _hand_back(self, channel: BlockingChannel, *, everything: bool = False) -> None:
+        """Return the held deliveries whose pause is over (all of them when stopping)."""
+        now = time.monotonic()
+        due = [tag for when, tag in self._held if everything or when <= now]
+        if due:
+            self._held = [(when, tag) for when, tag in self._held if tag not in due]
+            for tag in due:
+                channel.basic_nack(tag, requeue=True)
 
     def _parse(self, delivery: _Delivery) -> str | None:
         try:
@@ -301,6 +330,18 @@ def declare_topology(
     channel.queue_declare(topology.inbox_queue, durable=True, arguments=topology.inbox_arguments())
     for routing_key in handlers:
         channel.queue_bind(topology.inbox_queue, topology.events_exchange, routing_key=routing_key)
+
+
+def _attempt(headers: Mapping[str, Any] | None) -> int:
+    """Which delivery this is: the broker's x-delivery-count plus one.
+
+    A publisher can set the header too (the broker keeps it on a first delivery): anything but a
+    non-negative integer counts as a first delivery.
+    """
+    count = (headers or {}).get("x-delivery-count", 0)
+    if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+        return 1
+    return count + 1
 
 
 def _is_connection_problem(error: DBAPIError) -> bool:

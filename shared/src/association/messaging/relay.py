@@ -1,8 +1,11 @@
 """The outbox relay: publishes stored events to RabbitMQ with publisher confirms, many in flight.
 
 Events leave the outbox only after the broker confirmed them, so a crash anywhere means an event
-is sent again (consumers drop the duplicate), never lost. Only the relay holding the exclusive
-lock queue of its service publishes; a second one stands by until the first one's connection goes.
+is sent again (consumers drop the duplicate), never lost. An event the broker returns as
+unroutable (no queue bound for its key yet, or a restarted broker that has not recovered its
+queues) is confirmed too, but stays in the outbox and is sent again after a pause. Only the relay
+holding the exclusive lock queue of its service publishes; a second one stands by until the first
+one's connection goes.
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ from association.messaging.topology import Topology
 log = logging.getLogger(__name__)
 
 RESOURCE_LOCKED = 405
+RETURNED_RETRY_FIRST = 0.5  # seconds before an unroutable event is sent again; doubles each time
+RETURNED_RETRY_CEILING = 30.0
 
 
 class Outbox(Protocol):
@@ -95,7 +100,10 @@ class OutboxRelay:
         self._reset_connection_state()
 
     def _reset_connection_state(self) -> None:
-        self._in_flight: OrderedDict[int, int] = OrderedDict()  # delivery tag -> event sequence
+        # delivery tag -> (event sequence, event id)
+        self._in_flight: OrderedDict[int, tuple[int, str]] = OrderedDict()
+        self._returned: set[str] = set()  # ids of events returned, their confirm still to come
+        self._unroutable: dict[int, int] = {}  # sequence -> times it came back unroutable
         self._confirmed: list[int] = []
         self._cursor = 0
         self._next_tag = 0
@@ -219,19 +227,43 @@ class OutboxRelay:
                 connection.ioloop.call_later(1.0, self._pump)
                 return
             for event in events:
-                channel.basic_publish(
-                    self.exchange,
-                    event.routing_key,
-                    self.encode(event),
-                    message_properties(event),
-                    mandatory=True,
-                )
-                self._next_tag += 1
-                self._in_flight[self._next_tag] = event.sequence or 0
+                self._publish(channel, event)
                 self._cursor = event.sequence or self._cursor
             fetched = len(events)
         busy = fetched == self.batch_size and len(self._in_flight) < self.max_in_flight
         connection.ioloop.call_later(0 if busy else self.poll_interval, self._pump)
+
+    def _publish(self, channel: Channel, event: Envelope) -> None:
+        channel.basic_publish(
+            self.exchange,
+            event.routing_key,
+            self.encode(event),
+            message_properties(event),
+            mandatory=True,
+        )
+        self._next_tag += 1
+        self._in_flight[self._next_tag] = (event.sequence or 0, event.event_id)
+
+    def _send_again_later(self, sequence: int) -> None:
+        """Publish an event that came back unroutable again after a pause (doubling each time)."""
+        times = self._unroutable[sequence] = self._unroutable.get(sequence, 0) + 1
+        delay = min(RETURNED_RETRY_FIRST * 2 ** (times - 1), RETURNED_RETRY_CEILING)
+        if self._connection is not None:
+            self._connection.ioloop.call_later(delay, lambda: self._send_again(sequence))
+
+    def _send_again(self, sequence: int) -> None:
+        channel = self._channel
+        if self._stop.is_set() or channel is None or not channel.is_open:
+            return  # a new connection starts from the outbox's first event anyway
+        try:
+            with self.database.reader() as session:
+                events = self.outbox.unpublished(session, sequence - 1, 1)
+        except Exception:
+            log.exception("relay cannot read the outbox")
+            self._send_again_later(sequence)
+            return
+        if events and events[0].sequence == sequence:
+            self._publish(channel, events[0])
 
     def _on_confirm(self, frame: Any) -> None:
         method = frame.method
@@ -240,12 +272,24 @@ class OutboxRelay:
             if method.multiple
             else [method.delivery_tag]
         )
-        sequences = [self._in_flight.pop(t) for t in tags if t in self._in_flight]
+        entries = [self._in_flight.pop(t) for t in tags if t in self._in_flight]
+        sequences = [sequence for sequence, _ in entries]
+        if self._returned:  # the broker confirms a returned message too: it was not delivered
+            sequences = []
+            for sequence, event_id in entries:
+                if event_id in self._returned:
+                    self._returned.discard(event_id)
+                    self._send_again_later(sequence)
+                else:
+                    sequences.append(sequence)
         if isinstance(method, Basic.Nack):
             log.warning("broker refused events %s; they will be sent again", sequences)
             # Publish again from the first refused event on; duplicates are dropped by consumers.
             self._cursor = min([self._cursor, *(s - 1 for s in sequences)])
             return
+        if self._unroutable:
+            for sequence in sequences:
+                self._unroutable.pop(sequence, None)
         self._confirmed.extend(sequences)
         self.published += len(sequences)
         if not self._flush_scheduled and self._connection is not None:
@@ -268,10 +312,12 @@ class OutboxRelay:
                 self._connection.ioloop.call_later(1.0, self._flush_confirmed)
 
     def _on_return(self, _channel: Channel, method: Any, properties: Any, _body: bytes) -> None:
-        # Unroutable: no queue is bound for this key yet. The event stays readable in the feed.
+        # Unroutable: no queue is bound for this key yet, or the broker is still recovering its
+        # queues after a restart. Its confirm follows; the event stays in the outbox.
         self.returned += 1
+        self._returned.add(properties.message_id)
         log.warning(
-            "no queue bound for %s (event %s): %s",
+            "no queue bound for %s (event %s): %s; it will be sent again",
             method.routing_key,
             properties.message_id,
             method.reply_text,

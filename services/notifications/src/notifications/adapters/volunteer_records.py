@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from sqlalchemy import delete, select, update
@@ -9,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from notifications.adapters.database import insert_new, upsert, utcnow
 from notifications.adapters.volunteer_tables import (
+    contact_versions_table,
     contacts_table,
     hours_credits_table,
     service_hours_table,
@@ -34,8 +36,16 @@ def contact_of(session: Session, volunteer_id: str) -> Contact | None:
     return Contact(row.volunteer_id, row.name, row.email) if row else None
 
 
-def save_contact(session: Session, contact: Contact) -> None:
-    """Store or replace the volunteer's contact."""
+def contact_versions(session: Session, volunteer_id: str) -> dict[str, int]:
+    """The version of the volunteer's event that last set each contact field (0 when unknown)."""
+    row = session.execute(
+        select(contact_versions_table).where(contact_versions_table.c.volunteer_id == volunteer_id)
+    ).first()
+    return {"name": row.name_version if row else 0, "email": row.email_version if row else 0}
+
+
+def save_contact(session: Session, contact: Contact, versions: Mapping[str, int]) -> None:
+    """Store or replace the volunteer's contact, its fields set by the events of `versions`."""
     row = {
         "volunteer_id": contact.volunteer_id,
         "name": contact.name,
@@ -43,11 +53,21 @@ def save_contact(session: Session, contact: Contact) -> None:
         "updated_at": utcnow(),
     }
     upsert(session, contacts_table, row, ["volunteer_id"])
+    upsert(
+        session,
+        contact_versions_table,
+        {
+            "volunteer_id": contact.volunteer_id,
+            "name_version": versions["name"],
+            "email_version": versions["email"],
+        },
+        ["volunteer_id"],
+    )
 
 
 def erase_volunteer(session: Session, volunteer_id: str, withdrawn_at: datetime) -> None:
     """Delete the volunteer's contact and hours and remember only that they withdrew."""
-    for table in (contacts_table, service_hours_table, hours_credits_table):
+    for table in (contacts_table, contact_versions_table, service_hours_table, hours_credits_table):
         session.execute(delete(table).where(table.c.volunteer_id == volunteer_id))
     insert_new(
         session,

@@ -29,6 +29,17 @@ contacts_table = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
 
+# The version of the volunteer's event that last set each contact field, so that changes arriving
+# out of order leave the latest value. Beside the contacts rather than in them, so that existing
+# databases gain it without a migration (a contact without a row here: any change applies).
+contact_versions_table = Table(
+    "contact_versions",
+    metadata,
+    Column("volunteer_id", String(36), primary_key=True),
+    Column("name_version", Integer, nullable=False),
+    Column("email_version", Integer, nullable=False),
+)
+
 # Only the id stays after a withdrawal, so that late or repeated events write nothing for them.
 withdrawn_table = Table(
     "withdrawn_volunteers",

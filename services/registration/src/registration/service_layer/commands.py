@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import delete, exists, select
+from sqlalchemy import delete, exists, select, text
 from sqlalchemy.orm import Session
 
 from association.store import EventStore
@@ -73,6 +73,7 @@ class Registration:
         changes: dict[str, Any],
         expected_version: int | None,
     ) -> Volunteer:
+        serialise_writers(session)
         current = self.load(session, volunteer_id)
         if expected_version is not None and expected_version != current.version:
             raise VersionMismatch(current.version)
@@ -87,6 +88,7 @@ class Registration:
         return current.apply(event)
 
     def withdraw_volunteer(self, session: Session, volunteer_id: str) -> None:
+        serialise_writers(session)
         current = self.load(session, volunteer_id)
         event = volunteer.withdraw(current, _now())
         self.projection.apply(session, event)
@@ -114,6 +116,17 @@ class Registration:
         return Volunteer.from_events(
             volunteer_id, self.store.load(session, volunteer_id, upcast=False)
         )
+
+
+def serialise_writers(session: Session) -> None:
+    """Queue behind every other writer before reading the volunteer a change decides on.
+
+    On PostgreSQL this takes early the lock the store's append takes anyway, so a change committed
+    meanwhile is seen (If-Match → 412) instead of met at the append (ConcurrencyError → 409).
+    SQLite's BEGIN IMMEDIATE already serialises writers.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("LOCK TABLE events IN EXCLUSIVE MODE"))
 
 
 def forget_stored_responses(session: Session, location: str) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import tempfile
 import threading
 import time
@@ -281,6 +282,7 @@ def catch_up_command(
             reset(session)
             session.execute(delete(inbox_table))
     token = issue_token(settings.auth_secret, f"{definition.name}-catch-up", ["events:read"])
+    failures = 0
     for feed in args.feeds:
         report = catch_up(
             context.database, definition.registry, handlers, feed_pages(feed, token, args.after)
@@ -288,5 +290,10 @@ def catch_up_command(
         print(
             f"{feed}: read {report.read}, applied {report.applied}, already applied or not "
             f"handled {report.skipped}, invalid (left out) {report.invalid}, "
-            f"up to sequence {report.last_sequence}"
+            f"failed {len(report.failed)}, up to sequence {report.last_sequence}"
         )
+        for event_id in report.failed:
+            print(f"  not applied (see the log; run again once fixed): {event_id}")
+        failures += len(report.failed)
+    if failures:
+        sys.exit(1)

@@ -12,7 +12,7 @@ import logging
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from association.db import Database
 from association.events import Envelope, EventRegistry, InvalidEvent
@@ -28,6 +28,7 @@ class CatchUpReport:
     applied: int = 0
     skipped: int = 0
     invalid: int = 0
+    failed: list[str] = field(default_factory=list)
     last_sequence: int = 0
 
 
@@ -60,8 +61,10 @@ def catch_up(
 
     An event that does not validate is left out and counted, as the queue consumer dead-letters
     it (e.g. the registration of a volunteer who withdrew since: its personal fields are erased).
-    A handler that raises stops the catch-up with the page rolled back: order matters, and an
-    operator has to look at it.
+    An event whose handler raises is left unapplied (its savepoint rolled back, its id not in the
+    inbox) and listed in `failed`, as the queue consumer would dead-letter it after its attempts;
+    the events after it still apply (e.g. the withdrawal that follows a change to a volunteer
+    whose erased sign-up was left out). A later run tries the failed ones again.
     """
     report = CatchUpReport()
     for events in pages:
@@ -82,9 +85,13 @@ def catch_up(
                     )
                     continue
                 with correlation(event.correlation_id):
-                    if apply_once(session, handler, event):
-                        report.applied += 1
-                    else:
-                        report.skipped += 1
+                    try:
+                        applied = apply_once(session, handler, event)
+                    except Exception:  # like a dead letter: logged, listed, tried again next run
+                        log.exception("event %s could not be applied", event.event_id)
+                        report.failed.append(event.event_id)
+                        continue
+                report.applied += applied
+                report.skipped += not applied
         log.info("caught up to sequence %d (%d applied)", report.last_sequence, report.applied)
     return report

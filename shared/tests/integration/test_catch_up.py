@@ -1,0 +1,42 @@
+"""Catching up from pages of a producer's feed: each event once, failures left for a later run."""
+
+from __future__ import annotations
+
+import uuid
+
+from association.events import Envelope
+from association.messaging.catch_up import catch_up
+from association.store import metadata
+from support.counters import apply_tick, counter_registry, projection_metadata, ticked, ticks_of
+
+ROUTING_KEY = "counting.CounterTicked"
+
+
+def published(event: Envelope, sequence: int) -> Envelope:
+    return Envelope(**{**event.to_dict(), "producer": "counting", "sequence": sequence})
+
+
+def test_a_failing_event_is_listed_and_the_events_after_it_still_apply(make_database) -> None:
+    database = make_database()
+    database.create_schema(metadata, projection_metadata)
+    counter = str(uuid.uuid4())
+    broken = ticked("broken", 1)
+    feed = [
+        [published(ticked(counter, 1, by=2), 1), published(broken, 2)],
+        [published(ticked(counter, 2, by=3), 3)],
+    ]
+    fixed = False
+
+    def handler(session, event: Envelope) -> None:  # type: ignore[no-untyped-def]
+        if event.aggregate_id == "broken" and not fixed:
+            raise RuntimeError("not this one yet")
+        apply_tick(session, event)
+
+    handlers = {ROUTING_KEY: handler}
+    first = catch_up(database, counter_registry(), handlers, iter(feed))
+    assert (first.read, first.applied, first.failed) == (3, 2, [broken.event_id])
+    fixed = True
+    second = catch_up(database, counter_registry(), handlers, iter(feed))
+    assert (second.applied, second.skipped, second.failed) == (1, 2, [])
+    with database.reader() as session:
+        assert (ticks_of(session, counter), ticks_of(session, "broken")) == (5, 1)

@@ -162,6 +162,23 @@ def test_upcasting_runs_the_chain_one_version_at_a_time() -> None:
     assert upcast.payload == {"given_name": "王", "language": "zh"}
 
 
+def test_a_stored_event_is_taken_as_valid_but_each_upcast_step_is_checked() -> None:
+    registry = EventRegistry()
+    registry.register("Greeting", 1, _GreetingV1)
+    registry.register("Greeting", 2, _GreetingV2)
+    registry.register_upcaster("Greeting", 1, lambda p: {"given_name": p["name"]})
+    stored = new_event("Greeting", "g", 2, {"given_name": "王"}, schema_version=2)
+    assert registry.upcast(stored, validated=True) is stored  # latest already: nothing to do
+    older = new_event("Greeting", "g", 1, {"name": "王"})
+    assert registry.upcast(older, validated=True).payload == {"given_name": "王"}
+    broken_step = EventRegistry()
+    broken_step.register("Greeting", 1, _GreetingV1)
+    broken_step.register("Greeting", 2, _GreetingV2)
+    broken_step.register_upcaster("Greeting", 1, lambda p: {"nickname": p["name"]})
+    with pytest.raises(InvalidEvent):
+        broken_step.upcast(older, validated=True)
+
+
 def test_a_missing_upcaster_is_reported() -> None:
     registry = EventRegistry()
     registry.register("Greeting", 1, _GreetingV1)

@@ -76,9 +76,14 @@ class EventRegistry:
             raise InvalidEvent(f"invalid {envelope.event_type} payload", messages) from error
         return envelope.with_payload(schema.dump(loaded))
 
-    def upcast(self, envelope: Envelope) -> Envelope:
-        """Validate, then upcast step by step to the latest version, validating each step."""
-        envelope = self.validate(envelope)
+    def upcast(self, envelope: Envelope, *, validated: bool = False) -> Envelope:
+        """Validate, then upcast step by step to the latest version, validating each step.
+
+        `validated=True` takes the envelope's payload as already checked at its version (the
+        store validated it when it was appended): only the upcasters' results are checked.
+        """
+        if not validated:
+            envelope = self.validate(envelope)
         latest = self.latest_version(envelope.event_type)
         while envelope.schema_version < latest:
             step = self._upcasters.get((envelope.event_type, envelope.schema_version))

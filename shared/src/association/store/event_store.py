@@ -170,7 +170,10 @@ class EventStore:
         events = [self._envelope(row) for row in rows.mappings()]
         if self.codec:
             events = self.codec.open(session, events)
-        return [self.registry.upcast(e) for e in events] if upcast else events
+        if not upcast:
+            return events
+        # Each was validated at its version by `append`: only the upcasters' output is checked.
+        return [self.registry.upcast(e, validated=True) for e in events]
 
     def _envelope(self, row) -> Envelope:  # type: ignore[no-untyped-def]
         meta = row["metadata"] or {}

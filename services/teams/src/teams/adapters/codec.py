@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import types
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -52,8 +53,14 @@ def _decode(hint: Any, value: Any) -> Any:
     return value
 
 
+@functools.cache
+def _hints(cls: type) -> dict[str, Any]:
+    """The resolved field types of an event class (its annotations are strings: resolve once)."""
+    return get_type_hints(cls)
+
+
 def _from_fields(cls: type, data: dict[str, Any]) -> Any:
-    hints = get_type_hints(cls)
+    hints = _hints(cls)
     return cls(**{f.name: _decode(hints[f.name], data[f.name]) for f in dataclasses.fields(cls)})
 
 

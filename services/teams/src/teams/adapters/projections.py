@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from types import ModuleType
 from typing import Any
 
-from sqlalchemy import delete, insert, update
+from sqlalchemy import Insert, bindparam, delete, insert, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -39,66 +40,104 @@ REBUILT_TABLES = (
 )
 
 
+# The statements are built once and executed with each event's parameters, so that SQLAlchemy
+# compiles each of them once: a live event or a rebuild of a million pays only for its values.
+_INSERT_TEAM = insert(teams_table)
+_INSERT_MEMBER = insert(team_members_table)
+_DELETE_MEMBER = delete(team_members_table).where(
+    team_members_table.c.team_id == bindparam("team_id"),
+    team_members_table.c.volunteer_id == bindparam("volunteer_id"),
+)
+_INSERT_ACTIVITY = insert(activities_table)
+_COMPLETE_ACTIVITY = (
+    update(activities_table)
+    .where(activities_table.c.activity_id == bindparam("key"))
+    .values(status=ActivityStatus.COMPLETED.value, completed_at=bindparam("completed_at"))
+)
+_CANCEL_ACTIVITY = (
+    update(activities_table)
+    .where(activities_table.c.activity_id == bindparam("key"))
+    .values(
+        status=ActivityStatus.CANCELLED.value,
+        cancelled_at=bindparam("cancelled_at"),
+        cancel_reason=bindparam("reason"),
+    )
+)
+_INSERT_ATTENDANCE = insert(attendance_table)
+
+
+def _add_hours(dialect: ModuleType) -> Insert:
+    """Add one attendance's hours to the volunteer's totals, creating the row the first time."""
+    statement = dialect.insert(service_hours_table)
+    return statement.on_conflict_do_update(
+        index_elements=[service_hours_table.c.volunteer_id],
+        set_={
+            "hundredths": service_hours_table.c.hundredths + statement.excluded.hundredths,
+            "activity_count": service_hours_table.c.activity_count
+            + statement.excluded.activity_count,
+        },
+    )
+
+
+_ADD_HOURS = {"postgresql": _add_hours(postgresql), "sqlite": _add_hours(sqlite)}
+
+
 def _team_created(session: Session, event: TeamCreated) -> None:
     session.execute(
-        insert(teams_table).values(
-            team_id=str(event.team_id),
-            name=event.name,
-            kind=event.kind.value,
-            description=event.description,
-            required_skills=list(event.required_skills),
-            capacity=event.capacity,
-            created_at=event.created_at,
-        )
+        _INSERT_TEAM,
+        {
+            "team_id": str(event.team_id),
+            "name": event.name,
+            "kind": event.kind.value,
+            "description": event.description,
+            "required_skills": list(event.required_skills),
+            "capacity": event.capacity,
+            "created_at": event.created_at,
+        },
     )
 
 
 def _team_assigned(session: Session, event: TeamAssigned) -> None:
     session.execute(
-        insert(team_members_table).values(
-            team_id=str(event.team_id),
-            volunteer_id=str(event.volunteer_id),
-            role=event.role.value,
-            assigned_at=event.assigned_at,
-        )
+        _INSERT_MEMBER,
+        {
+            "team_id": str(event.team_id),
+            "volunteer_id": str(event.volunteer_id),
+            "role": event.role.value,
+            "assigned_at": event.assigned_at,
+        },
     )
 
 
 def _member_removed(session: Session, event: TeamMemberRemoved) -> None:
     session.execute(
-        delete(team_members_table).where(
-            team_members_table.c.team_id == str(event.team_id),
-            team_members_table.c.volunteer_id == str(event.volunteer_id),
-        )
+        _DELETE_MEMBER, {"team_id": str(event.team_id), "volunteer_id": str(event.volunteer_id)}
     )
 
 
 def _activity_scheduled(session: Session, event: ActivityScheduled) -> None:
     session.execute(
-        insert(activities_table).values(
-            activity_id=str(event.activity_id),
-            team_id=str(event.team_id),
-            title=event.title,
-            kind=event.kind.value,
-            location=event.location,
-            starts_at=event.starts_at,
-            ends_at=event.ends_at,
-            content=event.content,
-            organising_unit=event.organising_unit,
-            person_in_charge=event.person_in_charge,
-            status=ActivityStatus.SCHEDULED.value,
-            scheduled_at=event.scheduled_at,
-        )
+        _INSERT_ACTIVITY,
+        {
+            "activity_id": str(event.activity_id),
+            "team_id": str(event.team_id),
+            "title": event.title,
+            "kind": event.kind.value,
+            "location": event.location,
+            "starts_at": event.starts_at,
+            "ends_at": event.ends_at,
+            "content": event.content,
+            "organising_unit": event.organising_unit,
+            "person_in_charge": event.person_in_charge,
+            "status": ActivityStatus.SCHEDULED.value,
+            "scheduled_at": event.scheduled_at,
+        },
     )
 
 
 def _activity_completed(session: Session, event: ActivityCompleted) -> None:
     activity_id = str(event.activity_id)
-    session.execute(
-        update(activities_table)
-        .where(activities_table.c.activity_id == activity_id)
-        .values(status=ActivityStatus.COMPLETED.value, completed_at=event.completed_at)
-    )
+    session.execute(_COMPLETE_ACTIVITY, {"key": activity_id, "completed_at": event.completed_at})
     rows = [
         {
             "activity_id": activity_id,
@@ -109,9 +148,9 @@ def _activity_completed(session: Session, event: ActivityCompleted) -> None:
     ]
     if not rows:
         return
-    session.execute(insert(attendance_table), rows)
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    upsert = dialect.insert(service_hours_table).values(
+    session.execute(_INSERT_ATTENDANCE, rows)
+    session.execute(
+        _ADD_HOURS[session.get_bind().dialect.name],
         [
             {
                 "volunteer_id": row["volunteer_id"],
@@ -119,28 +158,14 @@ def _activity_completed(session: Session, event: ActivityCompleted) -> None:
                 "activity_count": 1,
             }
             for row in rows
-        ]
-    )
-    session.execute(
-        upsert.on_conflict_do_update(
-            index_elements=[service_hours_table.c.volunteer_id],
-            set_={
-                "hundredths": service_hours_table.c.hundredths + upsert.excluded.hundredths,
-                "activity_count": service_hours_table.c.activity_count + 1,
-            },
-        )
+        ],
     )
 
 
 def _activity_cancelled(session: Session, event: ActivityCancelled) -> None:
     session.execute(
-        update(activities_table)
-        .where(activities_table.c.activity_id == str(event.activity_id))
-        .values(
-            status=ActivityStatus.CANCELLED.value,
-            cancelled_at=event.cancelled_at,
-            cancel_reason=event.reason,
-        )
+        _CANCEL_ACTIVITY,
+        {"key": str(event.activity_id), "cancelled_at": event.cancelled_at, "reason": event.reason},
     )
 
 

@@ -284,7 +284,12 @@ def run_worker() -> Callable[[Settings], Any]:
         assert SERVICE.handlers is not None and SERVICE.worker_components is not None
         handlers = SERVICE.handlers(context)
         components: list[Runnable] = build_components(
-            settings, context.database, context.store, SERVICE.registry, handlers
+            settings,
+            context.database,
+            context.store,
+            SERVICE.registry,
+            handlers,
+            relay=SERVICE.relay,
         )
         components += list(SERVICE.worker_components(context))
         worker = Worker(context, components)

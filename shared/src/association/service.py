@@ -65,6 +65,9 @@ class ServiceDefinition:
     outward: Callable[[Envelope], Envelope] | None = None
     # Further checks of `GET /health`, each returning a dict with an "ok" key.
     health_checks: HealthCheckFactory | None = None
+    # False when none of the service's own events go out (all appended with publish=False): its
+    # worker then runs no outbox relay polling an outbox that stays empty.
+    relay: bool = True
 
 
 @dataclass(frozen=True)
@@ -229,7 +232,8 @@ def serve_web(definition: ServiceDefinition) -> None:
 
 
 def worker_components(context: ServiceContext) -> list[Runnable]:
-    """The worker's parts: the relay (publishing outward events), the consumer, any others."""
+    """The worker's parts: the relay (publishing outward events) if it has one, the consumer, any
+    others."""
     definition = context.definition
     handlers = definition.handlers(context) if definition.handlers else {}
     outward = definition.outward
@@ -240,6 +244,7 @@ def worker_components(context: ServiceContext) -> list[Runnable]:
         definition.registry,
         handlers,
         encode=(lambda event: outward(event).to_json()) if outward else Envelope.to_json,
+        relay=definition.relay,
     )
     if definition.worker_components:
         components += list(definition.worker_components(context))

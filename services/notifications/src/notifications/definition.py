@@ -16,4 +16,5 @@ SERVICE = ServiceDefinition(
     handlers=bootstrap.handlers,
     worker_components=bootstrap.worker_components,
     health_checks=bootstrap.health_checks,
+    relay=False,  # its own events (subscriptions) stay in the service: appended with publish=False
 )

@@ -6,16 +6,53 @@ import logging
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.exc import OperationalError
 
+from notifications.adapters import message_deliveries
+from notifications.adapters.message_deliveries import OutgoingMessage
 from notifications.adapters.notification_records import notifications_of
 from notifications.adapters.volunteer_tables import message_deliveries_table
+from notifications.domain.retries import RetryPolicy
 from notifications.service_layer.message_dispatch import MessageDispatcher
 
 
 def dispatcher_of(service: Any) -> MessageDispatcher:
     components = service.context.definition.worker_components(service.context)
     return next(c for c in components if isinstance(c, MessageDispatcher))
+
+
+class RecordingLog:
+    """Stands in for the log channel: remembers what it sent, can stop its dispatcher."""
+
+    name = "log"
+
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+        self.stop_after: tuple[int, MessageDispatcher] | None = None
+
+    def send(self, message: OutgoingMessage) -> None:
+        self.sent.append(message.notification_id)
+        if self.stop_after and len(self.sent) == self.stop_after[0]:
+            self.stop_after[1].stop()
+
+
+def recording_dispatcher(
+    service: Any, lease_seconds: float = 600.0
+) -> tuple[MessageDispatcher, RecordingLog]:
+    channel = RecordingLog()
+    policy = RetryPolicy(0.05, 0.4)
+    database = service.context.database
+    dispatcher = MessageDispatcher(database, [channel], policy, 3, lease_seconds=lease_seconds)
+    return dispatcher, channel
+
+
+def deliveries(service: Any) -> list[tuple[str, int, bool]]:
+    """(status, attempts, leased) of every delivery."""
+    d = message_deliveries_table.c
+    with service.context.database.reader() as session:
+        rows = session.execute(select(d.status, d.attempts, d.lease_until).order_by(d.status))
+        return [(status, attempts, lease is not None) for status, attempts, lease in rows]
 
 
 def channels(service: Any, volunteer_id: str) -> list[dict[str, Any]]:
@@ -61,3 +98,57 @@ def test_a_message_to_a_volunteer_who_withdrew_before_it_went_out_is_not_sent(
     dispatcher = dispatcher_of(service)
     assert dispatcher.work_once() == 0
     assert dispatcher.sent == 0
+
+
+def test_the_outcomes_of_a_batch_are_written_in_one_transaction(service, events) -> None:
+    service.apply(*[events.registered(phone=f"1371234567{n}") for n in range(3)])
+    dispatcher, channel = recording_dispatcher(service)
+    commits: list[int] = []
+    event.listen(service.context.database.engine, "commit", lambda _conn: commits.append(1))
+    assert dispatcher.work_once() == 3
+    assert len(commits) == 2  # the claim, then the three outcomes
+    assert len(set(channel.sent)) == 3
+    assert deliveries(service) == [("sent", 1, False)] * 3
+
+
+def test_a_batch_slow_for_its_lease_writes_each_outcome_as_it_comes(service, events) -> None:
+    service.apply(*[events.registered(phone=f"1371234567{n}") for n in range(3)])
+    dispatcher, _ = recording_dispatcher(service, lease_seconds=0.0)  # always "slow"
+    commits: list[int] = []
+    event.listen(service.context.database.engine, "commit", lambda _conn: commits.append(1))
+    assert dispatcher.work_once() == 3
+    assert len(commits) == 4  # the claim, then each outcome on its own
+    assert deliveries(service) == [("sent", 1, False)] * 3
+
+
+def test_a_dispatcher_stopped_mid_batch_writes_what_it_sent_and_gives_back_the_rest(
+    service, events
+) -> None:
+    service.apply(*[events.registered(phone=f"1371234567{n}") for n in range(3)])
+    dispatcher, channel = recording_dispatcher(service)
+    channel.stop_after = (1, dispatcher)
+    assert dispatcher.work_once() == 3
+    assert len(channel.sent) == 1
+    assert deliveries(service) == [("pending", 0, False)] * 2 + [("sent", 1, False)]
+
+
+def test_outcomes_the_database_failed_to_take_are_written_next_round_not_sent_again(
+    service, events, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    service.apply(*[events.registered(phone=f"1371234567{n}") for n in range(3)])
+    dispatcher, channel = recording_dispatcher(service)
+    record = message_deliveries.record_outcomes
+    failures = iter([OperationalError("UPDATE", {}, Exception("database gone"))])
+
+    def failing_once(session: Any, outcomes: Any) -> None:
+        if (failure := next(failures, None)) is not None:
+            raise failure
+        record(session, outcomes)
+
+    monkeypatch.setattr(message_deliveries, "record_outcomes", failing_once)
+    with pytest.raises(OperationalError):
+        dispatcher.work_once()
+    assert deliveries(service) == [("pending", 0, True)] * 3  # still leased: nobody resends them
+    assert dispatcher.work_once() == 0
+    assert deliveries(service) == [("sent", 1, False)] * 3
+    assert len(channel.sent) == 3

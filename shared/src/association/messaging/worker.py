@@ -33,12 +33,15 @@ def build_components(
     registry: EventRegistry,
     handlers: Mapping[str, Handler],
     encode: Callable[[Envelope], bytes] = Envelope.to_json,
+    *,
+    relay: bool = True,
 ) -> list[Runnable]:
-    """The relay (publishing each event as `encode` renders it), and a consumer if any handlers."""
+    """The relay (publishing each event as `encode` renders it) unless `relay` is False, and a
+    consumer if any handlers."""
     topology = Topology(settings.service, settings.amqp_prefix, settings.max_delivery_attempts)
-    components: list[Runnable] = [
-        OutboxRelay(database, store, settings.amqp_url, topology, encode=encode)
-    ]
+    components: list[Runnable] = []
+    if relay:
+        components.append(OutboxRelay(database, store, settings.amqp_url, topology, encode=encode))
     if handlers:
         components.append(Consumer(database, settings.amqp_url, topology, registry, handlers))
     return components

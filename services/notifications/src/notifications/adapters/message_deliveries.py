@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import Integer, bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from notifications.adapters.database import utcnow
@@ -63,13 +63,18 @@ def claim_due(
     return claimed
 
 
+_RELEASE = (
+    update(message_deliveries_table)
+    .where(_d.notification_id == bindparam("key_id"), _d.channel == bindparam("key_channel"))
+    .values(lease_until=None)
+)
+
+
 def release(session: Session, keys: Sequence[tuple[str, str]]) -> None:
     """Give back the leases of deliveries that were claimed but not tried."""
-    for notification_id, channel in keys:
+    if keys:
         session.execute(
-            update(message_deliveries_table)
-            .where(_d.notification_id == notification_id, _d.channel == channel)
-            .values(lease_until=None)
+            _RELEASE, [{"key_id": notification_id, "key_channel": c} for notification_id, c in keys]
         )
 
 
@@ -84,30 +89,60 @@ def outgoing(session: Session, notification_id: str) -> OutgoingMessage | None:
     return OutgoingMessage(*row) if row else None
 
 
-def record_outcome(
-    session: Session,
-    notification_id: str,
-    channel: str,
-    *,
-    status: str,
-    error: str | None = None,
-    next_attempt_at: datetime | None = None,
-) -> None:
-    """Write down how an attempt went and release the lease."""
+@dataclass(frozen=True)
+class Outcome:
+    """How one attempt at a delivery went, to be written down (see `record_outcomes`)."""
+
+    notification_id: str
+    channel: str
+    status: str
+    error: str | None = None
+    next_attempt_at: datetime | None = None
+
+
+def _outcome_statement(*, sent: bool) -> Any:
     values: dict[str, Any] = {
-        "status": status,
-        "attempts": _d.attempts + (0 if status == SKIPPED else 1),
+        "status": bindparam("new_status"),
+        "attempts": _d.attempts + bindparam("tried", type_=Integer()),
         "lease_until": None,
-        "last_error": error[:500] if error else None,
-        "next_attempt_at": next_attempt_at,
+        "last_error": bindparam("error"),
+        "next_attempt_at": bindparam("retry_at", type_=_d.next_attempt_at.type),
     }
-    if status == SENT:
-        values["sent_at"] = utcnow()
-    session.execute(
+    if sent:
+        values["sent_at"] = bindparam("sent_time", type_=_d.sent_at.type)
+    return (
         update(message_deliveries_table)
-        .where(_d.notification_id == notification_id, _d.channel == channel)
+        .where(_d.notification_id == bindparam("key_id"), _d.channel == bindparam("key_channel"))
         .values(**values)
     )
+
+
+# Built once and run with a parameter set per outcome: one compiled statement, one executemany.
+_RECORD_SENT = _outcome_statement(sent=True)
+_RECORD_OTHER = _outcome_statement(sent=False)
+
+
+def record_outcomes(session: Session, outcomes: Sequence[Outcome]) -> None:
+    """Write down how each attempt went and release the leases (a skip is not an attempt)."""
+    now = utcnow()
+    sent: list[dict[str, Any]] = []
+    other: list[dict[str, Any]] = []
+    for outcome in outcomes:
+        parameters = {
+            "key_id": outcome.notification_id,
+            "key_channel": outcome.channel,
+            "new_status": outcome.status,
+            "tried": 0 if outcome.status == SKIPPED else 1,
+            "error": outcome.error[:500] if outcome.error else None,
+            "retry_at": outcome.next_attempt_at,
+        }
+        if outcome.status == SENT:
+            sent.append({**parameters, "sent_time": now})
+        else:
+            other.append(parameters)
+    for statement, rows in ((_RECORD_SENT, sent), (_RECORD_OTHER, other)):
+        if rows:
+            session.execute(statement, rows)
 
 
 def attempts_of(session: Session, notification_id: str, channel: str) -> int:

@@ -14,11 +14,12 @@ from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from association.events import Envelope
-from notifications.adapters.database import insert_new, utcnow
+from notifications.adapters.database import insert_new_returning, utcnow
 from notifications.adapters.partner_tables import public_events_table, public_outbox_table
 from notifications.domain.redaction import erase_person
 
 _e = public_events_table.c
+_QUEUE_FOR_PUBLICATION = insert(public_outbox_table)  # built once, run with {"position": ...}
 
 
 def _envelope(position: int, stored: dict[str, Any]) -> Envelope:
@@ -46,12 +47,10 @@ class PublicEventLog:
             "envelope": stored,
             "recorded_at": utcnow(),
         }
-        if not insert_new(session, public_events_table, [row], ["event_id"]):
+        position = insert_new_returning(session, public_events_table, row, ["event_id"], "position")
+        if position is None:
             return None
-        position = session.execute(
-            select(_e.position).where(_e.event_id == event.event_id)
-        ).scalar_one()
-        session.execute(insert(public_outbox_table).values(position=position))
+        session.execute(_QUEUE_FOR_PUBLICATION, {"position": position})
         return _envelope(position, stored)
 
     def read_after(self, session: Session, after: int, limit: int) -> list[Envelope]:

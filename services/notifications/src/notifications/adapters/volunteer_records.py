@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from notifications.adapters.database import insert_new, upsert, utcnow
@@ -19,20 +19,22 @@ from notifications.adapters.volunteer_tables import (
 )
 from notifications.domain.contacts import Contact
 
+# Read on every event about a volunteer: built once, run with {"volunteer_id": ...}.
+_WITHDRAWN = select(withdrawn_table.c.volunteer_id).where(
+    withdrawn_table.c.volunteer_id == bindparam("volunteer_id")
+)
+_CONTACT = select(contacts_table).where(contacts_table.c.volunteer_id == bindparam("volunteer_id"))
+
 
 def is_withdrawn(session: Session, volunteer_id: str) -> bool:
     """Whether the volunteer has withdrawn (their data is gone; write nothing for them)."""
-    found = session.execute(
-        select(withdrawn_table.c.volunteer_id).where(withdrawn_table.c.volunteer_id == volunteer_id)
-    )
+    found = session.execute(_WITHDRAWN, {"volunteer_id": volunteer_id})
     return found.first() is not None
 
 
 def contact_of(session: Session, volunteer_id: str) -> Contact | None:
     """The volunteer's contact, or None when they are unknown here."""
-    row = session.execute(
-        select(contacts_table).where(contacts_table.c.volunteer_id == volunteer_id)
-    ).first()
+    row = session.execute(_CONTACT, {"volunteer_id": volunteer_id}).first()
     return Contact(row.volunteer_id, row.name, row.email) if row else None
 
 

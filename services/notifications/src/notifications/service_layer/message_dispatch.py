@@ -21,6 +21,11 @@ class MessageDispatcher(PollingLoop):
 
     Deliveries are leased before they are sent, so two workers never send the same one at once;
     a worker that dies mid-send leaves a lease that expires after `lease_seconds`.
+
+    The outcomes of a batch are written in one transaction once the batch is through (or stopped);
+    earlier once a quarter of the lease has gone by, so a slow batch does not hold a sent delivery
+    unwritten for long while its lease runs down. Outcomes the database failed to take are kept
+    and written before the next batch is claimed (their leases keep other workers off them).
     """
 
     def __init__(
@@ -42,28 +47,55 @@ class MessageDispatcher(PollingLoop):
         self.batch_size = batch_size
         self.lease = timedelta(seconds=lease_seconds)
         self.sent = 0
+        self._unrecorded: list[records.Outcome] = []  # sent (or tried), not written down yet
 
     def work_once(self) -> int:
-        """Lease a batch of due deliveries and send them."""
+        """Lease a batch of due deliveries, send them, and write down how each went."""
+        if self._unrecorded:
+            self._record()  # what the database failed to take last round, before anything new
         now = utcnow()
+        lease_until = now + self.lease
+        record_by = now + self.lease / 4
         with self.database.transaction() as session:
             claimed = records.claim_due(
-                session, list(self.channels), now, now + self.lease, self.batch_size
+                session, list(self.channels), now, lease_until, self.batch_size
             )
-        for done, (notification_id, channel) in enumerate(claimed):
-            if self.stopping:
-                with self.database.transaction() as session:
-                    records.release(session, claimed[done:])
-                break
-            self._deliver(notification_id, channel)
+        unsent: list[tuple[str, str]] = []
+        try:
+            for done, (notification_id, channel) in enumerate(claimed):
+                if self.stopping:
+                    unsent = claimed[done:]
+                    break
+                outcome = self._deliver(notification_id, channel)
+                if outcome is not None:
+                    self._unrecorded.append(outcome)
+                    if utcnow() >= record_by:
+                        self._record()
+        finally:
+            self._record(release=unsent)
         return len(claimed)
 
-    def _deliver(self, notification_id: str, channel_name: str) -> None:
+    def finish(self) -> None:
+        if self._unrecorded:
+            try:
+                self._record()
+            except Exception:  # stopping anyway: their leases expire and they are sent again
+                log.exception("could not write down %d outcomes", len(self._unrecorded))
+
+    def _record(self, release: Sequence[tuple[str, str]] = ()) -> None:
+        """Write the outcomes held (and give back `release`) in one transaction."""
+        if self._unrecorded or release:
+            with self.database.transaction() as session:
+                records.record_outcomes(session, self._unrecorded)
+                records.release(session, release)
+        self._unrecorded = []
+
+    def _deliver(self, notification_id: str, channel_name: str) -> records.Outcome | None:
         with self.database.reader() as session:
             message = records.outgoing(session, notification_id)
             attempts = records.attempts_of(session, notification_id, channel_name)
         if message is None:
-            return  # erased since (the volunteer withdrew); its deliveries went with it
+            return None  # erased since (the volunteer withdrew); its deliveries went with it
         error: str | None = None
         next_attempt_at = None
         try:
@@ -88,12 +120,4 @@ class MessageDispatcher(PollingLoop):
                 attempts + 1,
                 error,
             )
-        with self.database.transaction() as session:
-            records.record_outcome(
-                session,
-                notification_id,
-                channel_name,
-                status=status,
-                error=error,
-                next_attempt_at=next_attempt_at,
-            )
+        return records.Outcome(notification_id, channel_name, status, error, next_attempt_at)

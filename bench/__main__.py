@@ -1,4 +1,8 @@
-"""`make bench`: run the benchmarks on the local broker and databases; write bench/results.md."""
+"""`make bench`: run the benchmarks on the local broker and databases; write bench/results.md.
+
+`python -m bench latency growth` runs only those named and prints their rows (results.md keeps
+the last full run).
+"""
 
 from __future__ import annotations
 
@@ -14,11 +18,21 @@ from bench import consumer, growth, http, latency, relay, store
 RESULTS = Path(__file__).with_name("results.md")
 
 
+BENCHMARKS = {
+    m.__name__.rpartition(".")[2]: m for m in (relay, consumer, store, http, latency, growth)
+}
+
+
 def main() -> None:
+    """`python -m bench [name ...]`: all benchmarks (written to results.md), or those named."""
     amqp_url = os.environ.get("AMQP_URL") or DEFAULT_AMQP_URL
     postgres_url = os.environ.get("TEST_DATABASE_URL") or os.environ.get("BENCH_DATABASE_URL")
+    names = sys.argv[1:] or list(BENCHMARKS)
+    unknown = sorted(set(names) - BENCHMARKS.keys())
+    if unknown:
+        sys.exit(f"no benchmark {', '.join(unknown)}; there are {', '.join(BENCHMARKS)}")
     rows = []
-    for benchmark in (relay, consumer, store, http, latency, growth):
+    for benchmark in (BENCHMARKS[name] for name in names):
         print(f"running {benchmark.__name__}", file=sys.stderr, flush=True)
         rows += benchmark.run(amqp_url, postgres_url)
     lines = [
@@ -40,7 +54,8 @@ def main() -> None:
             f"| {target} {'✓' if met else '✗'} | {row['note']} |"
         )
     lines += ["", f"{met_count} of {len(rows)} targets met."]
-    RESULTS.write_text("\n".join(lines) + "\n")
+    if len(names) == len(BENCHMARKS):  # only a full run replaces the results
+        RESULTS.write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
 
 

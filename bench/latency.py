@@ -25,7 +25,6 @@ import argparse
 import http.client
 import json
 import os
-import signal
 import statistics
 import subprocess
 import sys
@@ -50,7 +49,7 @@ from association.store.tables import inbox_table
 from association.testing import delete_broker_names
 from bench.databases import engines
 from bench.load import HEADERS, sign_up_form
-from bench.servers import server
+from bench.servers import process_group, server
 from notifications.adapters.volunteer_tables import notifications_table
 from notifications.domain.messages import WELCOME
 
@@ -102,34 +101,6 @@ def _figures(values: list[float]) -> str:
 
 def _tail(log: Path, characters: int = 3000) -> str:
     return log.read_text(errors="replace")[-characters:] if log.exists() else ""
-
-
-@contextmanager
-def _worker(command: str, env: Mapping[str, str], log: Path) -> Iterator[subprocess.Popen]:
-    """Start a `<service>-worker` in a session of its own; SIGTERM its group on exit."""
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [str(BIN / command)],
-            env=dict(os.environ) | dict(env),
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        yield process
-    finally:
-        _stop(process)
-
-
-def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is not None:
-        return
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(20)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(5)
 
 
 def _healthy(port: int) -> bool:
@@ -200,7 +171,8 @@ def _stack(
         for service, url in databases.items():
             env = common | {"DATABASE_URL": url}
             log = directory / f"{service}-worker.log"
-            workers.append((stack.enter_context(_worker(f"{service}-worker", env, log)), log))
+            worker = process_group([str(BIN / f"{service}-worker")], env, log)
+            workers.append((stack.enter_context(worker), log))
             logs.append(log)
         for service, url in databases.items():
             metrics = directory / f"{service}-metrics"

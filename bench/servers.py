@@ -1,4 +1,4 @@
-"""Web processes for the benchmarks: started on a free loopback port, stopped with their workers."""
+"""The benchmarks' processes: web servers on free loopback ports, workers; stopped as groups."""
 
 from __future__ import annotations
 
@@ -32,12 +32,38 @@ def server(command: list[str], env: Mapping[str, str], log: Path) -> Iterator[in
         _wait_until_answering(port, process, log)
         yield port
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(5)
+        stop_group(process)
+
+
+@contextmanager
+def process_group(
+    command: list[str], env: Mapping[str, str], log: Path
+) -> Iterator[subprocess.Popen]:
+    """Start a process (a worker) in a session of its own; stop its group on exit."""
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            command,
+            env=dict(os.environ) | dict(env),
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        yield process
+    finally:
+        stop_group(process)
+
+
+def stop_group(process: subprocess.Popen) -> None:
+    """SIGTERM the process's group, SIGKILL it if it has not gone 20 s later."""
+    if process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(20)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(5)
 
 
 def _wait_until_answering(port: int, process: subprocess.Popen, log: Path) -> None:

@@ -12,7 +12,7 @@ from sqlalchemy.engine.interfaces import CacheStats
 
 from association.db import Database
 from association.events import Envelope
-from notifications.adapters.database import insert_new, upsert
+from association.statements import insert_new, upsert
 from notifications.adapters.public_log import PublicEventLog
 from notifications.adapters.tables import metadata
 from notifications.adapters.volunteer_tables import contacts_table, hours_credits_table

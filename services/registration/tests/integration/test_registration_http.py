@@ -14,6 +14,7 @@ from sqlalchemy import func, select, text
 from association.events import default_registry
 from association.store import events_table, outbox_table
 from association.web.app_factory import MAX_BODY_BYTES
+from registration.api.volunteers import anonymous_view
 from registration_app import bearer, context_of, make_app, sign_up_form
 
 READER = bearer("volunteers:read")
@@ -59,6 +60,26 @@ def test_sign_up_answers_201_with_personal_data_masked_and_a_location(client: Fl
     assert body["id_verified"] is True
     assert response.headers["Location"] == f"/volunteers/{body['volunteer_id']}"
     assert response.headers["ETag"] == '"1"'
+
+
+def test_the_answers_to_sign_up_and_change_are_what_a_read_gives_back(
+    app: Flask, client: FlaskClient
+) -> None:
+    organisation = client.post(
+        "/organisations", json={"name": "南京大学", "kind": "university"}, headers=ADMIN
+    ).get_json()
+    created = sign_up(
+        client,
+        id_number="11010519491231002X",
+        email="liu@example.cn",
+        organisation_id=organisation["organisation_id"],
+    )
+    url = f"/volunteers/{created['volunteer_id']}"
+    read = client.get(url, headers=READER).get_json()
+    assert created == anonymous_view(read) | {"id_number_masked": read["id_number_masked"]}
+    changed = client.patch(url, json={"name": "刘明", "skills": []}, headers=WRITER)
+    assert changed.status_code == 200, changed.get_json()
+    assert changed.get_json() == client.get(url, headers=READER).get_json()
 
 
 def test_detail_with_the_scope_shows_the_full_phone_but_never_the_id_number(
@@ -139,6 +160,8 @@ def test_a_phone_or_id_number_registered_twice_is_409_without_saying_who(
     assert same_id.status_code == 409
     assert "id_number" in same_id.get_json()["errors"]["json"]
     assert event_count(app) == 1
+    # the refused sign-ups claimed nothing: their new phone is free
+    sign_up(client, phone="13912345678")
 
 
 def test_a_repeated_post_with_the_same_idempotency_key_creates_one_volunteer(

@@ -1,15 +1,15 @@
 """`Idempotency-Key` on POST: a repeat with the same key returns the first response unchanged.
 
 Before the view, a reservation row (status NULL) is inserted into `idempotency_keys` in the
-request's own transaction, inside a savepoint. A concurrent request with the same key waits: on
-PostgreSQL its INSERT blocks on the uncommitted row until the first request ends, on SQLite
-BEGIN IMMEDIATE serialises writers. When the key is already taken the stored row decides: same
-fingerprint (sha256 of method, path, the token's sub and the raw body) → the stored response with
-`Idempotent-Replayed: true`, changing nothing; different fingerprint → 422. After a view answering
-below 400 the row is completed with status, whitelisted headers and body before the commit; any
-other status rolls the reservation back with everything else, so the client may retry with the
-same key. A request without a valid token for the view's scope is left to the view's 401/403 before
-any key is looked at.
+request's own transaction (INSERT … ON CONFLICT DO NOTHING). A concurrent request with the same key
+waits: on PostgreSQL its INSERT blocks on the uncommitted row until the first request ends, on
+SQLite BEGIN IMMEDIATE serialises writers. When the key is already taken the stored row decides:
+same fingerprint (sha256 of method, path, the token's sub and the raw body) → the stored response
+with `Idempotent-Replayed: true`, changing nothing; different fingerprint → 422. After a view
+answering below 400 the row is completed with status, whitelisted headers and body before the
+commit; any other status rolls the reservation back with everything else, so the client may retry
+with the same key. A request without a valid token for the view's scope is left to the view's
+401/403 before any key is looked at.
 """
 
 from __future__ import annotations
@@ -21,9 +21,8 @@ from datetime import UTC, datetime
 
 from flask import Response, current_app, g, request
 from flask_smorest import abort
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.engine import Row
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from association.auth.tokens import (
@@ -32,6 +31,7 @@ from association.auth.tokens import (
     principal_from_request,
     required_scope_of,
 )
+from association.statements import insert_new_returning
 from association.store.tables import idempotency_table
 from association.web.errors import response_for_exception
 from association.web.transaction import request_session
@@ -76,16 +76,9 @@ def _request_path() -> str:
 
 def _reserve(session: Session, key: str, digest: str) -> Row | None:
     """Insert the reservation; None when it is ours, else the row already holding the key."""
-    try:
-        with session.begin_nested():
-            session.execute(
-                insert(idempotency_table).values(
-                    key=key, fingerprint=digest, created_at=datetime.now(UTC)
-                )
-            )
+    reservation = {"key": key, "fingerprint": digest, "created_at": datetime.now(UTC)}
+    if insert_new_returning(session, idempotency_table, reservation, ("key",), "key") is not None:
         return None
-    except IntegrityError:
-        pass
     row = session.execute(
         select(_table.fingerprint, _table.status, _table.headers, _table.body).where(
             _table.key == key

@@ -1,15 +1,11 @@
-"""The service's own MetaData and the small SQL helpers its records share."""
+"""The service's own MetaData and the timestamp helpers its records share."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import UTC, datetime
-from functools import cache
 from typing import Any
 
-from sqlalchemy import BigInteger, Executable, Integer, MetaData, Table
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy import BigInteger, Integer, MetaData
 
 metadata = MetaData()
 
@@ -35,59 +31,3 @@ def aware_row(row: Any) -> dict[str, Any]:
         key: as_utc(value) if isinstance(value, datetime) else value
         for key, value in dict(row).items()
     }
-
-
-def _dialect(session: Session) -> Any:
-    return postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-
-
-@cache
-def _insert_new_statement(
-    dialect: Any, table: Table, keys: tuple[str, ...], returning: str
-) -> Executable:
-    # Built once and executed with the rows as parameters, so SQLAlchemy compiles it once: a
-    # multi-row `.values([...])` statement has no cache key and is compiled on every call.
-    # Counted through RETURNING: drivers do not all report a rowcount for INSERT ... ON CONFLICT.
-    return (
-        dialect.insert(table)
-        .on_conflict_do_nothing(index_elements=list(keys))
-        .returning(table.c[returning])
-    )
-
-
-def insert_new(
-    session: Session, table: Table, rows: Sequence[dict[str, Any]], keys: Sequence[str]
-) -> int:
-    """Insert the rows whose `keys` are not taken yet; returns how many were inserted.
-
-    Duplicates are skipped by the database (ON CONFLICT DO NOTHING), so a second delivery of an
-    event meets the unique constraint without failing its transaction.
-    """
-    if not rows:
-        return 0
-    statement = _insert_new_statement(_dialect(session), table, tuple(keys), keys[0])
-    parameters = dict(rows[0]) if len(rows) == 1 else [dict(row) for row in rows]
-    return len(session.execute(statement, parameters).all())
-
-
-def insert_new_returning(
-    session: Session, table: Table, row: dict[str, Any], keys: Sequence[str], column: str
-) -> Any | None:
-    """Insert `row` unless its `keys` are taken (as `insert_new`); its stored `column`, or None."""
-    statement = _insert_new_statement(_dialect(session), table, tuple(keys), column)
-    return session.execute(statement, dict(row)).scalar_one_or_none()
-
-
-@cache
-def _upsert_statement(
-    dialect: Any, table: Table, keys: tuple[str, ...], columns: tuple[str, ...]
-) -> Executable:
-    statement = dialect.insert(table)
-    changes = {name: statement.excluded[name] for name in columns if name not in keys}
-    return statement.on_conflict_do_update(index_elements=list(keys), set_=changes)
-
-
-def upsert(session: Session, table: Table, row: dict[str, Any], keys: Sequence[str]) -> None:
-    """Insert `row`, or update the row with the same `keys` to its other values."""
-    statement = _upsert_statement(_dialect(session), table, tuple(keys), tuple(row))
-    session.execute(statement, dict(row))

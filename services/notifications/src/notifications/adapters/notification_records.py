@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from notifications.adapters.database import as_utc, insert_new, utcnow
+from association.statements import insert_new
+from notifications.adapters.database import as_utc, utcnow
 from notifications.adapters.message_deliveries import PENDING, WAITING
 from notifications.adapters.volunteer_tables import (
     contacts_table,

@@ -14,7 +14,8 @@ from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from association.events import Envelope
-from notifications.adapters.database import insert_new_returning, utcnow
+from association.statements import insert_new_returning
+from notifications.adapters.database import utcnow
 from notifications.adapters.partner_tables import public_events_table, public_outbox_table
 from notifications.domain.redaction import erase_person
 

@@ -8,7 +8,8 @@ from datetime import datetime
 from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
-from notifications.adapters.database import insert_new, upsert, utcnow
+from association.statements import insert_new, upsert
+from notifications.adapters.database import utcnow
 from notifications.adapters.volunteer_tables import (
     contact_versions_table,
     contacts_table,

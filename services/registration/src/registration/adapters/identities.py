@@ -5,10 +5,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-from sqlalchemy import delete, insert, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
+from association.statements import inserted
 from registration.adapters.tables import identities_table
 
 
@@ -31,34 +31,18 @@ class IdentityIndex:
 
     def claim(self, session: Session, volunteer_id: str, values: dict[str, str]) -> None:
         """Record that `volunteer_id` holds these {kind: value}; DuplicateIdentity names a kind
-        someone else holds."""
+        someone else holds (the first, in the order given). The caller's transaction must then
+        roll back: the other kinds of the claim may have been recorded."""
         if not values:
             return
-        digests = {kind: self.digest(kind, value) for kind, value in values.items()}
-        try:
-            with session.begin_nested():
-                session.execute(
-                    insert(identities_table),
-                    [
-                        {"kind": kind, "digest": digest, "volunteer_id": volunteer_id}
-                        for kind, digest in digests.items()
-                    ],
-                )
-        except IntegrityError as error:
-            raise DuplicateIdentity(self._taken(session, digests)) from error
-
-    @staticmethod
-    def _taken(session: Session, digests: dict[str, str]) -> str:
-        """Which of the claimed kinds is held already (the first, in the order given)."""
-        for kind, digest in digests.items():
-            held = session.execute(
-                select(identities_table.c.kind).where(
-                    identities_table.c.kind == kind, identities_table.c.digest == digest
-                )
-            ).first()
-            if held is not None:
-                return kind
-        return next(iter(digests))
+        rows = [
+            {"kind": kind, "digest": self.digest(kind, value), "volunteer_id": volunteer_id}
+            for kind, value in values.items()
+        ]
+        claimed = set(inserted(session, identities_table, rows, ("kind", "digest"), "kind"))
+        for kind in values:
+            if kind not in claimed:
+                raise DuplicateIdentity(kind)
 
     def release(self, session: Session, volunteer_id: str, kind: str | None = None) -> None:
         query = delete(identities_table).where(identities_table.c.volunteer_id == volunteer_id)

@@ -17,7 +17,7 @@ from association.masking import mask_name
 from association.service import ServiceContext
 from association.web import request_session
 from registration.adapters.identities import DuplicateIdentity
-from registration.adapters.read_models import VolunteerFilter
+from registration.adapters.read_models import VolunteerFilter, described
 from registration.api.schemas import (
     ProfileChangesSchema,
     SignUpSchema,
@@ -122,7 +122,7 @@ def volunteers_blueprint(context: ServiceContext) -> Blueprint:
                     message=f"this {error.kind} is already registered",
                     errors={"json": {error.kind: ["already registered"]}},
                 )
-            body = anonymous_view(one(session, volunteer.volunteer_id))
+            body = anonymous_view(described(volunteer))
             headers = {
                 "Location": f"/volunteers/{volunteer.volunteer_id}",
                 "ETag": etag(volunteer.version),
@@ -171,9 +171,10 @@ def volunteers_blueprint(context: ServiceContext) -> Blueprint:
         ) -> tuple[dict[str, Any], int, dict[str, str]]:
             """Change profile fields; send the ETag you read as If-Match."""
             volunteer_id = _volunteer_id(volunteer_id)
-            session = request_session()
             try:
-                parts.commands.update_volunteer(session, volunteer_id, changes, expected_version())
+                updated = parts.commands.update_volunteer(
+                    request_session(), volunteer_id, changes, expected_version()
+                )
             except VolunteerNotFound:
                 abort(404, message=f"no volunteer {volunteer_id}")
             except VersionMismatch as error:
@@ -186,8 +187,7 @@ def volunteers_blueprint(context: ServiceContext) -> Blueprint:
                     message=f"this {error.kind} is already registered",
                     errors={"json": {error.kind: ["already registered"]}},
                 )
-            found = one(session, volunteer_id)
-            return found, 200, {"ETag": etag(found["version"])}
+            return described(updated), 200, {"ETag": etag(updated.version)}
 
         @require_scope("volunteers:write")
         @blp.response(204)

@@ -57,10 +57,10 @@ def _measure(
     }
     bare_command = [sys.executable, "-m", "bench.bare_app"]
     bare_env = _gunicorn_settings() | {"PYTHONPATH": str(Path(__file__).parent.parent)}
-    with server(bare_command, bare_env, directory / "bare.log") as port:
-        bare = _load(port, requests, "the bare endpoint")
-    with server(_registration_web(), ours_env, directory / "registration.log") as port:
-        ours = _load(port, requests, "registration-web")
+    with server(bare_command, bare_env, directory / "bare.log") as served:
+        bare = _load(served.port, requests, "the bare endpoint")
+    with server(_registration_web(), ours_env, directory / "registration.log") as served:
+        ours = _load(served.port, requests, "registration-web")
     return ours, bare
 
 

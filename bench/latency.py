@@ -49,7 +49,7 @@ from association.store.tables import inbox_table
 from association.testing import delete_broker_names
 from bench.databases import engines
 from bench.load import HEADERS, sign_up_form
-from bench.servers import process_group, server
+from bench.servers import group_cpu_seconds, machine_busy_seconds, process_group, server
 from notifications.adapters.volunteer_tables import notifications_table
 from notifications.domain.messages import WELCOME
 
@@ -85,6 +85,7 @@ class Measured:
     sign_ups: list[SignUp]  # warm-up left out
     total: int  # every sign-up sent, warm-up included
     rate: float  # sign-ups per second achieved over the measured part
+    cpu: dict[str, float]  # CPU ms per sign-up of each process (and the machine), all sent
 
 
 def _percentile(values: list[float], p: int) -> float:
@@ -142,6 +143,12 @@ class _Stack:
     notifications: Database
     workers: list[tuple[subprocess.Popen, Path]]
     logs: list[Path]
+    groups: dict[str, int]  # process name → the leader of its process group
+
+    def cpu_seconds(self) -> dict[str, float]:
+        """CPU seconds used so far by each of the stack's processes, and by the whole machine."""
+        used = {name: group_cpu_seconds(leader) for name, leader in self.groups.items()}
+        return used | {"whole machine": machine_busy_seconds()}
 
     def check_alive(self) -> None:
         for process, log in self.workers:
@@ -168,18 +175,22 @@ def _stack(
         workers: list[tuple[subprocess.Popen, Path]] = []
         logs: list[Path] = []
         ports = {}
+        groups = {}
         for service, url in databases.items():
             env = common | {"DATABASE_URL": url}
             log = directory / f"{service}-worker.log"
-            worker = process_group([str(BIN / f"{service}-worker")], env, log)
-            workers.append((stack.enter_context(worker), log))
+            worker = stack.enter_context(process_group([str(BIN / f"{service}-worker")], env, log))
+            workers.append((worker, log))
+            groups[f"{service}-worker"] = worker.pid
             logs.append(log)
         for service, url in databases.items():
             metrics = directory / f"{service}-metrics"
             metrics.mkdir()
             env = common | {"DATABASE_URL": url, "PROMETHEUS_MULTIPROC_DIR": str(metrics)}
             log = directory / f"{service}-web.log"
-            ports[service] = stack.enter_context(server([str(BIN / f"{service}-web")], env, log))
+            served = stack.enter_context(server([str(BIN / f"{service}-web")], env, log))
+            ports[service] = served.port
+            groups[f"{service}-web"] = served.pid
             logs.append(log)
         for service, port in ports.items():
             _wait_until(lambda port=port: _healthy(port), f"{service} /health", 60, logs)
@@ -187,7 +198,7 @@ def _stack(
         _wait_until(lambda: _consumers_on(amqp_url, inbox) > 0, "the consumer", 60, logs)
         notifications = Database(notifications_url)
         stack.callback(notifications.dispose)
-        yield _Stack(ports["registration"], notifications, workers, logs)
+        yield _Stack(ports["registration"], notifications, workers, logs, groups)
 
 
 # The sign-ups
@@ -305,8 +316,10 @@ def _measure(stack: _Stack, rate: float, seconds: float, warm_up: float) -> Meas
     _wait_for_welcomes(stack, probe, 60)
     skip = round(warm_up * rate)
     count = skip + round(seconds * rate)
+    cpu_before = stack.cpu_seconds()
     sign_ups = _drive(stack.registration_port, rate, count, 0)
     stored = _wait_for_welcomes(stack, sign_ups, 60)
+    cpu_after = stack.cpu_seconds()
     _check_precision(stored)
     measured = sign_ups[skip:]
     return Measured(
@@ -315,6 +328,7 @@ def _measure(stack: _Stack, rate: float, seconds: float, warm_up: float) -> Meas
         measured,
         count,
         (len(measured) - 1) / (measured[-1].sent - measured[0].sent),
+        {name: (cpu_after[name] - cpu_before[name]) * 1000 / count for name in cpu_after},
     )
 
 
@@ -435,7 +449,9 @@ def run(
                 f"{_figures(posts)}; welcome rows inserted {_figures(ours.written)}, committed "
                 f"at most {max(ours.latencies) * 1000:.0f} ms; "
                 f"registration-web (gunicorn {WEB_CONCURRENCY} × {WEB_THREADS}) + "
-                "registration-worker, notifications-web + notifications-worker, a database each",
+                "registration-worker, notifications-web + notifications-worker, a database each; "
+                "CPU per sign-up: "
+                + ", ".join(f"{name} {ms:.1f} ms" for name, ms in ours.cpu.items()),
             }
         )
     return rows

@@ -9,6 +9,7 @@ import subprocess
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -18,9 +19,15 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+@dataclass(frozen=True)
+class Served:
+    port: int
+    pid: int  # the leader of the server's process group
+
+
 @contextmanager
-def server(command: list[str], env: Mapping[str, str], log: Path) -> Iterator[int]:
-    """Start a web process on a free port; yield the port once it answers; stop it on exit."""
+def server(command: list[str], env: Mapping[str, str], log: Path) -> Iterator[Served]:
+    """Start a web process on a free port; yield it once it answers; stop it on exit."""
     port = free_port()
     environment = dict(os.environ) | dict(env) | {"PORT": str(port), "HOST": "127.0.0.1"}
     with log.open("wb") as output:
@@ -30,7 +37,7 @@ def server(command: list[str], env: Mapping[str, str], log: Path) -> Iterator[in
         )
     try:
         _wait_until_answering(port, process, log)
-        yield port
+        yield Served(port, process.pid)
     finally:
         stop_group(process)
 
@@ -64,6 +71,36 @@ def stop_group(process: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait(5)
+
+
+_CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def group_cpu_seconds(leader: int) -> float:
+    """CPU seconds (user + system) used so far by the live processes of `leader`'s session.
+
+    Every benchmark process starts a session of its own, so this covers a gunicorn master and
+    its workers alike.
+    """
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rpartition(")")[2].split()
+        except OSError:  # gone meanwhile
+            continue
+        # After the command's closing parenthesis: state, ppid, pgrp, session, … utime, stime.
+        if int(fields[3]) == leader:
+            total += int(fields[11]) + int(fields[12])
+    return total / _CLOCK_TICKS
+
+
+def machine_busy_seconds() -> float:
+    """CPU seconds the whole machine has spent not idle since boot, over all cores."""
+    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = values[3] + values[4]  # idle and iowait
+    return (sum(values[:8]) - idle) / _CLOCK_TICKS
 
 
 def _wait_until_answering(port: int, process: subprocess.Popen, log: Path) -> None:

@@ -63,8 +63,9 @@ class OutboxRelay:
     `outbox` is usually the service's EventStore; `exchange` defaults to `association.events`
     and `lock_name` tells apart two relays of one service publishing different outboxes.
     `batch_size` events are read per query and up to `max_in_flight` wait for confirms at once;
-    confirmed events are deleted from the outbox in one transaction per burst of confirms. An idle
-    relay looks for new events every `poll_interval` seconds.
+    confirmed events are deleted from the outbox in one transaction per `flush_interval` seconds
+    (the cursor keeps them from being sent again meanwhile; a crash sends them again, and consumers
+    drop the duplicates). An idle relay looks for new events every `poll_interval` seconds.
     """
 
     def __init__(
@@ -79,6 +80,7 @@ class OutboxRelay:
         batch_size: int = 500,
         max_in_flight: int = 2000,
         poll_interval: float = 0.02,
+        flush_interval: float = 0.05,
         encode: Callable[[Envelope], bytes] = Envelope.to_json,
     ) -> None:
         self.database = database
@@ -90,6 +92,7 @@ class OutboxRelay:
         self.batch_size = batch_size
         self.max_in_flight = max_in_flight
         self.poll_interval = poll_interval
+        self.flush_interval = flush_interval
         self.encode = encode
         self.published = 0
         self.returned = 0
@@ -123,6 +126,8 @@ class OutboxRelay:
                 on_close_callback=self._on_connection_closed,
             )
             self._connection.ioloop.start()
+            self._connection = None
+            self._flush_confirmed()  # confirmed before the connection went: not to be sent again
             was_leading = self.leading.is_set()
             self.leading.clear()
             if self._stop.is_set():
@@ -294,7 +299,8 @@ class OutboxRelay:
         self.published += len(sequences)
         if not self._flush_scheduled and self._connection is not None:
             self._flush_scheduled = True
-            self._connection.ioloop.call_later(0, self._flush_confirmed)
+            # Not at once: a trickle of single confirms would cost a write transaction each.
+            self._connection.ioloop.call_later(self.flush_interval, self._flush_confirmed)
 
     def _flush_confirmed(self) -> None:
         self._flush_scheduled = False

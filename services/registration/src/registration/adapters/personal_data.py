@@ -24,6 +24,7 @@ from registration.adapters.tables import personal_data_keys_table as keys_table
 PERSONAL_FIELDS = ("name", "phone", "email", "id_number", "birth_date")
 SEALED = "sealed"
 _NONCE_BYTES = 12
+_INSERT_KEY = insert(keys_table)  # built once, executed with parameters
 
 
 def seal_fields(key: bytes, fields: dict[str, Any], context: str) -> bytes:
@@ -48,7 +49,7 @@ class Keyring:
 
     def create(self, session: Session, volunteer_id: str) -> bytes:
         key = AESGCM.generate_key(bit_length=256)
-        session.execute(insert(keys_table).values(volunteer_id=volunteer_id, key=key))
+        session.execute(_INSERT_KEY, {"volunteer_id": volunteer_id, "key": key})
         _known(session)[volunteer_id] = key
         return key
 

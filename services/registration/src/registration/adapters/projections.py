@@ -18,6 +18,10 @@ from registration.adapters.tables import (
 )
 from registration.domain.identity import mask_id_number
 
+# Built once: a statement made with .values() per call is coerced and keyed again every time.
+_INSERT_VOLUNTEER = insert(volunteers_table)
+_INSERT_SKILL = insert(volunteer_skills_table)
+
 SEALED_COLUMNS = ("name", "phone", "email", "birth_date", "gender", "id_number_masked")
 
 
@@ -51,19 +55,20 @@ class RegistrationProjection:
         }
         registered_at = _instant(p["registered_at"])
         session.execute(
-            insert(volunteers_table).values(
-                volunteer_id=volunteer_id,
-                version=event.aggregate_version,
-                active=True,
-                street=p["street"],
-                skills=p["skills"],
-                organisation_id=p.get("organisation_id"),
-                id_verified=p["id_verified"],
-                source=p["source"],
-                registered_at=registered_at,
-                updated_at=registered_at,
-                sealed=self._seal(session, volunteer_id, personal),
-            )
+            _INSERT_VOLUNTEER,
+            {
+                "volunteer_id": volunteer_id,
+                "version": event.aggregate_version,
+                "active": True,
+                "street": p["street"],
+                "skills": p["skills"],
+                "organisation_id": p.get("organisation_id"),
+                "id_verified": p["id_verified"],
+                "source": p["source"],
+                "registered_at": registered_at,
+                "updated_at": registered_at,
+                "sealed": self._seal(session, volunteer_id, personal),
+            },
         )
         self._add_skills(session, volunteer_id, p["skills"])
 
@@ -153,8 +158,7 @@ class RegistrationProjection:
     def _add_skills(session: Session, volunteer_id: str, skills: list[str]) -> None:
         if skills:
             session.execute(
-                insert(volunteer_skills_table),
-                [{"volunteer_id": volunteer_id, "skill": skill} for skill in skills],
+                _INSERT_SKILL, [{"volunteer_id": volunteer_id, "skill": skill} for skill in skills]
             )
 
 

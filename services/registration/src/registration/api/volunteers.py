@@ -105,7 +105,8 @@ def volunteers_blueprint(context: ServiceContext) -> Blueprint:
     class Volunteers(MethodView):
         decorators = signup_limits
 
-        @blp.arguments(SignUpSchema, example=SIGN_UP_EXAMPLE)
+        # An instance: given the class, webargs would build a schema for every request.
+        @blp.arguments(SignUpSchema(), example=SIGN_UP_EXAMPLE)
         @blp.response(201, VolunteerSchema)
         @blp.alt_response(409, description="The phone or ID number is already registered")
         @blp.doc(parameters=["IDEMPOTENCY_KEY"], security=[])

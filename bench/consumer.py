@@ -3,9 +3,10 @@
 Both drain the same N events from an identical quorum queue (the inbox's arguments, bound to the
 events exchange) with the same prefetch, each timed from opening its connection. Ours validates
 each envelope and its payload, checks the inbox, upserts one projection row and records the event
-in the inbox, in one transaction per batch of up to 100 (a savepoint each), committed, then acked
-with one multiple ack. The reference does nothing with a message and acks every 100 deliveries
-with one multiple ack, as ours does; the note gives it acking each message on its own.
+in the inbox, in one transaction per batch of up to 100 (savepoints only once a handler failed),
+committed, then acked with one multiple ack. The reference does nothing with a message and acks
+every 100 deliveries with one multiple ack, as ours does; the note gives it acking each message on
+its own.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ import pytest
 
 from association.db import Database
 from association.events import Envelope
-from association.messaging.consumer import Consumer
+from association.messaging.consumer import Consumer, _processed_among, _record_processed
 from association.messaging.topology import Topology
 from association.store import inbox_table, metadata
 from support.broker import message_count, publish
@@ -79,6 +79,15 @@ def test_an_event_delivered_twice_changes_the_projection_once(
     assert message_count(amqp_url, topology.inbox_queue) == 0
 
 
+def test_one_inbox_query_finds_exactly_the_processed_events_of_a_batch(database: Database) -> None:
+    events = [ticked(f"c{n}", 1) for n in range(150)]
+    with database.transaction() as session:
+        _record_processed(session, events[::3])
+    with database.reader() as session:
+        found = _processed_among(session, [e.event_id for e in events])
+    assert found == {e.event_id for e in events[::3]}
+
+
 def test_a_handler_that_always_fails_sends_its_event_to_the_dead_letter_queue_after_the_limit(
     database: Database, amqp_url: str, topology: Topology
 ) -> None:
@@ -103,6 +112,53 @@ def test_a_handler_that_always_fails_sends_its_event_to_the_dead_letter_queue_af
         wait_for(lambda: inbox_size(database) == 5)  # the events behind it were not blocked
     assert attempts == [poison.event_id] * topology.max_delivery_attempts
     assert ticks(database, "poison") is None
+    assert message_count(amqp_url, topology.inbox_queue) == 0
+
+
+def test_a_failure_amid_a_batch_neither_loses_nor_doubles_the_other_events_of_the_batch(
+    database: Database, amqp_url: str, topology: Topology
+) -> None:
+    """One batch: good events around a failing one, an invalid payload and a duplicate.
+
+    The batch is first run in one piece; the failure rolls it back and it is run again around the
+    failing event, so the events before it must be applied once, not twice, and those after it
+    not left out.
+    """
+    attempts: list[str] = []
+    poison = ticked("poison", 1)
+
+    def handler(session, event: Envelope) -> None:  # type: ignore[no-untyped-def]
+        if event.aggregate_id == "poison":
+            attempts.append(event.event_id)
+            raise RuntimeError("this handler cannot cope")
+        apply_tick(session, event)
+
+    good = [ticked(f"ok{n}", 1, by=n + 1) for n in range(6)]
+    invalid = json.loads(wire(ticked("invalid", 1)))
+    invalid["payload"]["by"] = "many"
+    bodies = [
+        *(wire(e) for e in good[:3]),
+        wire(poison),
+        json.dumps(invalid).encode(),
+        *(wire(e) for e in good[3:]),
+        wire(good[1]),
+    ]
+    consumer = Consumer(
+        database,
+        amqp_url,
+        topology,
+        counter_registry(),
+        {ROUTING_KEY: handler},
+        batch_wait=0.5,  # the bodies are published at once: they make one batch
+    )
+    with consuming(consumer):
+        publish(amqp_url, topology.events_exchange, ROUTING_KEY, bodies)
+        wait_for(lambda: message_count(amqp_url, topology.dead_letter_queue) == 2)
+        wait_for(lambda: consumer.applied == len(good) + 1)
+    assert [ticks(database, f"ok{n}") for n in range(6)] == [1, 2, 3, 4, 5, 6]
+    assert ticks(database, "invalid") is None and ticks(database, "poison") is None
+    assert inbox_size(database) == len(good)
+    assert attempts == [poison.event_id] * topology.max_delivery_attempts
     assert message_count(amqp_url, topology.inbox_queue) == 0
 
 

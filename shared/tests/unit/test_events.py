@@ -6,7 +6,7 @@ import json
 import uuid
 
 import pytest
-from marshmallow import Schema, ValidationError, fields
+from marshmallow import Schema, ValidationError, fields, pre_load
 
 from association.events import Envelope, EventRegistry, InvalidEvent, default_registry, new_event
 from association.logging_context import correlation
@@ -205,3 +205,66 @@ def test_activity_completed_version_1_upcasts_to_2_with_empty_service_record_fie
     upcast = default_registry().upcast(new_event("ActivityCompleted", "a", 1, activity_completed()))
     assert upcast.schema_version == 2
     assert (upcast.payload["content"], upcast.payload["person_in_charge"]) == ("", "")
+
+
+V2 = {"schema_version": 2}
+SERVICE_RECORD = {"content": "劝导", "organising_unit": "江浦街道", "person_in_charge": "刘明珠"}
+
+
+def _verdict(registry: EventRegistry, event: Envelope) -> object:
+    try:
+        return registry.upcast(event)
+    except InvalidEvent as error:
+        return (str(error), error.errors)
+
+
+def test_upcast_all_gives_each_event_what_upcast_gives_it() -> None:
+    registry = default_registry()
+    events = [
+        new_event("VolunteerRegistered", VOLUNTEER_ID, 1, volunteer_registered()),
+        new_event("ActivityCompleted", "a", 1, activity_completed()),
+        new_event("VolunteerRegistered", VOLUNTEER_ID, 2, volunteer_registered(phone="12345")),
+        new_event("VolunteerRegistered", VOLUNTEER_ID, 3, volunteer_registered(source="partner")),
+        new_event("ActivityCompleted", "a", 1, activity_completed(**SERVICE_RECORD), **V2),
+        new_event("ActivityCompleted", "b", 1, activity_completed(title=""), **V2),
+        new_event("Unheard", "x", 1, {}),
+        new_event("TeamAssigned", "x", 1, {}, schema_version=9),
+    ]
+    results = registry.upcast_all(events)
+    verdicts = [(str(r), r.errors) if isinstance(r, InvalidEvent) else r for r in results]
+    assert verdicts == [_verdict(registry, e) for e in events]
+    assert [isinstance(r, InvalidEvent) for r in results] == [
+        False, False, True, False, False, True, True, True
+    ]  # fmt: skip
+
+
+def test_upcast_all_of_valid_events_of_one_type_loads_them_alike() -> None:
+    registry = default_registry()
+    events = [
+        new_event("VolunteerRegistered", VOLUNTEER_ID, n, volunteer_registered(name=f"志愿者{n}"))
+        for n in range(1, 6)
+    ]
+    assert registry.upcast_all(events) == [registry.upcast(e) for e in events]
+
+
+class _Watched(Schema):
+    """Notes whether each load was given one payload or a collection of them."""
+
+    name = fields.String(required=True)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.loads: list[bool] = []
+
+    @pre_load(pass_collection=True)
+    def _note(self, data, many, **_kwargs):  # type: ignore[no-untyped-def]
+        self.loads.append(many)
+        return data
+
+
+def test_upcast_all_never_hands_a_batch_to_hooks_that_take_collections() -> None:
+    registry, schema = EventRegistry(), _Watched()
+    registry.register("Greeting", 1, schema)
+    events = [new_event("Greeting", "g", 1, {"name": name}) for name in ("王", "李")]
+    assert [e.payload for e in registry.upcast_all(events)] == [{"name": "王"}, {"name": "李"}]
+    assert schema.loads == [False, False]

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 import uuid
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -46,11 +47,13 @@ class Envelope:
         return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":")).encode()
 
     def with_payload(self, payload: dict[str, Any], schema_version: int | None = None) -> Envelope:
-        return replace(
-            self,
-            payload=payload,
-            schema_version=self.schema_version if schema_version is None else schema_version,
-        )
+        """A copy with another payload (and schema version, when given).
+
+        Built from the fields at hand: `dataclasses.replace` costs half as much again, and a
+        consumer pays it for every event it validates.
+        """
+        version = self.schema_version if schema_version is None else schema_version
+        return type(self)(**(vars(self) | {"payload": payload, "schema_version": version}))
 
     @classmethod
     def from_json(cls, body: bytes | str) -> Envelope:
@@ -63,7 +66,8 @@ class Envelope:
             raise ValidationError({"_body": ["JSON nested too deeply"]}) from error
         if not isinstance(data, dict):
             raise ValidationError({"_body": ["an envelope is a JSON object"]})
-        return cls(**_ENVELOPE_SCHEMA.load(data))
+        loaded = _plainly_valid(data)
+        return cls(**(_ENVELOPE_SCHEMA.load(data) if loaded is None else loaded))
 
 
 class EnvelopeSchema(Schema):
@@ -96,6 +100,91 @@ class EnvelopeSchema(Schema):
 
 
 _ENVELOPE_SCHEMA = EnvelopeSchema()
+
+_CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_EVENT_TYPE = re.compile(EVENT_TYPE_PATTERN)
+_PRODUCER = re.compile(PRODUCER_PATTERN)
+
+
+def _plainly_valid(data: dict[str, Any]) -> dict[str, Any] | None:
+    """What `EnvelopeSchema().load(data)` returns, when `data` is in the form producers write.
+
+    Loading through marshmallow costs a consumer about 70 µs an event, most of its validation
+    time; these are the schema's rules, written out for the form `Envelope.to_json` produces (a
+    lower-case hyphenated UUID, integers that are ints, strings that are strings, an ISO 8601
+    time with an offset). Whatever is not plainly in that form gives None and goes through the
+    schema, which alone decides what is refused and reports why: this check may only accept
+    what the schema accepts, and must load it to the same values (a unit test compares both).
+    """
+    sequence = data.get("sequence")
+    correlation_id = data.get("correlation_id")
+    causation_id = data.get("causation_id")
+    try:
+        event_id = data["event_id"]
+        event_type = data["event_type"]
+        schema_version = data["schema_version"]
+        producer = data["producer"]
+        aggregate_id = data["aggregate_id"]
+        aggregate_version = data["aggregate_version"]
+        occurred_at = data["occurred_at"]
+        payload = data["payload"]
+    except KeyError:
+        return None
+    if not (
+        type(event_id) is str
+        and _CANONICAL_UUID.fullmatch(event_id)
+        and type(event_type) is str
+        and _EVENT_TYPE.match(event_type)
+        and _is_positive_int(schema_version)
+        and type(producer) is str
+        and _PRODUCER.match(producer)
+        and type(aggregate_id) is str
+        and 1 <= len(aggregate_id) <= 64
+        and _is_positive_int(aggregate_version)
+        and (sequence is None or type(sequence) is int)
+        and _is_short_text_or_none(correlation_id)
+        and _is_short_text_or_none(causation_id)
+        and type(payload) is dict
+        and all(type(key) is str for key in payload)
+    ):
+        return None
+    occurred = _aware_time(occurred_at)
+    if occurred is None:
+        return None
+    return {
+        "event_id": event_id,
+        "event_type": event_type,
+        "schema_version": schema_version,
+        "producer": producer,
+        "aggregate_id": aggregate_id,
+        "aggregate_version": aggregate_version,
+        "sequence": sequence,
+        "occurred_at": occurred,
+        "correlation_id": correlation_id,
+        "causation_id": causation_id,
+        "payload": dict(payload),
+    }
+
+
+def _is_positive_int(value: Any) -> bool:
+    return type(value) is int and value >= 1
+
+
+def _is_short_text_or_none(value: Any) -> bool:
+    return value is None or (type(value) is str and len(value) <= 64)
+
+
+def _aware_time(value: Any) -> str | None:
+    """`value` as AwareDateTime loads it and the schema writes it back, or None."""
+    if type(value) is not str:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if parsed.tzinfo is None or parsed.utcoffset() is None:
+        return None
+    return parsed.isoformat()
 
 
 def new_event(

@@ -203,6 +203,13 @@ class Service:
             with self.context.database.transaction() as session:
                 self.handlers[event.routing_key](session, upcast)
 
+    def apply_batch(self, *events: Envelope) -> None:
+        """Handle events as the consumer handles a batch: upcast, then all in one transaction."""
+        upcast = [self.context.definition.registry.upcast(event) for event in events]
+        with self.context.database.transaction() as session:
+            for event in upcast:
+                self.handlers[event.routing_key](session, event)
+
 
 @pytest.fixture
 def make_service() -> Iterator[Callable[[Settings], Service]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -30,20 +31,25 @@ class RecordingLog:
     def __init__(self) -> None:
         self.sent: list[str] = []
         self.stop_after: tuple[int, MessageDispatcher] | None = None
+        self.after_send: Callable[[OutgoingMessage], None] | None = None
 
     def send(self, message: OutgoingMessage) -> None:
         self.sent.append(message.notification_id)
         if self.stop_after and len(self.sent) == self.stop_after[0]:
             self.stop_after[1].stop()
+        if self.after_send:
+            self.after_send(message)
 
 
 def recording_dispatcher(
-    service: Any, lease_seconds: float = 600.0
+    service: Any, lease_seconds: float = 600.0, max_read_age: float = 0.05
 ) -> tuple[MessageDispatcher, RecordingLog]:
     channel = RecordingLog()
     policy = RetryPolicy(0.05, 0.4)
     database = service.context.database
-    dispatcher = MessageDispatcher(database, [channel], policy, 3, lease_seconds=lease_seconds)
+    dispatcher = MessageDispatcher(
+        database, [channel], policy, 3, lease_seconds=lease_seconds, max_read_age=max_read_age
+    )
     return dispatcher, channel
 
 
@@ -98,6 +104,40 @@ def test_a_message_to_a_volunteer_who_withdrew_before_it_went_out_is_not_sent(
     dispatcher = dispatcher_of(service)
     assert dispatcher.work_once() == 0
     assert dispatcher.sent == 0
+
+
+def test_a_volunteer_who_withdraws_while_a_batch_goes_out_gets_nothing_more(
+    service, events
+) -> None:
+    volunteers = [events.registered(phone=f"1371234567{n}") for n in range(2)]
+    service.apply(*volunteers)
+    dispatcher, channel = recording_dispatcher(service, max_read_age=0.0)  # always read again
+    ids = {v.payload["volunteer_id"] for v in volunteers}
+
+    def the_other_withdraws(message: OutgoingMessage) -> None:
+        channel.after_send = None
+        [other] = ids - {message.volunteer_id}
+        service.apply(events.withdrawn(other))
+
+    channel.after_send = the_other_withdraws
+    assert dispatcher.work_once() == 2
+    assert len(channel.sent) == 1
+    assert deliveries(service) == [("sent", 1, False)]
+
+
+def test_a_batch_is_read_with_its_claim(service, events) -> None:
+    service.apply(*[events.registered(phone=f"1371234567{n}") for n in range(3)])
+    dispatcher, channel = recording_dispatcher(service, max_read_age=600.0)
+    statements: list[str] = []
+    event.listen(
+        service.context.database.engine,
+        "before_cursor_execute",
+        lambda _conn, _cursor, sql, *_: statements.append(sql.split()[0].upper()),
+    )
+    assert dispatcher.work_once() == 3
+    assert len(channel.sent) == 3
+    done = [s for s in statements if s not in {"BEGIN", "COMMIT", "ROLLBACK"}]
+    assert done == ["UPDATE", "SELECT", "UPDATE"]  # the claim, the messages, the outcomes
 
 
 def test_the_outcomes_of_a_batch_are_written_in_one_transaction(service, events) -> None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Integer, bindparam, or_, select, update
+from sqlalchemy import Integer, bindparam, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from notifications.adapters.database import utcnow
@@ -45,22 +45,25 @@ class OutgoingMessage:
 def claim_due(
     session: Session, channels: Sequence[str], now: datetime, lease_until: datetime, limit: int
 ) -> list[tuple[str, str]]:
-    """Lease up to `limit` deliveries that are due, so no other dispatcher sends them too."""
+    """Lease up to `limit` deliveries that are due, so no other dispatcher sends them too.
+
+    One UPDATE for the batch: the oldest due deliveries are picked by its subquery, and the
+    conditions are checked again on each row as it is updated, so a row another dispatcher leased
+    meanwhile is left out. Returned oldest first, as they were picked.
+    """
     free = or_(_d.lease_until.is_(None), _d.lease_until < now)
     due = (_d.status.in_(WAITING), _d.next_attempt_at <= now, _d.channel.in_(list(channels)), free)
-    candidates = session.execute(
+    oldest = (
         select(_d.notification_id, _d.channel).where(*due).order_by(_d.next_attempt_at).limit(limit)
+    )
+    taken = session.execute(
+        update(message_deliveries_table)
+        .where(tuple_(_d.notification_id, _d.channel).in_(oldest), *due)
+        .values(lease_until=lease_until)
+        .returning(_d.notification_id, _d.channel, _d.next_attempt_at)
     ).all()
-    claimed = []
-    for notification_id, channel in candidates:
-        taken = session.execute(
-            update(message_deliveries_table)
-            .where(_d.notification_id == notification_id, _d.channel == channel, *due)
-            .values(lease_until=lease_until)
-        ).rowcount
-        if taken:
-            claimed.append((notification_id, channel))
-    return claimed
+    taken.sort(key=lambda row: row.next_attempt_at)
+    return [(notification_id, channel) for notification_id, channel, _ in taken]
 
 
 _RELEASE = (
@@ -78,15 +81,31 @@ def release(session: Session, keys: Sequence[tuple[str, str]]) -> None:
         )
 
 
-def outgoing(session: Session, notification_id: str) -> OutgoingMessage | None:
-    """The notification with its recipient's current name and address (None when erased)."""
-    row = session.execute(
-        select(_n.notification_id, _n.volunteer_id, _n.kind, _n.subject, _n.body)
-        .add_columns(contacts_table.c.name, contacts_table.c.email)
-        .outerjoin(contacts_table, contacts_table.c.volunteer_id == _n.volunteer_id)
-        .where(_n.notification_id == notification_id)
-    ).first()
-    return OutgoingMessage(*row) if row else None
+_OUTGOING = (
+    select(_n.notification_id, _n.volunteer_id, _n.kind, _n.subject, _n.body)
+    .add_columns(contacts_table.c.name, contacts_table.c.email, _d.channel, _d.attempts)
+    .select_from(message_deliveries_table)
+    .join(notifications_table, _n.notification_id == _d.notification_id)
+    .outerjoin(contacts_table, contacts_table.c.volunteer_id == _n.volunteer_id)
+    .where(tuple_(_d.notification_id, _d.channel).in_(bindparam("keys", expanding=True)))
+)
+
+
+def outgoing(
+    session: Session, keys: Sequence[tuple[str, str]]
+) -> dict[tuple[str, str], tuple[OutgoingMessage, int]]:
+    """The deliveries `keys` (notification id, channel) that are still there, by key: each as
+    the message to send, with its recipient's current name and address, and its attempts so far.
+
+    A delivery erased since it was claimed (its volunteer withdrew) is missing from the answer.
+    """
+    if not keys:
+        return {}
+    found = {}
+    for row in session.execute(_OUTGOING, {"keys": list(keys)}):
+        *message, channel, attempts = row
+        found[(row.notification_id, channel)] = (OutgoingMessage(*message), attempts)
+    return found
 
 
 @dataclass(frozen=True)
@@ -143,13 +162,3 @@ def record_outcomes(session: Session, outcomes: Sequence[Outcome]) -> None:
     for statement, rows in ((_RECORD_SENT, sent), (_RECORD_OTHER, other)):
         if rows:
             session.execute(statement, rows)
-
-
-def attempts_of(session: Session, notification_id: str, channel: str) -> int:
-    """How many times the delivery was tried so far."""
-    return (
-        session.execute(
-            select(_d.attempts).where(_d.notification_id == notification_id, _d.channel == channel)
-        ).scalar_one_or_none()
-        or 0
-    )

@@ -6,10 +6,7 @@ nothing is HTML-escaped; a value the template names but the message lacks is an 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment, PackageLoader, StrictUndefined, Template
 
 from notifications.domain.messages import LANGUAGES, Message, RenderedMessage
 
@@ -35,12 +32,21 @@ class MessageComposer:
             lstrip_blocks=True,
         )
         self.environment.filters["role"] = lambda role: ROLE_NAMES[self.language].get(role, role)
+        self._templates: dict[str, Template] = {}
 
     def render(self, message: Message, recipient_name: str | None) -> RenderedMessage:
         """The message written for a recipient (a generic salutation when the name is unknown)."""
-        template = self.environment.get_template(f"{self.language}/{message.template}.j2")
-        values: Mapping[str, Any] = {**message.values, "name": recipient_name}
-        context = template.new_context(dict(values))
+        template = self._template(message.template)
+        context = template.new_context({**message.values, "name": recipient_name})
         subject = "".join(template.blocks["subject"](context)).strip()
         body = "".join(template.blocks["body"](context)).strip() + "\n"
         return RenderedMessage(self.language, subject, body)
+
+    def _template(self, name: str) -> Template:
+        """The compiled template, loaded once: the templates ship with the code and never change
+        while it runs, so Jinja2's check of the file on every use is only a cost."""
+        template = self._templates.get(name)
+        if template is None:
+            template = self.environment.get_template(f"{self.language}/{name}.j2")
+            self._templates[name] = template
+        return template

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from association.statements import insert_new
@@ -21,6 +21,8 @@ from notifications.domain.messages import RenderedMessage
 
 _n = notifications_table.c
 _d = message_deliveries_table.c
+
+_QUEUE_DELIVERIES = insert(message_deliveries_table)  # built once, run with a row per channel
 
 
 def add_notification(
@@ -37,6 +39,7 @@ def add_notification(
     The unique (event, recipient, kind) constraint decides: a duplicate is skipped, not an error.
     """
     notification_id = str(uuid.uuid4())
+    now = utcnow()
     row = {
         "notification_id": notification_id,
         "event_id": event_id,
@@ -45,11 +48,10 @@ def add_notification(
         "language": message.language,
         "subject": message.subject,
         "body": message.body,
-        "created_at": utcnow(),
+        "created_at": now,
     }
     if not insert_new(session, notifications_table, [row], ["event_id", "volunteer_id", "kind"]):
         return False
-    now = utcnow()
     deliveries = [
         {
             "notification_id": notification_id,
@@ -61,7 +63,7 @@ def add_notification(
         for channel in channels
     ]
     if deliveries:
-        session.execute(message_deliveries_table.insert(), deliveries)
+        session.execute(_QUEUE_DELIVERIES, deliveries)
     return True
 
 

@@ -15,16 +15,31 @@ from sqlalchemy.orm import Session
 
 from association.events import Envelope
 from association.statements import insert_new_returning
-from notifications.adapters.database import utcnow
+from notifications.adapters.database import transaction_memo, utcnow
 from notifications.adapters.partner_tables import public_events_table, public_outbox_table
 from notifications.domain.redaction import erase_person
 
 _e = public_events_table.c
 _QUEUE_FOR_PUBLICATION = insert(public_outbox_table)  # built once, run with {"position": ...}
+_LOCK = text("LOCK TABLE public_events IN EXCLUSIVE MODE")
+_LOCKED = "notifications.public_events_locked"
 
 
 def _envelope(position: int, stored: dict[str, Any]) -> Envelope:
     return Envelope(**{**stored, "sequence": position})
+
+
+def _lock_until_commit(session: Session) -> None:
+    """On PostgreSQL, lock the public log for the rest of the transaction (see `append`).
+
+    Taken once per transaction: the lock is held until commit anyway. A savepoint starts afresh
+    and takes it again, since rolling a savepoint back lets go of the locks taken in it.
+    """
+    memo = transaction_memo(session, _LOCKED)
+    if not memo:
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(_LOCK)
+        memo["done"] = True
 
 
 class PublicEventLog:
@@ -38,9 +53,8 @@ class PublicEventLog:
         On PostgreSQL the table is locked until commit, so positions commit in order and a reader
         following "everything after N" never skips a late commit (the relay and the feed do).
         """
-        if session.get_bind().dialect.name == "postgresql":
-            session.execute(text("LOCK TABLE public_events IN EXCLUSIVE MODE"))
-        stored = {key: value for key, value in event.to_dict().items() if key != "sequence"}
+        _lock_until_commit(session)
+        stored = {key: value for key, value in vars(event).items() if key != "sequence"}
         row = {
             "event_id": event.event_id,
             "event_type": event.event_type,

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from notifications.adapters.database import aware_row, utcnow
+from notifications.adapters.database import aware_row, transaction_memo, utcnow
 from notifications.adapters.partner_tables import subscriptions_table, webhook_deliveries_table
 
 ACTIVE, PAUSED = "active", "paused"
@@ -15,9 +15,13 @@ ACTIVE, PAUSED = "active", "paused"
 _s = subscriptions_table.c
 _w = webhook_deliveries_table.c
 
+_EVENT_TYPES = select(_s.subscription_id, _s.event_types)
+_EVENT_TYPES_READ = "notifications.subscriptions"  # the transaction's copy of _EVENT_TYPES
+
 
 def add_subscription(session: Session, row: dict[str, Any]) -> None:
     """Store a new subscription (active, version 1)."""
+    _forget_event_types(session)
     session.execute(
         subscriptions_table.insert().values(
             **row, status=ACTIVE, consecutive_failures=0, version=1, created_at=utcnow()
@@ -46,6 +50,7 @@ def subscription(
 
 def change_subscription(session: Session, subscription_id: str, **values: Any) -> int:
     """Update a subscription and bump its version; returns the new version (0: it is gone)."""
+    _forget_event_types(session)
     result = session.execute(
         update(subscriptions_table)
         .where(_s.subscription_id == subscription_id)
@@ -57,11 +62,23 @@ def change_subscription(session: Session, subscription_id: str, **values: Any) -
 
 def delete_subscription(session: Session, subscription_id: str) -> None:
     """Delete a subscription with its deliveries."""
+    _forget_event_types(session)
     session.execute(delete(webhook_deliveries_table).where(_w.subscription_id == subscription_id))
     session.execute(delete(subscriptions_table).where(_s.subscription_id == subscription_id))
 
 
 def subscribers_to(session: Session, event_type: str) -> list[str]:
-    """The subscriptions (active or paused) that want events of `event_type`."""
-    rows = session.execute(select(_s.subscription_id, _s.event_types)).all()
-    return [subscription_id for subscription_id, types in rows if event_type in types]
+    """The subscriptions (active or paused) that want events of `event_type`.
+
+    Every event republished asks this, so the subscriptions are read once per transaction (a
+    consumer's batch): one created while a batch is being applied gets the events of later
+    batches. One cancelled meanwhile gets nothing queued (see `queue_deliveries`).
+    """
+    memo = transaction_memo(session, _EVENT_TYPES_READ)
+    if "rows" not in memo:
+        memo["rows"] = session.execute(_EVENT_TYPES).all()
+    return [subscription_id for subscription_id, types in memo["rows"] if event_type in types]
+
+
+def _forget_event_types(session: Session) -> None:
+    transaction_memo(session, _EVENT_TYPES_READ).clear()

@@ -9,7 +9,7 @@ from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from association.statements import insert_new, upsert
-from notifications.adapters.database import utcnow
+from notifications.adapters.database import transaction_memo, utcnow
 from notifications.adapters.volunteer_tables import (
     contact_versions_table,
     contacts_table,
@@ -25,12 +25,28 @@ _WITHDRAWN = select(withdrawn_table.c.volunteer_id).where(
     withdrawn_table.c.volunteer_id == bindparam("volunteer_id")
 )
 _CONTACT = select(contacts_table).where(contacts_table.c.volunteer_id == bindparam("volunteer_id"))
+_CONTACT_VERSIONS = select(contact_versions_table).where(
+    contact_versions_table.c.volunteer_id == bindparam("volunteer_id")
+)
+
+# Volunteers found not withdrawn in the transaction in hand (see `is_withdrawn`).
+_NOT_WITHDRAWN = "notifications.not_withdrawn"
 
 
 def is_withdrawn(session: Session, volunteer_id: str) -> bool:
-    """Whether the volunteer has withdrawn (their data is gone; write nothing for them)."""
-    found = session.execute(_WITHDRAWN, {"volunteer_id": volunteer_id})
-    return found.first() is not None
+    """Whether the volunteer has withdrawn (their data is gone; write nothing for them).
+
+    Handling one event may ask it twice (its projection, then its republication), and a batch may
+    hold several events of one volunteer: a "no" is kept for the rest of the transaction (see
+    `transaction_memo`). Only `erase_volunteer` turns it into a "yes"; it forgets the "no".
+    """
+    not_withdrawn = transaction_memo(session, _NOT_WITHDRAWN)
+    if volunteer_id in not_withdrawn:
+        return False
+    if session.execute(_WITHDRAWN, {"volunteer_id": volunteer_id}).first() is not None:
+        return True
+    not_withdrawn[volunteer_id] = True
+    return False
 
 
 def contact_of(session: Session, volunteer_id: str) -> Contact | None:
@@ -41,9 +57,7 @@ def contact_of(session: Session, volunteer_id: str) -> Contact | None:
 
 def contact_versions(session: Session, volunteer_id: str) -> dict[str, int]:
     """The version of the volunteer's event that last set each contact field (0 when unknown)."""
-    row = session.execute(
-        select(contact_versions_table).where(contact_versions_table.c.volunteer_id == volunteer_id)
-    ).first()
+    row = session.execute(_CONTACT_VERSIONS, {"volunteer_id": volunteer_id}).first()
     return {"name": row.name_version if row else 0, "email": row.email_version if row else 0}
 
 
@@ -70,6 +84,7 @@ def save_contact(session: Session, contact: Contact, versions: Mapping[str, int]
 
 def erase_volunteer(session: Session, volunteer_id: str, withdrawn_at: datetime) -> None:
     """Delete the volunteer's contact and hours and remember only that they withdrew."""
+    transaction_memo(session, _NOT_WITHDRAWN).pop(volunteer_id, None)
     for table in (contacts_table, contact_versions_table, service_hours_table, hours_credits_table):
         session.execute(delete(table).where(table.c.volunteer_id == volunteer_id))
     insert_new(

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import bindparam, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from notifications.adapters.database import aware_row, utcnow
@@ -28,26 +28,52 @@ _s = subscriptions_table.c
 _w = webhook_deliveries_table.c
 
 
+# What a queued delivery starts with: run with a `new_<column>` parameter each and a `subscriber`.
+_QUEUED_COLUMNS = (
+    "delivery_id",
+    "public_position",
+    "event_type",
+    "status",
+    "attempts",
+    "next_attempt_at",
+    "created_at",
+)
+
+
+def _queue_statement() -> Any:
+    """INSERT … SELECT: a delivery goes in only for a subscription still there at that moment."""
+    values = {name: bindparam(f"new_{name}", type_=_w[name].type) for name in _QUEUED_COLUMNS}
+    values["subscription_id"] = _s.subscription_id
+    wanted = select(*values.values()).where(_s.subscription_id == bindparam("subscriber"))
+    return insert(webhook_deliveries_table).from_select(list(values), wanted)
+
+
+_QUEUE = _queue_statement()
+
+
 def queue_deliveries(
     session: Session, public_position: int, event_type: str, subscription_ids: Sequence[str]
 ) -> None:
-    """Queue one delivery of the public event at `public_position` per subscription."""
+    """Queue one delivery of the public event at `public_position` per subscription.
+
+    The subscriptions come from a read made once per transaction, so one may have been cancelled
+    since; it is passed over rather than failing the event on its foreign key.
+    """
     now = utcnow()
+    queued = {
+        "new_public_position": public_position,
+        "new_event_type": event_type,
+        "new_status": PENDING,
+        "new_attempts": 0,
+        "new_next_attempt_at": now,
+        "new_created_at": now,
+    }
     rows = [
-        {
-            "delivery_id": str(uuid.uuid4()),
-            "subscription_id": subscription_id,
-            "public_position": public_position,
-            "event_type": event_type,
-            "status": PENDING,
-            "attempts": 0,
-            "next_attempt_at": now,
-            "created_at": now,
-        }
+        {**queued, "new_delivery_id": str(uuid.uuid4()), "subscriber": subscription_id}
         for subscription_id in subscription_ids
     ]
     if rows:
-        session.execute(webhook_deliveries_table.insert(), rows)
+        session.execute(_QUEUE, rows)
 
 
 def deliveries_of(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Sequence
 from datetime import timedelta
 
@@ -26,6 +27,10 @@ class MessageDispatcher(PollingLoop):
     earlier once a quarter of the lease has gone by, so a slow batch does not hold a sent delivery
     unwritten for long while its lease runs down. Outcomes the database failed to take are kept
     and written before the next batch is claimed (their leases keep other workers off them).
+
+    The messages of a batch are read with its claim, in one query. None goes out on a reading
+    older than `max_read_age` seconds: past that, what is left of the batch is read again, so a
+    volunteer who withdrew (or changed address) meanwhile is not written to (at the old address).
     """
 
     def __init__(
@@ -38,6 +43,7 @@ class MessageDispatcher(PollingLoop):
         poll_interval: float = 0.2,
         batch_size: int = 20,
         lease_seconds: float = 600.0,
+        max_read_age: float = 0.05,
     ) -> None:
         super().__init__(poll_interval)
         self.database = database
@@ -46,6 +52,7 @@ class MessageDispatcher(PollingLoop):
         self.max_attempts = max_attempts
         self.batch_size = batch_size
         self.lease = timedelta(seconds=lease_seconds)
+        self.max_read_age = max_read_age
         self.sent = 0
         self._unrecorded: list[records.Outcome] = []  # sent (or tried), not written down yet
 
@@ -60,13 +67,18 @@ class MessageDispatcher(PollingLoop):
             claimed = records.claim_due(
                 session, list(self.channels), now, lease_until, self.batch_size
             )
+            messages = records.outgoing(session, claimed)
+        read_at = time.monotonic()
         unsent: list[tuple[str, str]] = []
         try:
-            for done, (notification_id, channel) in enumerate(claimed):
+            for done, key in enumerate(claimed):
                 if self.stopping:
                     unsent = claimed[done:]
                     break
-                outcome = self._deliver(notification_id, channel)
+                if time.monotonic() - read_at > self.max_read_age:
+                    messages = self._read(claimed[done:])
+                    read_at = time.monotonic()
+                outcome = self._deliver(key, messages.get(key))
                 if outcome is not None:
                     self._unrecorded.append(outcome)
                     if utcnow() >= record_by:
@@ -90,12 +102,20 @@ class MessageDispatcher(PollingLoop):
                 records.release(session, release)
         self._unrecorded = []
 
-    def _deliver(self, notification_id: str, channel_name: str) -> records.Outcome | None:
+    def _read(
+        self, keys: Sequence[tuple[str, str]]
+    ) -> dict[tuple[str, str], tuple[records.OutgoingMessage, int]]:
+        """A fresh reading of the deliveries still to send (see the class docstring)."""
         with self.database.reader() as session:
-            message = records.outgoing(session, notification_id)
-            attempts = records.attempts_of(session, notification_id, channel_name)
-        if message is None:
+            return records.outgoing(session, keys)
+
+    def _deliver(
+        self, key: tuple[str, str], found: tuple[records.OutgoingMessage, int] | None
+    ) -> records.Outcome | None:
+        if found is None:
             return None  # erased since (the volunteer withdrew); its deliveries went with it
+        notification_id, channel_name = key
+        message, attempts = found
         error: str | None = None
         next_attempt_at = None
         try:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from notifications.adapters import volunteer_records
 from notifications.adapters.notification_records import add_notification
+from notifications.domain.contacts import Contact
 from notifications.domain.messages import Message, RenderedMessage
 
 EMAIL = "email"
@@ -35,6 +36,26 @@ class Notifier:
         if volunteer_records.is_withdrawn(session, volunteer_id):
             return False
         contact = volunteer_records.contact_of(session, volunteer_id)
+        return self._write(session, event_id, volunteer_id, contact, message)
+
+    def notify_contact(
+        self, session: Session, event_id: str, contact: Contact, message: Message
+    ) -> bool:
+        """Write the message to a contact saved in this transaction; False when written before.
+
+        For the handler that has just checked the volunteer is not withdrawn and stored this very
+        contact: asking the database again for either would tell it nothing new.
+        """
+        return self._write(session, event_id, contact.volunteer_id, contact, message)
+
+    def _write(
+        self,
+        session: Session,
+        event_id: str,
+        volunteer_id: str,
+        contact: Contact | None,
+        message: Message,
+    ) -> bool:
         rendered = self.composer.render(message, contact.name if contact else None)
         has_email = contact is not None and bool(contact.email)
         channels = [c for c in self.channels if c != EMAIL or has_email]

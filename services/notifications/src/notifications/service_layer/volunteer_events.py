@@ -28,7 +28,7 @@ def volunteer_registered(session: Session, event: Envelope, *, notifier: Notifie
         return
     versions = dict.fromkeys(CONTACT_FIELDS, event.aggregate_version)
     volunteer_records.save_contact(session, contact, versions)
-    notifier.notify(session, event.event_id, contact.volunteer_id, messages.welcome())
+    notifier.notify_contact(session, event.event_id, contact, messages.welcome())
 
 
 def volunteer_profile_updated(session: Session, event: Envelope) -> None:

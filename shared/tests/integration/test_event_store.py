@@ -221,3 +221,39 @@ def test_a_codec_seals_what_is_stored_and_opens_every_read(database: Database) -
         assert store.read_after(session, 0)[0].payload["counter_id"] == "abc"
         assert store.unpublished(session, 0, 10)[0].payload["counter_id"] == "abc"
         assert store.by_sequences(session, [stored[0].sequence])[0].payload["counter_id"] == "abc"
+
+
+def test_one_event_appends_its_outbox_row_under_the_same_sequence(
+    database: Database, store: EventStore
+) -> None:
+    with database.transaction() as session:
+        first = store.append(session, [ticked("one", 1)])
+    with database.transaction() as session:
+        second = store.append(session, [ticked("one", 2)])
+    sequences = [first[0].sequence, second[0].sequence]
+    with database.reader() as session:
+        assert [e.sequence for e in store.read_after(session, 0)] == sequences
+        assert [e.sequence for e in store.unpublished(session, 0, 10)] == sequences
+    assert sequences[0] < sequences[1]
+
+
+def test_on_postgresql_an_append_holds_other_writers_of_events_off_until_commit(
+    postgres_schema_url: str, store: EventStore
+) -> None:
+    from sqlalchemy import text
+    from sqlalchemy.exc import OperationalError
+
+    # ROW EXCLUSIVE is what another writer's INSERT asks for: only the append's lock refuses it.
+    as_a_writer = text("LOCK TABLE events IN ROW EXCLUSIVE MODE NOWAIT")
+    database, other = Database(postgres_schema_url), Database(postgres_schema_url)
+    database.create_schema(metadata)
+    try:
+        with database.transaction() as session:
+            store.append(session, [ticked("held", 1)])
+            with pytest.raises(OperationalError, match="lock"), other.transaction() as waiting:
+                waiting.execute(as_a_writer)
+        with other.transaction() as after_commit:
+            after_commit.execute(as_a_writer)
+    finally:
+        database.dispose()
+        other.dispose()

@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Protocol
 
-from sqlalchemy import delete, func, insert, select, text
+from sqlalchemy import Connection, Insert, bindparam, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -62,33 +62,19 @@ class EventStore:
         if not events:
             return []
         prepared = [self.registry.validate(e) for e in events]
-        if session.get_bind().dialect.name == "postgresql":
-            session.execute(text("LOCK TABLE events IN EXCLUSIVE MODE"))
         sealed = self.codec.seal(session, prepared) if self.codec else prepared
         rows = [_row(event) for event in sealed]
         try:
-            sequences = (
-                session.execute(
-                    insert(events_table).returning(
-                        events_table.c.sequence, sort_by_parameter_order=True
-                    ),
-                    rows,
-                )
-                .scalars()
-                .all()
-            )
+            sequences = _insert(session.connection(), rows, publish)
         except IntegrityError as error:
             if AGGREGATE_VERSION_CONSTRAINT in str(error.orig) or "aggregate_id" in str(error.orig):
                 clash = _clashing(prepared, str(error.orig))
                 raise ConcurrencyError(clash.aggregate_id, clash.aggregate_version) from error
             raise
-        stored = [
+        return [
             replace(event, producer=self.producer, sequence=sequence)
             for event, sequence in zip(prepared, sequences, strict=True)
         ]
-        if publish:
-            session.execute(insert(outbox_table), [{"sequence": e.sequence} for e in stored])
-        return stored
 
     def load(self, session: Session, aggregate_id: str, *, upcast: bool = True) -> list[Envelope]:
         """Every event of one aggregate in version order (upcast to the latest schemas)."""
@@ -195,6 +181,62 @@ class EventStore:
             causation_id=meta.get("causation_id"),
             payload=row["payload"],
         )
+
+
+_EVENT_TYPES = {c.key: c.type for c in events_table.c if c is not events_table.c.sequence}
+
+
+def _insert_event_with_outbox_row() -> Insert:
+    """One event and its outbox row in a single statement (PostgreSQL): one round trip, not two."""
+    event = (
+        insert(events_table)
+        .values({key: bindparam(key, type_=type_) for key, type_ in _EVENT_TYPES.items()})
+        .returning(events_table.c.sequence)
+        .cte("event")
+    )
+    return (
+        insert(outbox_table)
+        .from_select(["sequence"], select(event.c.sequence))
+        .returning(outbox_table.c.sequence)
+    )
+
+
+# Built once, not per append: executed with parameters, each is compiled once and then cached.
+_LOCK_EVENTS = "LOCK TABLE events IN EXCLUSIVE MODE"
+_INSERT_ONE_EVENT = insert(events_table).returning(events_table.c.sequence)
+_INSERT_ONE_OUTBOX_ROW = insert(outbox_table)
+_INSERT_EVENT_WITH_OUTBOX_ROW = _insert_event_with_outbox_row()
+_INSERT_EVENTS = insert(events_table).returning(
+    events_table.c.sequence, sort_by_parameter_order=True
+)
+_INSERT_OUTBOX = insert(outbox_table)
+
+
+def _insert(connection: Connection, rows: list[dict], publish: bool) -> list[int]:
+    """Insert the events' rows (and their outbox rows when `publish`); their sequences in order.
+
+    The statements run on the session's connection: the ORM has nothing to add to them. On
+    PostgreSQL the events table is locked first, until commit, so that sequences commit in the
+    order they were taken.
+    """
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(_LOCK_EVENTS)
+        if publish and len(rows) == 1:
+            return [connection.execute(_INSERT_EVENT_WITH_OUTBOX_ROW, rows[0]).scalar_one()]
+    if len(rows) > 1:
+        return _insert_many(connection, rows, publish)
+    sequence = connection.execute(_INSERT_ONE_EVENT, rows[0]).scalar_one()
+    if publish:
+        connection.execute(_INSERT_ONE_OUTBOX_ROW, {"sequence": sequence})
+    return [sequence]
+
+
+def _insert_many(connection: Connection, rows: list[dict], publish: bool) -> list[int]:
+    """A command's several events in one batch, and their outbox rows in another."""
+    sequences = list(connection.execute(_INSERT_EVENTS, rows).scalars())
+    if publish:
+        connection.execute(_INSERT_OUTBOX, [{"sequence": sequence} for sequence in sequences])
+    return sequences
 
 
 def _row(event: Envelope) -> dict:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from association.auth import issue_token
 from association.events import Envelope, default_registry
+from association.messaging.consumer import BatchHandler
 from association.service import ServiceContext, create_app
 from association.settings import Settings
 from association.store import events_table, outbox_table
@@ -93,6 +94,13 @@ class Kit:
         handler = volunteer_handlers(self.context.store)[envelope.routing_key]
         with self.context.database.transaction() as session:
             handler(session, envelope)
+
+    def deliver_run(self, envelopes: Sequence[Envelope]) -> None:
+        """Apply a run of events of one routing key as the consumer does within a batch."""
+        handler = volunteer_handlers(self.context.store)[envelopes[0].routing_key]
+        assert isinstance(handler, BatchHandler)
+        with self.context.database.transaction() as session:
+            handler.apply_many(session, envelopes)
 
     def volunteer(self, name: str = "刘玉珠") -> uuid.UUID:
         volunteer_id = uuid.uuid4()

@@ -3,22 +3,29 @@
 The consumer already drops redelivered events by event id; the handlers also order each
 volunteer's events by aggregate version (see teams.service_layer.volunteers): a stale or repeated
 version changes nothing, and an event from beyond a gap raises so that it is retried later.
+Registrations and profile updates also have a set-based form, for the consumer to apply a run of
+them with one read and one write of the volunteers table; a withdrawal, which rewrites the
+person's teams through the event store, is applied one at a time.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from sqlalchemy.orm import Session
 
 from association.events import Envelope
-from association.messaging.consumer import Handler
+from association.messaging.consumer import BatchHandler, Handler
 from association.store import EventStore
 from teams.domain.volunteer import KnownVolunteer
 from teams.service_layer.volunteers import (
     record_profile_update,
+    record_profile_updates,
     record_registration,
+    record_registrations,
     record_withdrawal,
 )
 
@@ -27,8 +34,8 @@ def _at(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
-def on_volunteer_registered(session: Session, event: Envelope) -> None:
-    """Learn the volunteer's display name, street and skills (no phone, no ID number)."""
+def _registration(event: Envelope) -> tuple[KnownVolunteer, datetime]:
+    """The volunteer's display name, street and skills (no phone, no ID number), and when."""
     payload = event.payload
     volunteer = KnownVolunteer(
         UUID(payload["volunteer_id"]),
@@ -38,19 +45,37 @@ def on_volunteer_registered(session: Session, event: Envelope) -> None:
         True,
         event.aggregate_version,
     )
-    record_registration(session, volunteer, _at(payload["registered_at"]))
+    return volunteer, _at(payload["registered_at"])
 
 
-def on_volunteer_profile_updated(session: Session, event: Envelope) -> None:
-    """Apply the changed name, street or skills."""
+def _profile_update(event: Envelope) -> tuple[UUID, int, dict[str, Any], datetime]:
     payload = event.payload
-    record_profile_update(
-        session,
+    return (
         UUID(payload["volunteer_id"]),
         event.aggregate_version,
         payload,
         _at(payload["updated_at"]),
     )
+
+
+def on_volunteer_registered(session: Session, event: Envelope) -> None:
+    """Learn the volunteer's display name, street and skills (no phone, no ID number)."""
+    record_registration(session, *_registration(event))
+
+
+def on_volunteers_registered(session: Session, events: Sequence[Envelope]) -> None:
+    """`on_volunteer_registered` for a run of registrations, in order."""
+    record_registrations(session, [_registration(event) for event in events])
+
+
+def on_volunteer_profile_updated(session: Session, event: Envelope) -> None:
+    """Apply the changed name, street or skills."""
+    record_profile_update(session, *_profile_update(event))
+
+
+def on_volunteer_profiles_updated(session: Session, events: Sequence[Envelope]) -> None:
+    """`on_volunteer_profile_updated` for a run of profile updates, in order."""
+    record_profile_updates(session, [_profile_update(event) for event in events])
 
 
 def volunteer_handlers(store: EventStore) -> dict[str, Handler]:
@@ -69,7 +94,11 @@ def volunteer_handlers(store: EventStore) -> dict[str, Handler]:
         )
 
     return {
-        "registration.VolunteerRegistered": on_volunteer_registered,
-        "registration.VolunteerProfileUpdated": on_volunteer_profile_updated,
+        "registration.VolunteerRegistered": BatchHandler(
+            on_volunteer_registered, on_volunteers_registered
+        ),
+        "registration.VolunteerProfileUpdated": BatchHandler(
+            on_volunteer_profile_updated, on_volunteer_profiles_updated
+        ),
         "registration.VolunteerWithdrawn": on_volunteer_withdrawn,
     }

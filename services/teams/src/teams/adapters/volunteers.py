@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from teams.adapters.tables import team_members_table, volunteers_table
@@ -22,31 +23,30 @@ def find_volunteer(session: Session, volunteer_id: UUID) -> KnownVolunteer | Non
         .mappings()
         .one_or_none()
     )
-    if row is None:
-        return None
-    return KnownVolunteer(
-        UUID(row["volunteer_id"]),
-        row["name"],
-        row["street"],
-        tuple(row["skills"]),
-        row["active"],
-        row["version"],
-    )
+    return None if row is None else _known(row)
+
+
+def find_volunteers(
+    session: Session, volunteer_ids: Collection[UUID]
+) -> dict[UUID, KnownVolunteer]:
+    """Those of these volunteers known here, by id: one query for all of them."""
+    if not volunteer_ids:
+        return {}
+    rows = session.execute(
+        select(volunteers_table).where(_v.volunteer_id.in_([str(v) for v in volunteer_ids]))
+    ).mappings()
+    return {volunteer.volunteer_id: volunteer for volunteer in map(_known, rows)}
 
 
 def add_volunteer(session: Session, volunteer: KnownVolunteer, at: datetime) -> None:
     """Store a volunteer seen for the first time."""
-    session.execute(
-        insert(volunteers_table).values(
-            volunteer_id=str(volunteer.volunteer_id),
-            name=volunteer.name,
-            street=volunteer.street,
-            skills=list(volunteer.skills),
-            active=volunteer.active,
-            version=volunteer.version,
-            updated_at=at,
-        )
-    )
+    add_volunteers(session, [(volunteer, at)])
+
+
+def add_volunteers(session: Session, volunteers: Sequence[tuple[KnownVolunteer, datetime]]) -> None:
+    """Store volunteers seen for the first time, each with the time of its last change."""
+    if volunteers:
+        session.execute(insert(volunteers_table), [_row(v, at) for v, at in volunteers])
 
 
 def change_volunteer(
@@ -60,6 +60,23 @@ def change_volunteer(
     )
 
 
+# Built once; the parameters are prefixed because a bound column name is reserved for SET.
+_REPLACE = (
+    update(volunteers_table)
+    .where(_v.volunteer_id == bindparam("p_volunteer_id"))
+    .values({c.name: bindparam(f"p_{c.name}") for c in volunteers_table.c if not c.primary_key})
+)
+
+
+def replace_volunteers(
+    session: Session, volunteers: Sequence[tuple[KnownVolunteer, datetime]]
+) -> None:
+    """Overwrite the rows of volunteers known here with their new state: one executemany."""
+    if volunteers:
+        rows = [{f"p_{k}": value for k, value in _row(v, at).items()} for v, at in volunteers]
+        session.execute(_REPLACE, rows)
+
+
 def teams_of(session: Session, volunteer_id: UUID) -> list[UUID]:
     """The teams a volunteer is a member of."""
     rows = session.execute(
@@ -68,3 +85,26 @@ def teams_of(session: Session, volunteer_id: UUID) -> list[UUID]:
         .order_by(team_members_table.c.team_id)
     )
     return [UUID(team_id) for team_id in rows.scalars()]
+
+
+def _known(row: Mapping[str, Any]) -> KnownVolunteer:
+    return KnownVolunteer(
+        UUID(row["volunteer_id"]),
+        row["name"],
+        row["street"],
+        tuple(row["skills"]),
+        row["active"],
+        row["version"],
+    )
+
+
+def _row(volunteer: KnownVolunteer, at: datetime) -> dict[str, Any]:
+    return {
+        "volunteer_id": str(volunteer.volunteer_id),
+        "name": volunteer.name,
+        "street": volunteer.street,
+        "skills": list(volunteer.skills),
+        "active": volunteer.active,
+        "version": volunteer.version,
+        "updated_at": at,
+    }

@@ -8,10 +8,17 @@ an operator). Applying it at once would be wrong: profile updates carry only the
 so the missing event's changes would later be judged stale and lost for good.
 Withdrawal is final and is applied even across a gap: the person's data must go, and every
 earlier event that arrives afterwards is then stale.
+
+Registrations and profile updates also come in runs (`record_registrations`,
+`record_profile_updates`): the volunteers concerned are read in one query, the events applied in
+order to what is known of them in memory, by the same rules, and each changed volunteer written
+once. The outcome is that of applying the events one by one.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -20,7 +27,15 @@ from sqlalchemy.orm import Session
 
 from association.store import EventStore
 from teams.adapters.repository import load_team, record, serialise_writers
-from teams.adapters.volunteers import add_volunteer, change_volunteer, find_volunteer, teams_of
+from teams.adapters.volunteers import (
+    add_volunteer,
+    add_volunteers,
+    change_volunteer,
+    find_volunteer,
+    find_volunteers,
+    replace_volunteers,
+    teams_of,
+)
 from teams.domain.events import DomainEvent
 from teams.domain.vocabularies import RemovalReason
 from teams.domain.volunteer import KnownVolunteer, Ordering, order_of
@@ -28,53 +43,133 @@ from teams.service_layer.retry import with_retries
 
 PROFILE_FIELDS = ("name", "street", "skills")
 
+# What one event makes of a volunteer as known so far (None before their first event): the
+# volunteer afterwards, None when the event changes nothing.
+Transition = Callable[[KnownVolunteer | None], KnownVolunteer | None]
+
 
 class VolunteerEventOutOfOrder(Exception):
     """A volunteer event arrived before an earlier one; retry it later."""
 
 
-def record_registration(session: Session, volunteer: KnownVolunteer, at: datetime) -> bool:
-    """Learn of a new volunteer; False when this registration was already known (or stale)."""
-    known = find_volunteer(session, volunteer.volunteer_id)
+def after_registration(
+    known: KnownVolunteer | None, volunteer: KnownVolunteer
+) -> KnownVolunteer | None:
+    """The volunteer as known after this registration; None when it changes nothing."""
     if known is None:
-        add_volunteer(session, volunteer, at)
-        return True
+        return volunteer
     ordering = order_of(known.version, volunteer.version)
     if not known.active or ordering is Ordering.STALE:
-        return False
+        return None
     if ordering is Ordering.GAP:
         raise VolunteerEventOutOfOrder(
             f"volunteer {volunteer.volunteer_id}: version {volunteer.version} after {known.version}"
         )
-    change_volunteer(
-        session,
-        volunteer.volunteer_id,
-        volunteer.version,
-        at,
+    return replace(
+        known,
         name=volunteer.name,
         street=volunteer.street,
-        skills=list(volunteer.skills),
+        skills=volunteer.skills,
+        version=volunteer.version,
     )
-    return True
+
+
+def after_profile_update(
+    known: KnownVolunteer | None, volunteer_id: UUID, version: int, changes: dict[str, Any]
+) -> KnownVolunteer | None:
+    """The volunteer as known after a profile update (of the fields kept here); None when it
+    changes nothing: stale, or the volunteer withdrew."""
+    if known is None:
+        raise VolunteerEventOutOfOrder(f"volunteer {volunteer_id}: update before registration")
+    ordering = order_of(known.version, version)
+    if not known.active or ordering is Ordering.STALE:
+        return None
+    if ordering is Ordering.GAP:
+        raise VolunteerEventOutOfOrder(
+            f"volunteer {volunteer_id}: version {version} after {known.version}"
+        )
+    kept: dict[str, Any] = {field: changes[field] for field in PROFILE_FIELDS if field in changes}
+    if "skills" in kept:
+        kept["skills"] = tuple(kept["skills"])
+    return replace(known, version=version, **kept)
+
+
+def record_registration(session: Session, volunteer: KnownVolunteer, at: datetime) -> bool:
+    """Learn of a new volunteer; False when this registration was already known (or stale)."""
+    return _record(session, volunteer.volunteer_id, at, _registration_of(volunteer))
 
 
 def record_profile_update(
     session: Session, volunteer_id: UUID, version: int, changes: dict[str, Any], at: datetime
 ) -> bool:
     """Apply the changed profile fields this service keeps; False when stale or withdrawn."""
+    return _record(session, volunteer_id, at, _update_of(volunteer_id, version, changes))
+
+
+def record_registrations(
+    session: Session, registrations: Sequence[tuple[KnownVolunteer, datetime]]
+) -> None:
+    """`record_registration` for each, in order, with one read and at most two writes."""
+    _record_many(
+        session,
+        [
+            (volunteer.volunteer_id, at, _registration_of(volunteer))
+            for volunteer, at in registrations
+        ],
+    )
+
+
+def record_profile_updates(
+    session: Session, updates: Sequence[tuple[UUID, int, dict[str, Any], datetime]]
+) -> None:
+    """`record_profile_update` for each, in order, with one read and one write."""
+    _record_many(
+        session,
+        [
+            (volunteer_id, at, _update_of(volunteer_id, version, changes))
+            for volunteer_id, version, changes, at in updates
+        ],
+    )
+
+
+def _registration_of(volunteer: KnownVolunteer) -> Transition:
+    return lambda known: after_registration(known, volunteer)
+
+
+def _update_of(volunteer_id: UUID, version: int, changes: dict[str, Any]) -> Transition:
+    return lambda known: after_profile_update(known, volunteer_id, version, changes)
+
+
+def _record(session: Session, volunteer_id: UUID, at: datetime, transition: Transition) -> bool:
+    """Apply one event's transition to the stored volunteer; False when it changes nothing."""
     known = find_volunteer(session, volunteer_id)
-    if known is None:
-        raise VolunteerEventOutOfOrder(f"volunteer {volunteer_id}: update before registration")
-    ordering = order_of(known.version, version)
-    if not known.active or ordering is Ordering.STALE:
+    after = transition(known)
+    if after is None:
         return False
-    if ordering is Ordering.GAP:
-        raise VolunteerEventOutOfOrder(
-            f"volunteer {volunteer_id}: version {version} after {known.version}"
-        )
-    kept = {field: changes[field] for field in PROFILE_FIELDS if field in changes}
-    change_volunteer(session, volunteer_id, version, at, **kept)
+    if known is None:
+        add_volunteer(session, after, at)
+    else:
+        replace_volunteers(session, [(after, at)])
     return True
+
+
+def _record_many(session: Session, steps: Sequence[tuple[UUID, datetime, Transition]]) -> None:
+    """Apply the events' transitions in order, in memory, then write each changed volunteer once.
+
+    Each transition sees what the ones before it made of its volunteer, as it would have seen in
+    the table applying them one by one; a volunteer's row keeps the time of its last change.
+    """
+    stored = find_volunteers(session, {volunteer_id for volunteer_id, _, _ in steps})
+    current = dict(stored)
+    changed_at: dict[UUID, datetime] = {}
+    for volunteer_id, at, transition in steps:
+        after = transition(current.get(volunteer_id))
+        if after is not None:
+            current[volunteer_id] = after
+            changed_at[volunteer_id] = at
+    changed = [(current[volunteer_id], at) for volunteer_id, at in changed_at.items()]
+    add_volunteers(session, [(v, at) for v, at in changed if v.volunteer_id not in stored])
+    replace_volunteers(session, [(v, at) for v, at in changed if v.volunteer_id in stored])
 
 
 def record_withdrawal(

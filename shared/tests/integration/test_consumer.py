@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 import threading
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
 
@@ -16,6 +14,7 @@ from association.messaging.consumer import Consumer, _processed_among, _record_p
 from association.messaging.topology import Topology
 from association.store import inbox_table, metadata
 from support.broker import message_count, publish
+from support.consumers import consuming
 from support.counters import apply_tick, counter_registry, projection_metadata, ticked, ticks_of
 from support.polling import wait_for
 
@@ -32,19 +31,6 @@ def database(make_database) -> Database:
 @pytest.fixture
 def topology(amqp_prefix: str) -> Topology:
     return Topology("projection", amqp_prefix, max_delivery_attempts=3)
-
-
-@contextmanager
-def consuming(consumer: Consumer) -> Iterator[Consumer]:
-    thread = threading.Thread(target=consumer.run, daemon=True)
-    thread.start()
-    try:
-        wait_for(consumer.consuming.is_set)
-        yield consumer
-    finally:
-        consumer.stop()
-        thread.join(timeout=10)
-        assert not thread.is_alive()
 
 
 def wire(event: Envelope, sequence: int = 1) -> bytes:

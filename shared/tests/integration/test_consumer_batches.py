@@ -6,13 +6,10 @@ in the batch is then certain); the last ones go through a real RabbitMQ.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
-import pika
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -29,7 +26,8 @@ from association.messaging.consumer import (
 )
 from association.messaging.topology import Topology
 from association.store import inbox_table, metadata
-from support.broker import channel_on, message_count
+from support.broker import message_count, publish_events
+from support.consumers import consuming
 from support.counters import apply_tick, counter_registry, projection_metadata, ticked, ticks_of
 from support.polling import wait_for
 
@@ -229,28 +227,6 @@ def aware(at: datetime) -> datetime:
 # Through the broker
 
 
-@contextmanager
-def consuming(consumer: Consumer) -> Iterator[Consumer]:
-    thread = threading.Thread(target=consumer.run, daemon=True)
-    thread.start()
-    try:
-        wait_for(consumer.consuming.is_set)
-        yield consumer
-    finally:
-        consumer.stop()
-        thread.join(timeout=10)
-        assert not thread.is_alive()
-
-
-def publish_in_order(amqp_url: str, exchange: str, events: Sequence[Envelope]) -> None:
-    """Publish each event on its own routing key, all on one channel, in this order."""
-    with channel_on(amqp_url) as channel:
-        channel.confirm_delivery()
-        for e in events:
-            properties = pika.BasicProperties(delivery_mode=2, content_type="application/json")
-            channel.basic_publish(exchange, e.routing_key, e.to_json(), properties)
-
-
 def test_interleaved_routing_keys_are_applied_in_delivery_order_through_the_broker(
     database: Database, amqp_url: str, amqp_prefix: str
 ) -> None:
@@ -260,7 +236,7 @@ def test_interleaved_routing_keys_are_applied_in_delivery_order_through_the_brok
     )
     events = [event(f"k{n}", "counting" if n % 5 < 3 else "tallying") for n in range(40)]
     with consuming(consumer):
-        publish_in_order(amqp_url, consumer.topology.events_exchange, events)
+        publish_events(amqp_url, consumer.topology.events_exchange, events)
         wait_for(lambda: consumer.applied == len(events))
     assert spy.counters_applied() == [e.aggregate_id for e in events]
     assert any(form == "many" for form, _, _ in spy.calls)
@@ -276,7 +252,7 @@ def test_a_failing_event_in_a_run_is_dead_lettered_and_the_others_applied_once_t
     good = [event(f"ok{n}", by=n + 1) for n in range(6)]
     events = [*good[:3], event("p"), *good[3:], good[1]]  # and a duplicate
     with consuming(consumer):
-        publish_in_order(amqp_url, consumer.topology.events_exchange, events)
+        publish_events(amqp_url, consumer.topology.events_exchange, events)
         wait_for(lambda: message_count(amqp_url, consumer.topology.dead_letter_queue) == 1)
         wait_for(lambda: consumer.applied == len(events) - 1)
     assert [ticks(database, f"ok{n}") for n in range(6)] == [1, 2, 3, 4, 5, 6]

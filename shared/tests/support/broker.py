@@ -57,3 +57,16 @@ def publish(amqp_url: str, exchange: str, routing_key: str, bodies: list[bytes])
                 body,
                 pika.BasicProperties(delivery_mode=2, content_type="application/json"),
             )
+
+
+def publish_events(amqp_url: str, exchange: str, events) -> None:  # type: ignore[no-untyped-def]
+    """Publish envelopes in this order on one channel, each on its routing key, as a relay would."""
+    with channel_on(amqp_url) as channel:
+        channel.confirm_delivery()
+        for event in events:
+            channel.basic_publish(
+                exchange,
+                event.routing_key,
+                event.to_json(),
+                pika.BasicProperties(delivery_mode=2, content_type="application/json"),
+            )

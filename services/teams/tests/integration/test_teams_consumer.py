@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,6 +13,7 @@ from association.messaging.consumer import Consumer
 from association.messaging.topology import Topology
 from association.store import inbox_table
 from support.broker import message_count, publish
+from support.consumers import consuming
 from support.polling import wait_for
 from teams.definition import SERVICE
 from teams_testkit import READER, Kit, profile_updated, registered, withdrawn
@@ -33,15 +33,8 @@ def teams_consumer(kit: Kit, amqp_url: str, prefix: str, attempts: int = 5) -> I
         SERVICE.registry,
         SERVICE.handlers(kit.context),
     )
-    thread = threading.Thread(target=consumer.run, daemon=True)
-    thread.start()
-    try:
-        wait_for(consumer.consuming.is_set)
+    with consuming(consumer):
         yield consumer
-    finally:
-        consumer.stop()
-        thread.join(timeout=10)
-        assert not thread.is_alive()
 
 
 def send(amqp_url: str, prefix: str, *events: Envelope) -> None:

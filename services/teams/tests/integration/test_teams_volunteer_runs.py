@@ -6,14 +6,12 @@ and raise (so that the consumer falls back to one by one) wherever one of them w
 
 from __future__ import annotations
 
-import threading
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
-import pika
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,12 +19,15 @@ from sqlalchemy.orm import Session
 from association.events import Envelope
 from association.messaging.consumer import BatchHandler, Consumer, Handler, ManyHandler
 from association.messaging.topology import Topology
-from support.broker import channel_on, message_count
+from support.broker import message_count, publish_events
+from support.consumers import consuming
 from support.polling import wait_for
 from teams.adapters.tables import volunteers_table
 from teams.definition import SERVICE
 from teams.service_layer.volunteers import VolunteerEventOutOfOrder
 from teams_testkit import Kit, profile_updated, registered, withdrawn
+
+EVENTS_EXCHANGE = "association.events"  # after the test's broker prefix
 
 
 def rows(kit: Kit, volunteers: Sequence[uuid.UUID]) -> list[dict[str, Any] | None]:
@@ -147,26 +148,8 @@ def teams_consumer(kit: Kit, amqp_url: str, prefix: str, runs: list[int]) -> Ite
         kit.context.database, amqp_url, topology, SERVICE.registry, handlers, batch_wait=0.5
     )
     consumer.retry_delay = 0.05
-    thread = threading.Thread(target=consumer.run, daemon=True)
-    thread.start()
-    try:
-        wait_for(consumer.consuming.is_set)
+    with consuming(consumer):
         yield consumer
-    finally:
-        consumer.stop()
-        thread.join(timeout=10)
-        assert not thread.is_alive()
-
-
-def send(amqp_url: str, prefix: str, events: Sequence[Envelope]) -> None:
-    """Publish the events in this order on one channel, as registration's relay would."""
-    with channel_on(amqp_url) as channel:
-        channel.confirm_delivery()
-        for event in events:
-            properties = pika.BasicProperties(delivery_mode=2, content_type="application/json")
-            channel.basic_publish(
-                prefix + "association.events", event.routing_key, event.to_json(), properties
-            )
 
 
 def test_a_batch_of_runs_with_a_gap_applies_the_rest_once_and_the_gap_after_its_predecessor(
@@ -184,11 +167,13 @@ def test_a_batch_of_runs_with_a_gap_applies_the_rest_once_and_the_gap_after_its_
     ]
     runs: list[int] = []
     with teams_consumer(kit, amqp_url, amqp_prefix, runs) as consumer:
-        send(amqp_url, amqp_prefix, batch)
+        publish_events(amqp_url, amqp_prefix + EVENTS_EXCHANGE, batch)
         wait_for(lambda: consumer.applied == len(batch) - 1)
         # The registrations in one call, then the updates, which failed on the gap: one by one.
         assert runs == [4, 3]
-        send(amqp_url, amqp_prefix, [profile_updated(b, 2, name="李雷雷")])
+        publish_events(
+            amqp_url, amqp_prefix + EVENTS_EXCHANGE, [profile_updated(b, 2, name="李雷雷")]
+        )
         wait_for(lambda: consumer.applied == len(batch) + 1)
     first, second, third = rows(kit, [a, b, c])
     assert first and (first["name"], first["version"]) == ("王小芳", 2)

@@ -74,11 +74,8 @@ def test_one_inbox_query_finds_exactly_the_processed_events_of_a_batch(database:
     assert found == {e.event_id for e in events[::3]}
 
 
-def test_a_handler_that_always_fails_sends_its_event_to_the_dead_letter_queue_after_the_limit(
-    database: Database, amqp_url: str, topology: Topology
-) -> None:
-    attempts: list[str] = []
-    poison = ticked("poison", 1)
+def failing_on_poison(attempts: list[str]):  # type: ignore[no-untyped-def]
+    """The tick projection, failing every time on the counter "poison" (noting each try)."""
 
     def handler(session, event: Envelope) -> None:  # type: ignore[no-untyped-def]
         if event.aggregate_id == "poison":
@@ -86,6 +83,16 @@ def test_a_handler_that_always_fails_sends_its_event_to_the_dead_letter_queue_af
             raise RuntimeError("this handler cannot cope")
         apply_tick(session, event)
 
+    return handler
+
+
+def test_a_handler_that_always_fails_sends_its_event_to_the_dead_letter_queue_after_the_limit(
+    database: Database, amqp_url: str, topology: Topology
+) -> None:
+    attempts: list[str] = []
+    poison = ticked("poison", 1)
+
+    handler = failing_on_poison(attempts)
     consumer = Consumer(database, amqp_url, topology, counter_registry(), {ROUTING_KEY: handler})
     with consuming(consumer):
         publish(
@@ -113,12 +120,7 @@ def test_a_failure_amid_a_batch_neither_loses_nor_doubles_the_other_events_of_th
     attempts: list[str] = []
     poison = ticked("poison", 1)
 
-    def handler(session, event: Envelope) -> None:  # type: ignore[no-untyped-def]
-        if event.aggregate_id == "poison":
-            attempts.append(event.event_id)
-            raise RuntimeError("this handler cannot cope")
-        apply_tick(session, event)
-
+    handler = failing_on_poison(attempts)
     good = [ticked(f"ok{n}", 1, by=n + 1) for n in range(6)]
     invalid = json.loads(wire(ticked("invalid", 1)))
     invalid["payload"]["by"] = "many"

@@ -59,9 +59,9 @@ def test_teams_learns_of_volunteers_from_registrations_feed_once(
     finally:
         registration.stop()
     assert first.returncode == 0, first.stderr
-    # the withdrawn volunteer's registration is erased: left out, their withdrawal applied
-    assert "read 4, applied 3" in first.stdout and "invalid (left out) 1" in first.stdout
-    assert "read 4, applied 0" in second.stdout
+    # the withdrawn volunteer's sign-up is erased: the feed leaves it out, their withdrawal applies
+    assert "read 3, applied 3" in first.stdout and "invalid (left out) 0" in first.stdout
+    assert "read 3, applied 0" in second.stdout
 
     from association.service import create_app
     from association.settings import Settings

@@ -5,7 +5,6 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
-import select
 import sqlite3
 import threading
 import time
@@ -13,11 +12,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Dialect, Engine, MetaData, create_engine, event, text
+from sqlalchemy import Engine, MetaData, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, InvalidatePoolError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.pool import ConnectionPoolEntry
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
@@ -178,59 +176,13 @@ def _switch_to_wal(cursor: sqlite3.Cursor) -> None:
 
 
 def _postgres_engine(url: str) -> Engine:
-    engine = create_engine(
+    return create_engine(
         url,
+        pool_pre_ping=True,
         pool_size=10,
         max_overflow=20,
         connect_args={"connect_timeout": 5},
     )
-    event.listen(engine, "checkout", _LivenessCheck(engine.dialect))
-    return engine
-
-
-class _LivenessCheck:
-    """Hands out only live pooled connections, without the round trip of a ping per checkout.
-
-    A backend that is terminated (pg_terminate_backend, a restart, a crash) sends its last words
-    or closes the socket, so a dead idle connection has something to read: only then, or when the
-    connection sat idle long enough for a firewall to have dropped it silently, is it pinged. A
-    failed ping invalidates the whole pool, as `pool_pre_ping` does, and the pool connects anew.
-    """
-
-    def __init__(self, dialect: Dialect) -> None:
-        self.dialect = dialect
-
-    def __call__(self, dbapi_connection, record, _proxy) -> None:  # type: ignore[no-untyped-def]
-        if self._suspect(dbapi_connection, record) and not self._pings(dbapi_connection):
-            raise InvalidatePoolError("the pooled connection is dead")
-
-    def _suspect(self, dbapi_connection, record: ConnectionPoolEntry) -> bool:  # type: ignore[no-untyped-def]
-        """Whether the connection may be dead: the server spoke to it, or it was long unused."""
-        now = time.monotonic()
-        unused_for = now - record.info.get(_LAST_CHECKOUT, now)
-        record.info[_LAST_CHECKOUT] = now
-        return unused_for > PING_AFTER_IDLE_SECONDS or self._has_unread_input(dbapi_connection)
-
-    def _has_unread_input(self, dbapi_connection) -> bool:  # type: ignore[no-untyped-def]
-        """Whether the server sent anything to this idle connection (or its socket is gone)."""
-        try:
-            descriptor = dbapi_connection.fileno()
-        except self.dialect.loaded_dbapi.Error:
-            return True
-        poller = select.poll()
-        poller.register(descriptor, select.POLLIN)
-        return bool(poller.poll(0))
-
-    def _pings(self, dbapi_connection) -> bool:  # type: ignore[no-untyped-def]
-        try:
-            self.dialect.do_ping(dbapi_connection)
-        except self.dialect.loaded_dbapi.Error:
-            return False
-        return True
-
-
-PING_AFTER_IDLE_SECONDS = 30.0
-_LAST_CHECKOUT = "association_last_checkout"
 
 
 class Database:

@@ -62,7 +62,8 @@ class ServiceDefinition:
     # How stored payloads are sealed and opened (e.g. personal data encrypted at rest).
     codec: PayloadCodec | None = None
     # What of a stored event may leave the service, on the broker and in `GET /events`.
-    outward: Callable[[Envelope], Envelope] | None = None
+    # What of a stored event may leave the service (the relay and GET /events); None: nothing.
+    outward: Callable[[Envelope], Envelope | None] | None = None
     # Further checks of `GET /health`, each returning a dict with an "ok" key.
     health_checks: HealthCheckFactory | None = None
     # False when none of the service's own events go out (all appended with publish=False): its
@@ -244,6 +245,18 @@ def serve_web(definition: ServiceDefinition) -> None:
     _Gunicorn(lambda: create_app(definition, settings), options).run()
 
 
+def _outward_json(
+    outward: Callable[[Envelope], Envelope | None],
+) -> Callable[[Envelope], bytes | None]:
+    """The relay's encoding of what may leave of each event (None: not published)."""
+
+    def encode(event: Envelope) -> bytes | None:
+        leaving = outward(event)
+        return leaving.to_json() if leaving is not None else None
+
+    return encode
+
+
 def worker_components(context: ServiceContext) -> list[Runnable]:
     """The worker's parts: the relay (publishing outward events) if it has one, the consumer, any
     others."""
@@ -256,7 +269,7 @@ def worker_components(context: ServiceContext) -> list[Runnable]:
         context.store,
         definition.registry,
         handlers,
-        encode=(lambda event: outward(event).to_json()) if outward else Envelope.to_json,
+        encode=_outward_json(outward) if outward else Envelope.to_json,
         relay=definition.relay,
     )
     if definition.worker_components:

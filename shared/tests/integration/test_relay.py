@@ -12,6 +12,7 @@ import pika
 import pytest
 
 from association.db import Database
+from association.events import Envelope
 from association.messaging.relay import OutboxRelay
 from association.messaging.topology import Topology
 from association.store import EventStore, metadata
@@ -80,6 +81,22 @@ def test_publishes_every_event_in_order_with_the_contract_properties(
     assert properties.delivery_mode == 2
     assert bodies[0]["producer"] == "counting"
     assert bodies[0]["sequence"] >= 1
+
+
+def test_an_event_encoded_as_nothing_leaves_the_outbox_unpublished(
+    database: Database, store: EventStore, amqp_url: str, topology: Topology
+) -> None:
+    def encode(event: Envelope) -> bytes | None:
+        return None if event.aggregate_id in ("c1", "c3") else event.to_json()
+
+    with channel_on(amqp_url) as channel:
+        queue = probe_queue(channel, topology.events_exchange, "counting.CounterTicked")
+        append_ticks(database, store, 5)
+        with running(OutboxRelay(database, store, amqp_url, topology, encode=encode)):
+            messages = drain(channel, queue, 3)
+            wait_for(lambda: backlog(database, store) == 0)
+        assert channel.basic_get(queue, auto_ack=True)[0] is None
+    assert [json.loads(b)["aggregate_id"] for _, _, b in messages] == ["c0", "c2", "c4"]
 
 
 def test_events_appended_while_the_broker_is_away_are_published_when_it_returns(

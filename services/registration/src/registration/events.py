@@ -2,7 +2,8 @@
 
 The stored VolunteerRegistered holds more than the integration event of DESIGN.md: gender, birth
 date, the ID number and the consent flags, so that the volunteer can be rebuilt from the store.
-`outward` strips those before an event is published or served: the ID number never leaves.
+`outward` strips those before an event is published or served: the ID number never leaves. The
+sign-up of a volunteer who withdrew before it was published is not published or served at all.
 """
 
 from __future__ import annotations
@@ -31,8 +32,15 @@ registry = default_registry().copy()
 registry.register("VolunteerRegistered", 1, VolunteerRegisteredRecordV1)
 
 
-def outward(event: Envelope) -> Envelope:
-    """The event as other services and partners may see it (the integration schema)."""
+def outward(event: Envelope) -> Envelope | None:
+    """The event as other services and partners may see it (the integration schema).
+
+    None for the sign-up of a volunteer who has withdrawn since: its personal fields are erased
+    (a live sign-up always has a name), so it is not the integration event any more and nothing
+    of it leaves. Consumers hear of the volunteer's withdrawal all the same.
+    """
     if event.event_type != "VolunteerRegistered":
         return event
+    if event.payload.get("name") is None:
+        return None
     return event.with_payload({k: v for k, v in event.payload.items() if k not in PRIVATE_FIELDS})

@@ -274,14 +274,10 @@ def test_withdrawal_erases_the_person_and_later_calls_are_404(
     assert client.delete(url, headers=WRITER).status_code == 404
     traces = ["13812345678", "liu@example.cn", "11010519491231002X", "刘明珠", "刘明"]
     assert_nothing_left(app, database_url, traces)
-    # the feed still has the events, without the person in them
+    # the feed leaves out the erased sign-up and keeps the rest without the person in them
     feed = client.get("/events", headers=bearer("events:read")).get_json()["events"]
-    assert [e["event_type"] for e in feed] == [
-        "VolunteerRegistered",
-        "VolunteerProfileUpdated",
-        "VolunteerWithdrawn",
-    ]
-    assert feed[0]["payload"]["phone"] is None
+    assert [e["event_type"] for e in feed] == ["VolunteerProfileUpdated", "VolunteerWithdrawn"]
+    assert "name" not in feed[0]["payload"]
     # the same phone and ID number may sign up again
     sign_up(client, phone="13812345678", id_number="11010519491231002X")
 
@@ -336,6 +332,20 @@ def test_the_feed_serves_the_outward_events_only(client: FlaskClient) -> None:
     from association.events import Envelope
 
     default_registry().validate(Envelope(**feed[0]))
+
+
+def test_the_feed_leaves_out_the_sign_up_of_a_volunteer_who_withdrew(client: FlaskClient) -> None:
+    kept = sign_up(client, phone="13900000001")
+    gone = sign_up(client, phone="13900000002")
+    url = f"/volunteers/{gone['volunteer_id']}"
+    assert client.delete(url, headers=WRITER).status_code == 204
+    page = client.get("/events", headers=bearer("events:read")).get_json()
+    shown = [(e["event_type"], e["aggregate_id"]) for e in page["events"]]
+    assert shown == [
+        ("VolunteerRegistered", kept["volunteer_id"]),
+        ("VolunteerWithdrawn", gone["volunteer_id"]),
+    ]
+    assert page["next_after"] == page["events"][-1]["sequence"]
 
 
 def test_the_openapi_document_lists_the_vocabularies(client: FlaskClient) -> None:

@@ -54,6 +54,14 @@ def test_outward_drops_the_private_fields_and_fits_the_integration_schema() -> N
     default_registry().validate(public)
 
 
+def test_nothing_of_a_sign_up_erased_since_leaves() -> None:
+    event = register(str(uuid.uuid4()), signup(email="liu@example.cn"), TODAY, NOW)
+    personal = ("name", "phone", "email", "id_number", "birth_date")
+    erased = event.with_payload(event.payload | dict.fromkeys(personal))  # as the store opens it
+    assert outward(erased) is None
+    assert outward(withdraw(Volunteer.from_events(event.aggregate_id, [event]), NOW)) is not None
+
+
 def test_consent_is_required() -> None:
     assert "consent" in violations(consent=False)
 

@@ -60,11 +60,10 @@ def catch_up(
     """Apply each event of `pages` a handler is registered for, one transaction per page.
 
     An event that does not validate is left out and counted, as the queue consumer dead-letters
-    it (e.g. the registration of a volunteer who withdrew since: its personal fields are erased).
-    An event whose handler raises is left unapplied (its savepoint rolled back, its id not in the
-    inbox) and listed in `failed`, as the queue consumer would dead-letter it after its attempts;
-    the events after it still apply (e.g. the withdrawal that follows a change to a volunteer
-    whose erased sign-up was left out). A later run tries the failed ones again.
+    it. An event whose handler raises is left unapplied (its savepoint rolled back, its id not in
+    the inbox) and listed in `failed`, as the queue consumer would dead-letter it after its
+    attempts; the events after it still apply (e.g. the withdrawal that follows a change to a
+    volunteer whose erased sign-up the producer left out). A later run tries the failed ones again.
     """
     report = CatchUpReport()
     for events in pages:

@@ -61,7 +61,9 @@ class OutboxRelay:
     """Publishes a service's unpublished events in sequence order; `run` until `stop` is called.
 
     `outbox` is usually the service's EventStore; `exchange` defaults to `association.events`
-    and `lock_name` tells apart two relays of one service publishing different outboxes.
+    and `lock_name` tells apart two relays of one service publishing different outboxes. `encode`
+    gives an event's message body, or None when nothing of it may leave: that event is taken out
+    of the outbox unpublished.
     `batch_size` events are read per query and up to `max_in_flight` wait for confirms at once;
     confirmed events are deleted from the outbox in one transaction per `flush_interval` seconds
     (the cursor keeps them from being sent again meanwhile; a crash sends them again, and consumers
@@ -81,7 +83,7 @@ class OutboxRelay:
         max_in_flight: int = 2000,
         poll_interval: float = 0.02,
         flush_interval: float = 0.05,
-        encode: Callable[[Envelope], bytes] = Envelope.to_json,
+        encode: Callable[[Envelope], bytes | None] = Envelope.to_json,
     ) -> None:
         self.database = database
         self.outbox = outbox
@@ -239,10 +241,15 @@ class OutboxRelay:
         connection.ioloop.call_later(0 if busy else self.poll_interval, self._pump)
 
     def _publish(self, channel: Channel, event: Envelope) -> None:
+        body = self.encode(event)
+        if body is None:  # nothing of this event may leave: done with it, as if confirmed
+            self._confirmed.append(event.sequence or 0)
+            self._schedule_flush()
+            return
         channel.basic_publish(
             self.exchange,
             event.routing_key,
-            self.encode(event),
+            body,
             message_properties(event),
             mandatory=True,
         )
@@ -297,6 +304,9 @@ class OutboxRelay:
                 self._unroutable.pop(sequence, None)
         self._confirmed.extend(sequences)
         self.published += len(sequences)
+        self._schedule_flush()
+
+    def _schedule_flush(self) -> None:
         if not self._flush_scheduled and self._connection is not None:
             self._flush_scheduled = True
             # Not at once: a trickle of single confirms would cost a write transaction each.

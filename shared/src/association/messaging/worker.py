@@ -32,7 +32,7 @@ def build_components(
     store: EventStore,
     registry: EventRegistry,
     handlers: Mapping[str, Handler],
-    encode: Callable[[Envelope], bytes] = Envelope.to_json,
+    encode: Callable[[Envelope], bytes | None] = Envelope.to_json,
     *,
     relay: bool = True,
 ) -> list[Runnable]:

@@ -60,11 +60,12 @@ class FeedPageSchema(Schema):
 def events_feed_blueprint(
     store: EventStore,
     database: Database,
-    present: Callable[[Envelope], Envelope] | None = None,
+    present: Callable[[Envelope], Envelope | None] | None = None,
 ) -> Blueprint:
     """A blueprint serving `GET /events` from `store`, read through `database`.
 
-    `present` turns a stored event into what may leave the service (as the relay publishes it).
+    `present` turns a stored event into what may leave the service (as the relay publishes it);
+    an event it gives None for is left out of the page (`next_after` still passes it).
     """
     blp = Blueprint("events_feed", __name__, description="The service's event log as a feed")
 
@@ -78,7 +79,7 @@ def events_feed_blueprint(
             events = store.read_after(session, after, limit)
         next_after = events[-1].sequence if events else after
         if present is not None:
-            events = [present(event) for event in events]
+            events = [shown for event in events if (shown := present(event)) is not None]
         return {"events": [event.to_dict() for event in events], "next_after": next_after}
 
     return blp

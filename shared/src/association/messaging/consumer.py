@@ -264,8 +264,8 @@ class Consumer:
         while True:
             try:
                 return self._apply(batch)
-            except (OperationalError, DBAPIError) as error:
-                if not _is_connection_problem(error):
+            except DBAPIError as error:
+                if not _is_outage(error):
                     raise
                 delay = backoff.next()
                 log.warning("database unavailable (%s); retrying the batch in %.1fs", error, delay)

@@ -203,9 +203,8 @@ def _insert_event_with_outbox_row() -> Insert:
 
 # Built once, not per append: executed with parameters, each is compiled once and then cached.
 _LOCK_EVENTS = "LOCK TABLE events IN EXCLUSIVE MODE"
-_INSERT_ONE_EVENT = insert(events_table).returning(events_table.c.sequence)
-_INSERT_ONE_OUTBOX_ROW = insert(outbox_table)
 _INSERT_EVENT_WITH_OUTBOX_ROW = _insert_event_with_outbox_row()
+_INSERT_EVENT = insert(events_table).returning(events_table.c.sequence)
 _INSERT_EVENTS = insert(events_table).returning(
     events_table.c.sequence, sort_by_parameter_order=True
 )
@@ -223,17 +222,10 @@ def _insert(connection: Connection, rows: list[dict], publish: bool) -> list[int
         connection.exec_driver_sql(_LOCK_EVENTS)
         if publish and len(rows) == 1:
             return [connection.execute(_INSERT_EVENT_WITH_OUTBOX_ROW, rows[0]).scalar_one()]
-    if len(rows) > 1:
-        return _insert_many(connection, rows, publish)
-    sequence = connection.execute(_INSERT_ONE_EVENT, rows[0]).scalar_one()
-    if publish:
-        connection.execute(_INSERT_ONE_OUTBOX_ROW, {"sequence": sequence})
-    return [sequence]
-
-
-def _insert_many(connection: Connection, rows: list[dict], publish: bool) -> list[int]:
-    """A command's several events in one batch, and their outbox rows in another."""
-    sequences = list(connection.execute(_INSERT_EVENTS, rows).scalars())
+    if len(rows) == 1:
+        sequences = [connection.execute(_INSERT_EVENT, rows[0]).scalar_one()]
+    else:
+        sequences = list(connection.execute(_INSERT_EVENTS, rows).scalars())
     if publish:
         connection.execute(_INSERT_OUTBOX, [{"sequence": sequence} for sequence in sequences])
     return sequences

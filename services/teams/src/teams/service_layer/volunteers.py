@@ -94,16 +94,16 @@ def after_profile_update(
     return replace(known, version=version, **kept)
 
 
-def record_registration(session: Session, volunteer: KnownVolunteer, at: datetime) -> bool:
-    """Learn of a new volunteer; False when this registration was already known (or stale)."""
-    return _record(session, volunteer.volunteer_id, at, _registration_of(volunteer))
+def record_registration(session: Session, volunteer: KnownVolunteer, at: datetime) -> None:
+    """Learn of a new volunteer (nothing changes when already known, stale or withdrawn)."""
+    _record_many(session, [(volunteer.volunteer_id, at, _registration_of(volunteer))])
 
 
 def record_profile_update(
     session: Session, volunteer_id: UUID, version: int, changes: dict[str, Any], at: datetime
-) -> bool:
-    """Apply the changed profile fields this service keeps; False when stale or withdrawn."""
-    return _record(session, volunteer_id, at, _update_of(volunteer_id, version, changes))
+) -> None:
+    """Apply the changed profile fields this service keeps (nothing when stale or withdrawn)."""
+    _record_many(session, [(volunteer_id, at, _update_of(volunteer_id, version, changes))])
 
 
 def record_registrations(
@@ -138,19 +138,6 @@ def _registration_of(volunteer: KnownVolunteer) -> Transition:
 
 def _update_of(volunteer_id: UUID, version: int, changes: dict[str, Any]) -> Transition:
     return lambda known: after_profile_update(known, volunteer_id, version, changes)
-
-
-def _record(session: Session, volunteer_id: UUID, at: datetime, transition: Transition) -> bool:
-    """Apply one event's transition to the stored volunteer; False when it changes nothing."""
-    known = find_volunteer(session, volunteer_id)
-    after = transition(known)
-    if after is None:
-        return False
-    if known is None:
-        add_volunteer(session, after, at)
-    else:
-        replace_volunteers(session, [(after, at)])
-    return True
 
 
 def _record_many(session: Session, steps: Sequence[tuple[UUID, datetime, Transition]]) -> None:

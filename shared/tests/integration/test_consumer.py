@@ -10,7 +10,7 @@ import pytest
 
 from association.db import Database
 from association.events import Envelope
-from association.messaging.consumer import Consumer, _processed_among, _record_processed
+from association.messaging.consumer import Consumer, _claim
 from association.messaging.topology import Topology
 from association.store import inbox_table, metadata
 from support.broker import message_count, publish
@@ -65,13 +65,22 @@ def test_an_event_delivered_twice_changes_the_projection_once(
     assert message_count(amqp_url, topology.inbox_queue) == 0
 
 
-def test_one_inbox_query_finds_exactly_the_processed_events_of_a_batch(database: Database) -> None:
+def test_one_inbox_claim_returns_exactly_the_events_not_processed_yet(database: Database) -> None:
     events = [ticked(f"c{n}", 1) for n in range(150)]
     with database.transaction() as session:
-        _record_processed(session, events[::3])
-    with database.reader() as session:
-        found = _processed_among(session, [e.event_id for e in events])
-    assert found == {e.event_id for e in events[::3]}
+        assert _claim(session, events[::3]) == {e.event_id for e in events[::3]}
+    with database.transaction() as session:
+        claimed = _claim(session, events + events[:10])  # repeated within the batch too
+    assert claimed == {e.event_id for e in events} - {e.event_id for e in events[::3]}
+    assert inbox_size(database) == 150
+
+
+def test_a_rolled_back_claim_leaves_the_events_unprocessed(database: Database) -> None:
+    events = [ticked(f"c{n}", 1) for n in range(5)]
+    with pytest.raises(RuntimeError), database.transaction() as session:
+        _claim(session, events)
+        raise RuntimeError("the handler failed")
+    assert inbox_size(database) == 0
 
 
 def failing_on_poison(attempts: list[str]):  # type: ignore[no-untyped-def]

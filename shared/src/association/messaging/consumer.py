@@ -2,8 +2,8 @@
 
 Every delivery is checked against the inbox table of processed event ids and applied in the same
 transaction that records it there; acks go out only after that transaction committed. Deliveries
-are handled in small batches to keep commits and acks cheap: one transaction, one inbox query and
-one inbox insert a batch, with a savepoint per event only once a handler failed. A `BatchHandler`
+are handled in small batches to keep commits and acks cheap: one transaction and one inbox
+statement a batch, with a savepoint per event only once a handler failed. A `BatchHandler`
 applies each run of consecutive events of its routing key in one call (a statement for the run
 rather than one per event), and event by event, like any handler, once the batch failed.
 
@@ -28,7 +28,8 @@ import pika
 import psycopg
 from marshmallow import ValidationError
 from pika.adapters.blocking_connection import BlockingChannel
-from sqlalchemy import DateTime, Insert, String, any_, bindparam, func, insert, select
+from sqlalchemy import DateTime, Insert, String, bindparam, func, select
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
@@ -38,6 +39,7 @@ from association.events import Envelope, EventRegistry, InvalidEvent
 from association.logging_context import correlation
 from association.messaging.backoff import Backoff
 from association.messaging.topology import Topology
+from association.statements import inserted
 from association.store.tables import inbox_table
 
 log = logging.getLogger(__name__)
@@ -274,10 +276,9 @@ class Consumer:
     def _apply(self, batch: list[_Delivery]) -> set[int]:
         """Apply a batch; the tags of the deliveries whose handler failed.
 
-        The common case runs the whole batch in one transaction with one inbox query and one
-        inbox insert. Only when a handler fails is the batch run again, event by event in
-        savepoints and with the per-event handlers, so that the failing event alone is handed
-        back.
+        The common case runs the whole batch in one transaction with one inbox statement. Only
+        when a handler fails is the batch run again, event by event in savepoints and with the
+        per-event handlers, so that the failing event alone is handed back.
         """
         try:
             self._apply_all(batch)
@@ -326,7 +327,6 @@ class Consumer:
             fresh = _unprocessed(session, batch)
             for run in _runs(fresh):
                 self._apply_run(session, run)
-            _record_processed(session, [delivery.valid_event for delivery in fresh])
 
     def _apply_run(self, session: Session, run: list[_Delivery]) -> None:
         """Apply consecutive deliveries of one routing key; _HandlerFailed if a handler raised."""
@@ -353,13 +353,13 @@ class Consumer:
 
 
 def _unprocessed(session: Session, batch: list[_Delivery]) -> list[_Delivery]:
-    """The deliveries whose event the inbox does not hold yet, each event once, in order."""
-    seen = _processed_among(session, [delivery.valid_event.event_id for delivery in batch])
+    """Record the batch's new events in the inbox; their deliveries, each event once, in order."""
+    claimed = _claim(session, [delivery.valid_event for delivery in batch])
     fresh: list[_Delivery] = []
     for delivery in batch:
         event_id = delivery.valid_event.event_id
-        if event_id not in seen:
-            seen.add(event_id)
+        if event_id in claimed:
+            claimed.discard(event_id)
             fresh.append(delivery)
     return fresh
 
@@ -404,26 +404,14 @@ def apply_once(session: Session, handler: Handler, event: Envelope) -> bool:
     and records the event id in the inbox in that same savepoint.
     """
     with session.begin_nested():
-        if _processed_among(session, [event.event_id]):
+        if not _claim(session, [event]):
             return False
         handler(session, event)
-        _record_processed(session, [event])
     return True
 
 
-# Built once: a batch costs its statements' execution, not their construction. PostgreSQL is
-# given the ids as one array: an IN list of a hundred parameters costs it twice the CPU.
-_PROCESSED_AMONG = select(inbox_table.c.event_id).where(
-    inbox_table.c.event_id.in_(bindparam("event_ids", expanding=True))
-)
-_PROCESSED_AMONG_ON_POSTGRESQL = select(inbox_table.c.event_id).where(
-    inbox_table.c.event_id == any_(bindparam("event_ids", type_=ARRAY(String)))
-)
-_RECORD_PROCESSED = insert(inbox_table)
-
-
-def _record_processed_on_postgresql() -> Insert:
-    """One INSERT of the whole batch from arrays (unnest).
+def _claim_on_postgresql() -> Insert:
+    """The inbox rows of a batch in one statement from arrays (unnest), the new ones returned.
 
     An executemany is a statement per row to psycopg, about six times the client CPU.
     """
@@ -436,28 +424,30 @@ def _record_processed_on_postgresql() -> Insert:
         .render_derived()
     )
     processed_at = bindparam("processed_at", type_=DateTime(timezone=True))
-    return insert(inbox_table).from_select(
-        ["event_id", "event_type", "processed_at"],
-        select(rows.c.event_id, rows.c.event_type, processed_at),
+    return (
+        postgresql.insert(inbox_table)
+        .from_select(
+            ["event_id", "event_type", "processed_at"],
+            select(rows.c.event_id, rows.c.event_type, processed_at),
+        )
+        .on_conflict_do_nothing(index_elements=["event_id"])
+        .returning(inbox_table.c.event_id)
     )
 
 
-_RECORD_PROCESSED_ON_POSTGRESQL = _record_processed_on_postgresql()
+# Built once: a batch costs its statements' execution, not their construction.
+_CLAIM_ON_POSTGRESQL = _claim_on_postgresql()
 
 
-def _processed_among(session: Session, event_ids: list[str]) -> set[str]:
-    """Which of these event ids the inbox already holds: one query for the whole batch."""
-    if not event_ids:
-        return set()
-    on_postgresql = session.get_bind().dialect.name == "postgresql"
-    statement = _PROCESSED_AMONG_ON_POSTGRESQL if on_postgresql else _PROCESSED_AMONG
-    return set(session.execute(statement, {"event_ids": event_ids}).scalars())
+def _claim(session: Session, events: Sequence[Envelope]) -> set[str]:
+    """Record the events in the inbox unless it holds them already; the ids newly recorded.
 
-
-def _record_processed(session: Session, events: list[Envelope]) -> None:
-    """Record the events in the inbox: one statement for the whole batch."""
+    One statement for the whole batch (INSERT … ON CONFLICT DO NOTHING RETURNING), in the
+    transaction that applies the events: it both tells which are new and records them, so a
+    batch costs one round trip to the inbox, and a rolled-back batch leaves no claim behind.
+    """
     if not events:
-        return
+        return set()
     now = datetime.now(UTC)
     if session.get_bind().dialect.name == "postgresql":
         parameters = {
@@ -465,15 +455,11 @@ def _record_processed(session: Session, events: list[Envelope]) -> None:
             "event_types": [e.event_type for e in events],
             "processed_at": now,
         }
-        session.execute(_RECORD_PROCESSED_ON_POSTGRESQL, parameters)
-    else:  # SQLite's executemany stays in-process: no round trip to save
-        session.execute(
-            _RECORD_PROCESSED,
-            [
-                {"event_id": e.event_id, "event_type": e.event_type, "processed_at": now}
-                for e in events
-            ],
-        )
+        return set(session.execute(_CLAIM_ON_POSTGRESQL, parameters).scalars())
+    rows = [
+        {"event_id": e.event_id, "event_type": e.event_type, "processed_at": now} for e in events
+    ]
+    return set(inserted(session, inbox_table, rows, ["event_id"], "event_id"))
 
 
 def declare_topology(

@@ -11,9 +11,12 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, MetaData, create_engine, event, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.dialects import registry
+from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -107,20 +110,67 @@ class _LockingConnection(sqlite3.Connection):
             self.let_go()
 
 
-def _sqlite_engine(url: str) -> Engine:
-    database = make_url(url).database
-    write_lock = None
-    if database and database != ":memory:":
-        Path(database).parent.mkdir(parents=True, exist_ok=True)
-        write_lock = WriteLock(database, SQLITE_BUSY_TIMEOUT_MS / 1000)
+class _SQLiteDialect(SQLiteDialect_pysqlite):
+    """pysqlite whose transactions begin with `begin` ("IMMEDIATE" for writers, "DEFERRED" for
+    readers), writers holding the file's `write_lock` from BEGIN to COMMIT.
+
+    BEGIN is the dialect's own (`do_begin`) rather than an engine "begin" event: any engine
+    event makes SQLAlchemy dispatch events around every statement the engine runs.
+    """
+
+    supports_statement_cache = True  # compiles as pysqlite does: its statement cache applies
+
+    def __init__(
+        self, begin: str = "IMMEDIATE", write_lock: WriteLock | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(**kwargs)
+        self.begin_statement = f"BEGIN {begin}"
+        self.write_lock = write_lock if begin == "IMMEDIATE" else None
+
+    def do_begin(self, dbapi_connection: Any) -> None:
+        # Writers take the write lock up front, so two writers never deadlock upgrading a read lock.
+        connection = dbapi_connection.dbapi_connection  # the pool's proxy hands its driver's
+        if self.write_lock is not None:
+            connection.hold(self.write_lock)
+        try:
+            connection.execute(self.begin_statement)
+        except sqlite3.Error as error:
+            connection.let_go()
+            raise DBAPIError.instance(self.begin_statement, (), error, sqlite3.Error) from error
+        except BaseException:
+            connection.let_go()
+            raise
+
+
+registry.register("sqlite.association", __name__, "_SQLiteDialect")
+
+
+def _sqlite_engines(url: str) -> tuple[Engine, Engine]:
+    """A writer's engine (BEGIN IMMEDIATE under the write lock) and a reader's (BEGIN DEFERRED).
+
+    An in-memory database has one engine for both: two would be two databases.
+    """
+    parsed = make_url(url)
+    database = parsed.database
+    if not database or database == ":memory:":
+        engine = _sqlite_engine(parsed, "IMMEDIATE", None)
+        return engine, engine
+    Path(database).parent.mkdir(parents=True, exist_ok=True)
+    write_lock = WriteLock(database, SQLITE_BUSY_TIMEOUT_MS / 1000)
+    return _sqlite_engine(parsed, "IMMEDIATE", write_lock), _sqlite_engine(parsed, "DEFERRED", None)
+
+
+def _sqlite_engine(url: URL, begin: str, write_lock: WriteLock | None) -> Engine:
     engine = create_engine(
-        url,
+        url.set(drivername="sqlite+association"),
+        begin=begin,
+        write_lock=write_lock,
         connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "factory": _LockingConnection},
     )
 
     @event.listens_for(engine, "connect")
     def _configure(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
-        # Hand transaction control to the "begin" hook below instead of pysqlite's own.
+        # Hand transaction control to the dialect's `do_begin` instead of pysqlite's own.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         _switch_to_wal(cursor)
@@ -129,33 +179,7 @@ def _sqlite_engine(url: str) -> Engine:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 
-    @event.listens_for(engine, "begin")
-    def _begin(connection) -> None:  # type: ignore[no-untyped-def]
-        # Writers take the write lock up front, so two writers never deadlock upgrading a read lock.
-        mode = connection.get_execution_options().get("sqlite_begin", "IMMEDIATE")
-        dbapi_connection = connection.connection.dbapi_connection
-        if mode == "IMMEDIATE" and write_lock is not None:
-            dbapi_connection.hold(write_lock)
-        try:
-            _begin_on(dbapi_connection, mode)
-        except BaseException:
-            dbapi_connection.let_go()
-            raise
-
     return engine
-
-
-def _begin_on(dbapi_connection: sqlite3.Connection, mode: str) -> None:
-    """BEGIN on the driver's connection itself, raising SQLAlchemy's error as the engine would.
-
-    Every transaction pays for its BEGIN, and the engine's statement machinery (events, result
-    set-up) has nothing to add to it.
-    """
-    statement = f"BEGIN {mode}"
-    try:
-        dbapi_connection.execute(statement)
-    except sqlite3.Error as error:
-        raise DBAPIError.instance(statement, (), error, sqlite3.Error) from error
 
 
 def _switch_to_wal(cursor: sqlite3.Cursor) -> None:
@@ -197,12 +221,11 @@ class Database:
         url = normalise_url(url)
         self.url = url
         self.dialect = make_url(url).get_backend_name()
-        self.engine = _sqlite_engine(url) if self.dialect == "sqlite" else _postgres_engine(url)
-        read_engine = (
-            self.engine.execution_options(sqlite_begin="DEFERRED")
-            if self.dialect == "sqlite"
-            else self.engine
-        )
+        if self.dialect == "sqlite":
+            self.engine, read_engine = _sqlite_engines(url)
+        else:
+            self.engine = read_engine = _postgres_engine(url)
+        self._read_engine = read_engine
         self._writer = sessionmaker(self.engine, expire_on_commit=False)
         self._reader = sessionmaker(read_engine, expire_on_commit=False)
 
@@ -244,6 +267,7 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        self._read_engine.dispose()
 
 
 def normalise_url(url: str) -> str:

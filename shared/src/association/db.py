@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
+import select
 import sqlite3
 import threading
 import time
@@ -13,12 +14,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, MetaData, create_engine, event, text
+from sqlalchemy import Dialect, Engine, MetaData, create_engine, event, text
 from sqlalchemy.dialects import registry
 from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, InvalidatePoolError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import ConnectionPoolEntry
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
@@ -200,13 +202,69 @@ def _switch_to_wal(cursor: sqlite3.Cursor) -> None:
 
 
 def _postgres_engine(url: str) -> Engine:
-    return create_engine(
+    engine = create_engine(
         url,
-        pool_pre_ping=True,
         pool_size=10,
         max_overflow=20,
         connect_args={"connect_timeout": 5},
     )
+    event.listen(engine, "connect", _LivenessCheck.connected)
+    event.listen(engine, "checkout", _LivenessCheck(engine.dialect))
+    return engine
+
+
+class _LivenessCheck:
+    """Hands out only live pooled connections, without `pool_pre_ping`'s round trip per checkout.
+
+    A backend that is terminated (pg_terminate_backend, a restart, a crash) sends its last words
+    or closes the socket, so a dead idle connection has something to read: only then, or when the
+    connection sat unused long enough for a firewall to have dropped it silently, is it pinged. A
+    failed ping invalidates the whole pool, as `pool_pre_ping` does, and the pool connects anew.
+    A connection just opened is handed out unchecked, as `pool_pre_ping` hands it: checking it
+    too would let a database that kills every new backend exhaust the pool's reconnection
+    attempts, an error no caller could tell from a bug, instead of failing the first statement
+    with the database's own error, which callers retry as an outage.
+    """
+
+    def __init__(self, dialect: Dialect) -> None:
+        self.dialect = dialect
+
+    @staticmethod
+    def connected(_dbapi_connection, record: ConnectionPoolEntry) -> None:  # type: ignore[no-untyped-def]
+        record.info[_LAST_CHECKOUT] = None
+
+    def __call__(self, dbapi_connection, record: ConnectionPoolEntry, _proxy) -> None:  # type: ignore[no-untyped-def]
+        if self._suspect(dbapi_connection, record) and not self._pings(dbapi_connection):
+            raise InvalidatePoolError("the pooled connection is dead")
+
+    def _suspect(self, dbapi_connection, record: ConnectionPoolEntry) -> bool:  # type: ignore[no-untyped-def]
+        """Whether a connection used before may be dead: the server spoke, or it sat unused."""
+        now = time.monotonic()
+        last, record.info[_LAST_CHECKOUT] = record.info.get(_LAST_CHECKOUT), now
+        if last is None:  # opened for this checkout
+            return False
+        return now - last > PING_AFTER_IDLE_SECONDS or self._has_unread_input(dbapi_connection)
+
+    def _has_unread_input(self, dbapi_connection) -> bool:  # type: ignore[no-untyped-def]
+        """Whether the server sent anything to this idle connection (or its socket is gone)."""
+        try:
+            descriptor = dbapi_connection.fileno()
+        except self.dialect.loaded_dbapi.Error:
+            return True
+        poller = select.poll()
+        poller.register(descriptor, select.POLLIN)
+        return bool(poller.poll(0))
+
+    def _pings(self, dbapi_connection) -> bool:  # type: ignore[no-untyped-def]
+        try:
+            self.dialect.do_ping(dbapi_connection)
+        except self.dialect.loaded_dbapi.Error:
+            return False
+        return True
+
+
+PING_AFTER_IDLE_SECONDS = 30.0
+_LAST_CHECKOUT = "association_last_checkout"
 
 
 class Database:

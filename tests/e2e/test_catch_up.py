@@ -50,6 +50,13 @@ def test_teams_learns_of_volunteers_from_registrations_feed_once(
             )
             ids.append(response.json()["volunteer_id"])
         writer = {"Authorization": f"Bearer {issue_token(SECRET, 'ops', ['volunteers:write'])}"}
+        changed = requests.patch(
+            f"{registration_url}/volunteers/{ids[2]}",
+            json={"street": "taishan"},
+            headers=writer | {"If-Match": '"1"'},
+            timeout=10,
+        )
+        assert changed.status_code == 200, changed.text
         requests.delete(f"{registration_url}/volunteers/{ids[2]}", headers=writer, timeout=10)
 
         teams_env = os.environ | common | {"DATABASE_URL": f"sqlite:///{tmp_path}/teams.db"}
@@ -59,9 +66,10 @@ def test_teams_learns_of_volunteers_from_registrations_feed_once(
     finally:
         registration.stop()
     assert first.returncode == 0, first.stderr
-    # the withdrawn volunteer's sign-up is erased: the feed leaves it out, their withdrawal applies
-    assert "read 3, applied 3" in first.stdout and "invalid (left out) 0" in first.stdout
-    assert "read 3, applied 0" in second.stdout
+    # The withdrawn volunteer's sign-up is erased: the feed leaves it out. Their profile change,
+    # which teams cannot place before it hears of the withdrawal, applies after it in the same run.
+    assert "read 4, applied 4" in first.stdout and "invalid (left out) 0" in first.stdout
+    assert "read 4, applied 0" in second.stdout
 
     from association.service import create_app
     from association.settings import Settings

@@ -40,3 +40,20 @@ def test_a_failing_event_is_listed_and_the_events_after_it_still_apply(make_data
     assert (second.applied, second.skipped, second.failed) == (1, 2, [])
     with database.reader() as session:
         assert (ticks_of(session, counter), ticks_of(session, "broken")) == (5, 1)
+
+
+def test_an_event_waiting_for_a_later_one_applies_after_it_in_the_same_run(make_database) -> None:
+    database = make_database()
+    database.create_schema(metadata, projection_metadata)
+    waiting, awaited = ticked("waiting", 1), ticked("awaited", 1)
+    feed = [[published(waiting, 1)], [published(awaited, 2)]]
+
+    def handler(session, event: Envelope) -> None:  # type: ignore[no-untyped-def]
+        if event.aggregate_id == "waiting" and ticks_of(session, "awaited") is None:
+            raise RuntimeError("the awaited counter is not known yet")
+        apply_tick(session, event)
+
+    report = catch_up(database, counter_registry(), {ROUTING_KEY: handler}, iter(feed))
+    assert (report.read, report.applied, report.failed) == (2, 2, [])
+    with database.reader() as session:
+        assert (ticks_of(session, "waiting"), ticks_of(session, "awaited")) == (1, 1)

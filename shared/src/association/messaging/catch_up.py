@@ -14,6 +14,8 @@ import urllib.request
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
+from sqlalchemy.orm import Session
+
 from association.db import Database
 from association.events import Envelope, EventRegistry, InvalidEvent
 from association.logging_context import correlation
@@ -61,11 +63,14 @@ def catch_up(
 
     An event that does not validate is left out and counted, as the queue consumer dead-letters
     it. An event whose handler raises is left unapplied (its savepoint rolled back, its id not in
-    the inbox) and listed in `failed`, as the queue consumer would dead-letter it after its
-    attempts; the events after it still apply (e.g. the withdrawal that follows a change to a
-    volunteer whose erased sign-up the producer left out). A later run tries the failed ones again.
+    the inbox) while the events after it still apply, and it is tried once more after the last
+    page, as the queue consumer hands a failed event back to be tried after the ones behind it:
+    an event that waited for a later one (the change to a volunteer whose erased sign-up the
+    producer left out, waiting for their withdrawal) then applies. One that fails again is
+    listed in `failed`, as the queue consumer would dead-letter it; a later run tries it again.
     """
     report = CatchUpReport()
+    waiting: list[Envelope] = []
     for events in pages:
         with database.transaction() as session:
             for event in events:
@@ -83,14 +88,26 @@ def catch_up(
                         "left out invalid event %s: %s %s", event.event_id, error, error.errors
                     )
                     continue
-                with correlation(event.correlation_id):
-                    try:
-                        applied = apply_once(session, handler, event)
-                    except Exception:  # like a dead letter: logged, listed, tried again next run
-                        log.exception("event %s could not be applied", event.event_id)
-                        report.failed.append(event.event_id)
-                        continue
-                report.applied += applied
-                report.skipped += not applied
+                if not _applied(session, handler, event, report):
+                    waiting.append(event)
         log.info("caught up to sequence %d (%d applied)", report.last_sequence, report.applied)
+    if waiting:
+        with database.transaction() as session:
+            for event in waiting:
+                if not _applied(session, handlers[event.routing_key], event, report):
+                    log.error("event %s could not be applied", event.event_id)
+                    report.failed.append(event.event_id)
     return report
+
+
+def _applied(session: Session, handler: Handler, event: Envelope, report: CatchUpReport) -> bool:
+    """Apply `event` once (counted as applied or skipped); False when its handler raised."""
+    with correlation(event.correlation_id):
+        try:
+            applied = apply_once(session, handler, event)
+        except Exception:  # like a failed delivery: logged, and tried again
+            log.warning("event %s could not be applied yet", event.event_id, exc_info=True)
+            return False
+    report.applied += applied
+    report.skipped += not applied
+    return True

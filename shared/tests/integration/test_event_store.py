@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import queue
 import threading
 import uuid
 
 import pytest
 
 from association.db import Database
-from association.events import InvalidEvent
+from association.events import Envelope, InvalidEvent
 from association.store import ConcurrencyError, EventStore, metadata
 from support.counters import counter_registry, ticked
+from support.polling import wait_for
 
 
 @pytest.fixture
@@ -237,23 +239,37 @@ def test_one_event_appends_its_outbox_row_under_the_same_sequence(
     assert sequences[0] < sequences[1]
 
 
-def test_on_postgresql_an_append_holds_other_writers_of_events_off_until_commit(
+def test_on_postgresql_an_append_holds_other_writers_off_until_commit(
     postgres_schema_url: str, store: EventStore
 ) -> None:
+    """A second append waits for the first one's commit, so sequences commit in order."""
     from sqlalchemy import text
-    from sqlalchemy.exc import OperationalError
 
-    # ROW EXCLUSIVE is what another writer's INSERT asks for: only the append's lock refuses it.
-    as_a_writer = text("LOCK TABLE events IN ROW EXCLUSIVE MODE NOWAIT")
     database, other = Database(postgres_schema_url), Database(postgres_schema_url)
     database.create_schema(metadata)
+    pids: queue.Queue[int] = queue.Queue()
+    appended: list[Envelope] = []
+
+    def second_writer() -> None:
+        with other.transaction() as session:
+            pids.put(session.execute(text("SELECT pg_backend_pid()")).scalar_one())
+            appended.extend(store.append(session, [ticked("second", 1)]))
+
+    def waits_for_a_lock(pid: int) -> bool:
+        with database.reader() as session:
+            query = text("SELECT wait_event_type FROM pg_stat_activity WHERE pid = :pid")
+            return session.execute(query, {"pid": pid}).scalar_one_or_none() == "Lock"
+
+    writer = threading.Thread(target=second_writer)
     try:
         with database.transaction() as session:
-            store.append(session, [ticked("held", 1)])
-            with pytest.raises(OperationalError, match="lock"), other.transaction() as waiting:
-                waiting.execute(as_a_writer)
-        with other.transaction() as after_commit:
-            after_commit.execute(as_a_writer)
+            first = store.append(session, [ticked("first", 1)])
+            writer.start()
+            pid = pids.get(timeout=10)
+            wait_for(lambda: waits_for_a_lock(pid))
+            assert appended == []
+        writer.join(timeout=10)
+        assert appended and appended[0].sequence > first[0].sequence  # type: ignore[operator]
     finally:
         database.dispose()
         other.dispose()

@@ -3,8 +3,8 @@
 from flask import Flask
 
 from association import service
+from association.store import serialise_writers
 from teams.adapters.projections import rebuild
-from teams.adapters.repository import serialise_writers
 from teams.definition import SERVICE
 
 

@@ -7,7 +7,16 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Protocol
 
-from sqlalchemy import Connection, Insert, bindparam, delete, func, insert, select
+from sqlalchemy import (
+    Connection,
+    Insert,
+    bindparam,
+    delete,
+    func,
+    insert,
+    literal_column,
+    select,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -38,10 +47,10 @@ class PayloadCodec(Protocol):
 class EventStore:
     """The source of truth of one service (`producer`): an append-only log with an outbox.
 
-    `append` must be the last write of its transaction: on PostgreSQL it locks the events table
-    until commit so that sequence numbers commit in order and a reader following "everything after
-    N" can never skip an event that commits late. On SQLite BEGIN IMMEDIATE already serialises
-    writers.
+    `append` must be the last write of its transaction: on PostgreSQL it takes the store's
+    writers' lock (`serialise_writers`) until commit so that sequence numbers commit in order and
+    a reader following "everything after N" can never skip an event that commits late. On SQLite
+    BEGIN IMMEDIATE already serialises writers.
     """
 
     def __init__(
@@ -186,11 +195,39 @@ class EventStore:
 _EVENT_TYPES = {c.key: c.type for c in events_table.c if c is not events_table.c.sequence}
 
 
+# The store's writers' lock on PostgreSQL: a transaction-scoped advisory lock keyed by the events
+# table's oid, so that each service's store (its own database or schema) has its own. Unlike a
+# table lock it can be taken inside the statement that appends, and it keeps autovacuum waiting
+# for nothing.
+_WRITERS_LOCK = select(
+    func.pg_advisory_xact_lock(literal_column(f"'{events_table.name}'::regclass::oid::bigint"))
+)
+
+
+def serialise_writers(session: Session) -> None:
+    """Queue behind every other writer of the store, until this transaction ends.
+
+    `append` takes this lock itself; a command takes it early when what it decides depends on
+    the state it reads (capacity, a version), so that no other writer changes that state between
+    the read and the append. On SQLite BEGIN IMMEDIATE already serialises writers.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(_WRITERS_LOCK)
+
+
 def _insert_event_with_outbox_row() -> Insert:
-    """One event and its outbox row in a single statement (PostgreSQL): one round trip, not two."""
+    """The writers' lock, one event and its outbox row in a single statement (PostgreSQL).
+
+    One round trip instead of three. The event's row is selected from the lock's, so its
+    sequence is drawn only once the lock is held.
+    """
+    lock = _WRITERS_LOCK.cte("writers_lock")
+    values = select(
+        *(bindparam(key, type_=type_) for key, type_ in _EVENT_TYPES.items())
+    ).select_from(lock)
     event = (
         insert(events_table)
-        .values({key: bindparam(key, type_=type_) for key, type_ in _EVENT_TYPES.items()})
+        .from_select(list(_EVENT_TYPES), values)
         .returning(events_table.c.sequence)
         .cte("event")
     )
@@ -202,7 +239,6 @@ def _insert_event_with_outbox_row() -> Insert:
 
 
 # Built once, not per append: executed with parameters, each is compiled once and then cached.
-_LOCK_EVENTS = "LOCK TABLE events IN EXCLUSIVE MODE"
 _INSERT_EVENT_WITH_OUTBOX_ROW = _insert_event_with_outbox_row()
 _INSERT_EVENT = insert(events_table).returning(events_table.c.sequence)
 _INSERT_EVENTS = insert(events_table).returning(
@@ -215,13 +251,13 @@ def _insert(connection: Connection, rows: list[dict], publish: bool) -> list[int
     """Insert the events' rows (and their outbox rows when `publish`); their sequences in order.
 
     The statements run on the session's connection: the ORM has nothing to add to them. On
-    PostgreSQL the events table is locked first, until commit, so that sequences commit in the
+    PostgreSQL the writers' lock is taken first, until commit, so that sequences commit in the
     order they were taken.
     """
     if connection.dialect.name == "postgresql":
-        connection.exec_driver_sql(_LOCK_EVENTS)
         if publish and len(rows) == 1:
             return [connection.execute(_INSERT_EVENT_WITH_OUTBOX_ROW, rows[0]).scalar_one()]
+        connection.execute(_WRITERS_LOCK)
     if len(rows) == 1:
         sequences = [connection.execute(_INSERT_EVENT, rows[0]).scalar_one()]
     else:

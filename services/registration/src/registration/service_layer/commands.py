@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import delete, exists, select, text
+from sqlalchemy import delete, exists, select
 from sqlalchemy.orm import Session
 
-from association.store import EventStore
+from association.store import EventStore, serialise_writers
 from association.store.tables import idempotency_table
 from registration.adapters.personal_data import Keyring
 from registration.adapters.projections import RegistrationProjection
@@ -116,17 +116,6 @@ class Registration:
         return Volunteer.from_events(
             volunteer_id, self.store.load(session, volunteer_id, upcast=False)
         )
-
-
-def serialise_writers(session: Session) -> None:
-    """Queue behind every other writer before reading the volunteer a change decides on.
-
-    On PostgreSQL this takes early the lock the store's append takes anyway, so a change committed
-    meanwhile is seen (If-Match → 412) instead of met at the append (ConcurrencyError → 409).
-    SQLite's BEGIN IMMEDIATE already serialises writers.
-    """
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("LOCK TABLE events IN EXCLUSIVE MODE"))
 
 
 def forget_stored_responses(session: Session, location: str) -> None:

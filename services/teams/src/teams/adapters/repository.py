@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from uuid import UUID
 
-from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from association.events import Envelope
@@ -21,17 +20,6 @@ from teams.domain.events import (
     TeamEvent,
 )
 from teams.domain.team import Team
-
-
-def serialise_writers(session: Session) -> None:
-    """Queue behind every other writer of the store before reading what a command decides on.
-
-    On PostgreSQL this takes early the same lock the append takes, so a decision (capacity, a
-    withdrawal's memberships) is never made on a state another writer is changing. SQLite's
-    BEGIN IMMEDIATE already serialises writers.
-    """
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("LOCK TABLE events IN EXCLUSIVE MODE"))
 
 
 def load_team(session: Session, store: EventStore, team_id: UUID) -> Team | None:

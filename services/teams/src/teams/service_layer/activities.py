@@ -9,8 +9,8 @@ from uuid import UUID, uuid4
 
 from sqlalchemy.orm import Session
 
-from association.store import EventStore
-from teams.adapters.repository import load_activity, load_team, record, serialise_writers
+from association.store import EventStore, serialise_writers
+from teams.adapters.repository import load_activity, load_team, record
 from teams.domain.activity import Activity
 from teams.domain.errors import Invalid, NotFound
 from teams.domain.events import ActivityCancelled, ActivityCompleted, ActivityScheduled, Attendance

@@ -8,9 +8,9 @@ from uuid import UUID, uuid4
 
 from sqlalchemy.orm import Session
 
-from association.store import EventStore
+from association.store import EventStore, serialise_writers
 from teams.adapters.queries import team_name_taken
-from teams.adapters.repository import load_team, record, serialise_writers
+from teams.adapters.repository import load_team, record
 from teams.adapters.volunteers import find_volunteer
 from teams.domain.errors import DuplicateTeamName, NotFound, UnknownVolunteer
 from teams.domain.events import TeamAssigned, TeamMemberRemoved

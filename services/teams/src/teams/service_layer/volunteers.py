@@ -25,8 +25,8 @@ from uuid import UUID
 
 from sqlalchemy.orm import Session
 
-from association.store import EventStore
-from teams.adapters.repository import load_team, record, serialise_writers
+from association.store import EventStore, serialise_writers
+from teams.adapters.repository import load_team, record
 from teams.adapters.volunteers import (
     add_volunteer,
     add_volunteers,

@@ -33,9 +33,9 @@ ROUNDS = 4
 NOTES = {
     "SQLite": "ours: event + outbox row + projection row per transaction, WAL with "
     "synchronous=NORMAL; the library: the event only, WAL with SQLite's default synchronous=FULL",
-    "PostgreSQL": "ours: event + outbox row + projection row per transaction, 5 round trips "
-    "(BEGIN and the events-table lock included; a pooled connection is checked by its socket, "
-    "not pinged); the library: the event only, its statements pipelined",
+    "PostgreSQL": "ours: event + outbox row + projection row per transaction, 4 round trips "
+    "(BEGIN, the projection's upsert, the writers' lock with the event and its outbox row in one "
+    "statement, COMMIT); the library: the event only, its statements pipelined",
 }
 
 

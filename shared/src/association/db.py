@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+BULK_CACHE_KIB = 65_536  # SQLite's page cache in a bulk transaction: 64 MiB
 
 
 class WriteLock:
@@ -300,6 +301,24 @@ class Database:
         """A write session committed on success and rolled back on any exception."""
         with self._writer() as session, session.begin():
             yield session
+
+    @contextmanager
+    def bulk_transaction(self) -> Iterator[Session]:
+        """`transaction()` for a job that touches much of the database at once (a rebuild).
+
+        On SQLite its connection's page cache is raised to BULK_CACHE_KIB for the transaction:
+        with SQLite's default of 2 MiB, a transaction over more pages than that spills them to
+        the WAL and reads them back, so a rebuild's time per event grew with the store. After a
+        failure the connection keeps the larger limit until it closes (memory, nothing else).
+        """
+        with self.transaction() as session:
+            if not self.is_sqlite:
+                yield session
+                return
+            previous = session.execute(text("PRAGMA cache_size")).scalar_one()
+            session.execute(text(f"PRAGMA cache_size=-{BULK_CACHE_KIB}"))
+            yield session
+            session.execute(text(f"PRAGMA cache_size={int(previous)}"))
 
     @contextmanager
     def reader(self) -> Iterator[Session]:

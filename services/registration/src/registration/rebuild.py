@@ -41,6 +41,6 @@ def main() -> None:
 
     configure_logging("registration")
     context = bootstrap(SERVICE)
-    with context.database.transaction() as session:
+    with context.database.bulk_transaction() as session:
         applied = rebuild(session, context.store, wire(context.store).projection)
     log.info("rebuilt the projections from %d events", applied)

@@ -26,7 +26,7 @@ def worker() -> None:
 def rebuild_projections() -> None:
     """Rebuild the teams, members, activities and hours read models from the event store."""
     context = service.bootstrap(SERVICE)
-    with context.database.transaction() as session:
+    with context.database.bulk_transaction() as session:
         serialise_writers(session)
         applied = rebuild(session, context.store)
     print(f"rebuilt the teams read models from {applied} events")

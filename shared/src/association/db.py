@@ -281,12 +281,11 @@ class Database:
         self.url = url
         self.dialect = make_url(url).get_backend_name()
         if self.dialect == "sqlite":
-            self.engine, read_engine = _sqlite_engines(url)
+            self.engine, self._read_engine = _sqlite_engines(url)
         else:
-            self.engine = read_engine = _postgres_engine(url)
-        self._read_engine = read_engine
+            self.engine = self._read_engine = _postgres_engine(url)
         self._writer = sessionmaker(self.engine, expire_on_commit=False)
-        self._reader = sessionmaker(read_engine, expire_on_commit=False)
+        self._reader = sessionmaker(self._read_engine, expire_on_commit=False)
 
     @property
     def is_sqlite(self) -> bool:

@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from association.db import Database
+from association.events import EnvelopeSchema
 from association.messaging.consumer import Consumer
 from association.messaging.topology import Topology
 from association.store import metadata
@@ -32,16 +33,7 @@ TEMPLATE: dict[str, Any] = {
     "producer": "counting",
     "sequence": 1,
 }
-REQUIRED = (
-    "event_id",
-    "event_type",
-    "schema_version",
-    "producer",
-    "aggregate_id",
-    "aggregate_version",
-    "occurred_at",
-    "payload",
-)
+REQUIRED = tuple(name for name, field in EnvelopeSchema().fields.items() if field.required)
 not_an_int = st.one_of(
     st.booleans(), st.floats(allow_nan=False), st.text(max_size=5), st.none(), st.lists(st.just(1))
 )

@@ -20,19 +20,7 @@ from association.events import Envelope, EnvelopeSchema, new_event
 from association.events.envelope import _plainly_valid
 
 SCHEMA = EnvelopeSchema()
-FIELDS = (
-    "event_id",
-    "event_type",
-    "schema_version",
-    "producer",
-    "aggregate_id",
-    "aggregate_version",
-    "sequence",
-    "occurred_at",
-    "correlation_id",
-    "causation_id",
-    "payload",
-)
+FIELDS = tuple(SCHEMA.fields)  # every field of the envelope, in order
 
 
 def template() -> dict[str, Any]:

@@ -69,6 +69,8 @@ class ServiceDefinition:
     # False when none of the service's own events go out (all appended with publish=False): its
     # worker then runs no outbox relay polling an outbox that stays empty.
     relay: bool = True
+    # The service's own settings, read once per process from the environment it is given.
+    config: Callable[[Mapping[str, str]], Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -79,15 +81,25 @@ class ServiceContext:
     settings: Settings
     database: Database
     store: EventStore
+    # The service's own settings (`ServiceDefinition.config`), None for a service without any.
+    config: Any = None
 
 
-def bootstrap(definition: ServiceDefinition, settings: Settings | None = None) -> ServiceContext:
-    """Read the settings, open the database and create its tables (under a lock)."""
+def bootstrap(
+    definition: ServiceDefinition, settings: Settings | None = None, config: Any = None
+) -> ServiceContext:
+    """Read the settings, open the database and create its tables (under a lock).
+
+    The shared settings and the service's own (`definition.config`) are read from the
+    environment here, once per process, unless the caller hands them in.
+    """
     settings = settings or Settings.from_env(definition.name)
+    if config is None and definition.config is not None:
+        config = definition.config(os.environ)
     database = Database(settings.database_url)
     database.create_schema(store_metadata, *definition.metadata)
     store = EventStore(definition.name, definition.registry, definition.codec)
-    return ServiceContext(definition, settings, database, store)
+    return ServiceContext(definition, settings, database, store, config)
 
 
 def create_app(definition: ServiceDefinition, settings: Settings | None = None) -> Flask:

@@ -1,4 +1,4 @@
-"""How a person's name is shown where it must not be read in full (DESIGN.md: 刘*珠, 王*)."""
+"""How a person's name is shown where it must not be read in full (刘*珠, 王*)."""
 
 from __future__ import annotations
 

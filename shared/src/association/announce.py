@@ -7,7 +7,6 @@ announcing it waits quietly until it is stopped.
 from __future__ import annotations
 
 import json
-import os
 import signal
 import sys
 import time
@@ -15,7 +14,7 @@ import urllib.error
 import urllib.request
 
 from association.auth import issue_token
-from association.settings import DEV_AUTH_SECRET
+from association.settings import Settings
 
 SERVICES = (("registration", 8081), ("teams", 8082), ("notifications", 8083))
 
@@ -29,8 +28,9 @@ def healthy(url: str) -> bool:
 
 
 def main() -> None:
+    settings = Settings.from_env()
     urls = {name: f"http://127.0.0.1:{port}" for name, port in SERVICES}
-    deadline = time.monotonic() + float(os.environ.get("ANNOUNCE_TIMEOUT", 90))
+    deadline = time.monotonic() + settings.announce_timeout
     waiting = dict(urls)
     while waiting:
         waiting = {name: url for name, url in waiting.items() if not healthy(url)}
@@ -38,7 +38,7 @@ def main() -> None:
             print(f"not answering /health: {', '.join(waiting)}; see their log lines above")
             sys.exit(1)
         time.sleep(0.3)
-    token = issue_token(os.environ.get("AUTH_SECRET") or DEV_AUTH_SECRET, "operator", ["admin"])
+    token = issue_token(settings.auth_secret, "operator", ["admin"])
     lines = [f"  {name:<14} {url}   (API: {url}/openapi.json)" for name, url in urls.items()]
     print(
         "\n".join(

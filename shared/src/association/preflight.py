@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import sys
 
 import pika
 
-from association.settings import DEFAULT_AMQP_URL
+from association.settings import Settings
 
 
 def broker_problem(amqp_url: str) -> str | None:
@@ -28,7 +27,7 @@ def broker_problem(amqp_url: str) -> str | None:
 
 
 def main() -> None:
-    problem = broker_problem(os.environ.get("AMQP_URL") or DEFAULT_AMQP_URL)
+    problem = broker_problem(Settings.from_env().amqp_url)
     if problem:
         print(problem, file=sys.stderr)
         sys.exit(1)

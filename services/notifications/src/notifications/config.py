@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+from association.star_levels import DEFAULT_STAR_THRESHOLDS, star_thresholds_from_env
 from notifications.domain.messages import LANGUAGES
-from notifications.domain.milestones import DEFAULT_STAR_THRESHOLDS, parse_thresholds
 
 # RabbitMQ's notation for a stream's x-max-age: a number and a unit (years to seconds).
 MAX_AGE_PATTERN = re.compile(r"^[1-9]\d*[YMDhms]$")
@@ -50,9 +50,7 @@ class NotificationSettings:
         defaults = cls()
         return cls(
             language=env.get("NOTIFICATION_LANGUAGE") or defaults.language,
-            star_thresholds=parse_thresholds(env["STAR_THRESHOLDS"])
-            if env.get("STAR_THRESHOLDS")
-            else defaults.star_thresholds,
+            star_thresholds=star_thresholds_from_env(env),
             public_stream_max_age=env.get("PUBLIC_STREAM_MAX_AGE")
             or defaults.public_stream_max_age,
             webhook_timeout=float(env.get("WEBHOOK_TIMEOUT_SECONDS") or defaults.webhook_timeout),

@@ -134,7 +134,7 @@ def test_each_star_level_is_announced_once_the_first_time_it_is_reached(service,
 def test_star_thresholds_come_from_the_environment(
     make_service, offline_settings: Settings, events, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("STAR_THRESHOLDS", "5,10")
+    monkeypatch.setenv("STAR_THRESHOLDS", "5,10,20,30,40")
     monkeypatch.setenv("NOTIFICATION_LANGUAGE", "en")
     service = make_service(offline_settings)
     volunteer = events.registered(name="Liu Lizhu")

@@ -22,7 +22,7 @@ def test_values_from_the_environment() -> None:
     settings = NotificationSettings.from_env(
         {
             "NOTIFICATION_LANGUAGE": "en",
-            "STAR_THRESHOLDS": "50,150",
+            "STAR_THRESHOLDS": "50,150,250,350,450",
             "PUBLIC_STREAM_MAX_AGE": "7D",
             "WEBHOOK_TIMEOUT_SECONDS": "2.5",
             "WEBHOOK_PAUSE_AFTER": "3",
@@ -32,7 +32,7 @@ def test_values_from_the_environment() -> None:
         }
     )
     assert settings.language == "en"
-    assert settings.star_thresholds == (Decimal(50), Decimal(150))
+    assert settings.star_thresholds == tuple(Decimal(h) for h in (50, 150, 250, 350, 450))
     assert (settings.public_stream_max_age, settings.webhook_timeout) == ("7D", 2.5)
     assert (settings.webhook_pause_after, settings.email_max_attempts) == (3, 4)
     assert (settings.retry_base, settings.retry_ceiling) == (1.0, 60.0)
@@ -45,6 +45,7 @@ def test_values_from_the_environment() -> None:
         {"PUBLIC_STREAM_MAX_AGE": "30 days"},
         {"WEBHOOK_PAUSE_AFTER": "0"},
         {"STAR_THRESHOLDS": "300,100"},
+        {"STAR_THRESHOLDS": "50,150"},
         {"WEBHOOK_TIMEOUT_SECONDS": "-1"},
     ],
 )

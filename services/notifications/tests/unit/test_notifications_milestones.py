@@ -6,7 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from notifications.domain.milestones import StarLevels, hours_text, parse_thresholds
+from association.star_levels import parse_star_thresholds
+from notifications.domain.milestones import StarLevels, hours_text
 
 
 def test_the_default_thresholds_are_those_of_design() -> None:
@@ -38,15 +39,15 @@ def test_levels_told_before_are_not_reached_again() -> None:
 
 
 def test_thresholds_are_configurable() -> None:
-    levels = StarLevels(parse_thresholds("10, 20.5"))
+    levels = StarLevels(parse_star_thresholds("10, 20.5, 30, 40, 50"))
     assert levels.newly_reached(0, Decimal("25")) == [1, 2]
     assert levels.threshold_of(2) == Decimal("20.5")
 
 
-@pytest.mark.parametrize("text", ["", "100,abc", "300,100", "0,100", "-5"])
+@pytest.mark.parametrize("text", ["", "100,abc", "300,100", "0,100", "-5", "10,20.5"])
 def test_bad_thresholds_are_refused(text: str) -> None:
     with pytest.raises(ValueError):
-        parse_thresholds(text)
+        parse_star_thresholds(text)
 
 
 @pytest.mark.parametrize(

@@ -1,19 +1,22 @@
-"""The teams service's own setting, read from the environment in this one place."""
+"""The teams service's own settings beyond the shared ones, read once per process (the service
+definition's `config`) from the environment it is given."""
 
 from __future__ import annotations
 
-import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
-from teams.domain.hours import DEFAULT_STAR_THRESHOLDS, StarThresholds
+from association.star_levels import star_thresholds_from_env
+from teams.domain.hours import StarThresholds
 
-STAR_THRESHOLDS_VARIABLE = "STAR_THRESHOLDS"
 
+@dataclass(frozen=True)
+class TeamsSettings:
+    """The cumulative hours of the star levels (`STAR_THRESHOLDS`)."""
 
-def star_thresholds(environ: dict[str, str] | None = None) -> StarThresholds:
-    """`STAR_THRESHOLDS` (comma-separated cumulative hours for 1-5 stars), else the default."""
-    env = os.environ if environ is None else environ
-    text = env.get(STAR_THRESHOLDS_VARIABLE) or DEFAULT_STAR_THRESHOLDS
-    try:
-        return StarThresholds.parse(text)
-    except ValueError as error:
-        raise ValueError(f"{STAR_THRESHOLDS_VARIABLE}: {error}") from error
+    star_thresholds: StarThresholds = field(default_factory=StarThresholds)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> TeamsSettings:
+        """The settings named by `environ`; ValueError naming the variable when one is malformed."""
+        return cls(StarThresholds(star_thresholds_from_env(environ)))

@@ -5,6 +5,7 @@ from teams.adapters.tables import metadata
 from teams.api.activities import activities_blueprint
 from teams.api.hours import hours_blueprint
 from teams.api.teams import teams_blueprint
+from teams.config import TeamsSettings
 from teams.consumers import volunteer_handlers
 
 SERVICE = ServiceDefinition(
@@ -14,4 +15,5 @@ SERVICE = ServiceDefinition(
     metadata=(metadata,),
     blueprints=(teams_blueprint, activities_blueprint, hours_blueprint),
     handlers=lambda context: volunteer_handlers(context.store),
+    config=TeamsSettings.from_env,
 )

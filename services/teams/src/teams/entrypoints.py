@@ -3,7 +3,6 @@
 from flask import Flask
 
 from association import service
-from association.store import serialise_writers
 from teams.adapters.projections import rebuild
 from teams.definition import SERVICE
 
@@ -25,11 +24,9 @@ def worker() -> None:
 
 def rebuild_projections() -> None:
     """Rebuild the teams, members, activities and hours read models from the event store."""
-    context = service.bootstrap(SERVICE)
-    with context.database.bulk_transaction() as session:
-        serialise_writers(session)
-        applied = rebuild(session, context.store)
-    print(f"rebuilt the teams read models from {applied} events")
+    service.rebuild_projections_command(
+        SERVICE, lambda session, context: rebuild(session, context.store)
+    )
 
 
 def catch_up() -> None:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Sequence
 
 from association.auth.tokens import SCOPES, issue_token
-from association.settings import DEV_AUTH_SECRET
+from association.settings import Settings
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -27,9 +26,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--sub", default="operator", help="the token's subject (default: operator)")
     parser.add_argument("--ttl", type=int, default=3600, help="lifetime in seconds (default: 3600)")
     args = parser.parse_args(argv)
-    secret = os.environ.get("AUTH_SECRET") or DEV_AUTH_SECRET
     try:
-        token = issue_token(secret, args.sub, args.scope, ttl_seconds=args.ttl)
+        token = issue_token(
+            Settings.from_env().auth_secret, args.sub, args.scope, ttl_seconds=args.ttl
+        )
     except ValueError as error:
         parser.error(str(error))
     sys.stdout.write(token + "\n")

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 
 import pika
 
 from association.messaging.topology import Topology
-from association.settings import DEFAULT_AMQP_URL
+from association.settings import Settings
 
 
 def peek(channel: pika.adapters.blocking_connection.BlockingChannel, queue: str) -> list[dict]:
@@ -66,10 +65,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--service", required=True)
     parser.add_argument("--limit", type=int, default=1000)
     args = parser.parse_args(argv)
-    topology = Topology(args.service, os.environ.get("AMQP_PREFIX", ""))
-    connection = pika.BlockingConnection(
-        pika.URLParameters(os.environ.get("AMQP_URL") or DEFAULT_AMQP_URL)
-    )
+    settings = Settings.from_env(args.service)
+    topology = Topology(args.service, settings.amqp_prefix)
+    connection = pika.BlockingConnection(pika.URLParameters(settings.amqp_url))
     try:
         channel = connection.channel()
         if args.action == "list":

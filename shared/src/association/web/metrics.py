@@ -3,13 +3,13 @@
 Request counts and latencies are recorded per route and status. State that other processes change
 (outbox backlog, age of the oldest unpublished event, events stored, queue depths) is read when
 scraped, so the figures are right whichever gunicorn worker answers. With several gunicorn workers
-`serve_web` sets PROMETHEUS_MULTIPROC_DIR before they fork and the counters are summed across them;
-prometheus_client is imported only here, after that.
+`serve_web` sets PROMETHEUS_MULTIPROC_DIR before they fork and the counters are summed across them
+from that folder (the settings' `prometheus_multiproc_dir`); prometheus_client is imported only
+here, after that.
 """
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable, Iterable
 
@@ -21,8 +21,13 @@ StateReader = Callable[[], Iterable[StateGauge]]
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
 
 
-def install_metrics(app: Flask, service: str, read_state: StateReader) -> None:
-    """Record every request of `app` and serve `GET /metrics` (public, no personal data)."""
+def install_metrics(
+    app: Flask, service: str, read_state: StateReader, *, multiprocess_dir: str = ""
+) -> None:
+    """Record every request of `app` and serve `GET /metrics` (public, no personal data).
+
+    With `multiprocess_dir`, the request counters are those of every worker process, kept there.
+    """
     from prometheus_client import CollectorRegistry, Counter, Histogram
 
     registry = CollectorRegistry()
@@ -51,12 +56,15 @@ def install_metrics(app: Flask, service: str, read_state: StateReader) -> None:
     request_finished.connect(_observe, app, weak=False)
 
     def metrics() -> Response:
-        return Response(_exposition(registry, service, read_state), mimetype=_content_type())
+        exposition = _exposition(registry, service, read_state, multiprocess_dir)
+        return Response(exposition, mimetype=_content_type())
 
     app.add_url_rule("/metrics", "metrics", metrics, methods=["GET"])
 
 
-def _exposition(registry, service: str, read_state: StateReader) -> bytes:  # type: ignore[no-untyped-def]
+def _exposition(  # type: ignore[no-untyped-def]
+    registry, service: str, read_state: StateReader, multiprocess_dir: str
+) -> bytes:
     from prometheus_client import CollectorRegistry, generate_latest
     from prometheus_client.core import GaugeMetricFamily
 
@@ -68,10 +76,10 @@ def _exposition(registry, service: str, read_state: StateReader) -> bytes:  # ty
                 yield family
 
     scrape = CollectorRegistry()
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    if multiprocess_dir:
         from prometheus_client import multiprocess
 
-        multiprocess.MultiProcessCollector(scrape)
+        multiprocess.MultiProcessCollector(scrape, path=multiprocess_dir)
     else:
         scrape.register(_Forward(registry))
     scrape.register(_State())

@@ -3,34 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal, InvalidOperation
-from itertools import pairwise
+from decimal import Decimal
 
-DEFAULT_STAR_THRESHOLDS = tuple(Decimal(h) for h in (100, 300, 600, 1000, 1500))
-
-
-def parse_thresholds(text: str) -> tuple[Decimal, ...]:
-    """Thresholds from a comma-separated list of hours, e.g. "100,300,600,1000,1500"."""
-    try:
-        thresholds = tuple(Decimal(part.strip()) for part in text.split(","))
-    except InvalidOperation as error:
-        raise ValueError(
-            f"STAR_THRESHOLDS must be numbers separated by commas: {text!r}"
-        ) from error
-    StarLevels(thresholds)  # validates
-    return thresholds
+from association.star_levels import DEFAULT_STAR_THRESHOLDS, checked_star_thresholds
 
 
 class StarLevels:
-    """The cumulative hours at which a volunteer earns 1, 2, ... stars."""
+    """The cumulative hours at which a volunteer earns one to five stars."""
 
     def __init__(self, thresholds: Sequence[Decimal] = DEFAULT_STAR_THRESHOLDS) -> None:
-        thresholds = tuple(Decimal(t) for t in thresholds)
-        if not thresholds or any(t <= 0 for t in thresholds):
-            raise ValueError("star thresholds must be positive hours")
-        if any(b <= a for a, b in pairwise(thresholds)):
-            raise ValueError("star thresholds must increase")
-        self.thresholds = thresholds
+        self.thresholds = checked_star_thresholds([Decimal(t) for t in thresholds])
 
     def level_for(self, total_hours: Decimal) -> int:
         """The number of stars `total_hours` earns (0 below the first threshold)."""

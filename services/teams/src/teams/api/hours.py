@@ -12,14 +12,15 @@ from association.service import ServiceContext
 from teams.adapters.queries import service_hours_of
 from teams.adapters.volunteers import find_volunteer
 from teams.api.schemas import ServiceHoursOut
-from teams.config import star_thresholds
+from teams.config import TeamsSettings
 from teams.domain.hours import CENT, star_label
 
 
 def hours_blueprint(context: ServiceContext) -> Blueprint:
-    """The service-hours route; star thresholds come from `STAR_THRESHOLDS`."""
+    """The service-hours route; star thresholds come from the service's settings."""
     blp = Blueprint("service_hours", __name__, description="Service hours and star levels")
-    thresholds = star_thresholds()
+    config: TeamsSettings = context.config
+    thresholds = config.star_thresholds
     database = context.database
 
     @blp.route("/volunteers/<uuid:volunteer_id>/hours", methods=["GET"])

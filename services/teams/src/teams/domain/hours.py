@@ -5,14 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import Decimal, InvalidOperation
-from itertools import pairwise
+from decimal import Decimal
 
+from association.star_levels import (
+    DEFAULT_STAR_THRESHOLDS,
+    checked_star_thresholds,
+    parse_star_thresholds,
+)
 from teams.domain.vocabularies import STAR_LABELS
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
-DEFAULT_STAR_THRESHOLDS = "100,300,600,1000,1500"
 _MICROSECONDS_PER_HOUR = Decimal(3_600_000_000)
 
 
@@ -80,24 +83,15 @@ class ServiceHours:
 class StarThresholds:
     """Cumulative hours at which a volunteer reaches one to five stars, strictly increasing."""
 
-    hours: tuple[Decimal, ...]
+    hours: tuple[Decimal, ...] = DEFAULT_STAR_THRESHOLDS
 
     def __post_init__(self) -> None:
-        if len(self.hours) != len(STAR_LABELS):
-            raise ValueError(f"star thresholds need {len(STAR_LABELS)} values, got {self.hours}")
-        if self.hours[0] <= 0 or any(a >= b for a, b in pairwise(self.hours)):
-            raise ValueError(f"star thresholds must be positive and increasing: {self.hours}")
+        checked_star_thresholds(self.hours)
 
     @classmethod
     def parse(cls, text: str) -> StarThresholds:
         """Read comma-separated hours such as `100,300,600,1000,1500`; ValueError when invalid."""
-        try:
-            values = tuple(Decimal(part.strip()) for part in text.split(","))
-        except InvalidOperation as error:
-            raise ValueError(f"star thresholds must be numbers: {text!r}") from error
-        if not all(value.is_finite() for value in values):
-            raise ValueError(f"star thresholds must be finite numbers: {text!r}")
-        return cls(values)
+        return cls(parse_star_thresholds(text))
 
     def level(self, total: Decimal) -> int:
         """The star level (0 to 5) of `total` cumulative hours."""

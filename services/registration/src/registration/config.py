@@ -1,13 +1,44 @@
-"""Settings of the registration service beyond the shared ones (see the README's table)."""
+"""The registration service's own settings, read from the environment once per process.
+
+The shared runtime calls `RegistrationConfig.from_environ` when it starts the process and hands
+the result to the parts in its context (`ServiceContext.config`); see the README's table.
+"""
 
 from __future__ import annotations
 
-import os
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from registration.domain.vocabularies import Vocabulary
 
 DEV_IDENTITY_HASH_KEY = "development-identity-hash-key-not-for-production"
 
 
-def identity_hash_key(environ: dict[str, str] | None = None) -> bytes:
-    """The secret of the keyed hashes that detect duplicate phones and ID numbers."""
-    env = os.environ if environ is None else environ
-    return (env.get("IDENTITY_HASH_KEY") or DEV_IDENTITY_HASH_KEY).encode()
+@dataclass(frozen=True)
+class RegistrationConfig:
+    """The secret of the identity hashes, and the street and skill vocabularies in force."""
+
+    identity_hash_key: bytes
+    streets: Vocabulary
+    skills: Vocabulary
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str]) -> RegistrationConfig:
+        """`IDENTITY_HASH_KEY`, `STREETS_FILE` and `SKILLS_FILE`, else their defaults."""
+        return cls(
+            identity_hash_key=(environ.get("IDENTITY_HASH_KEY") or DEV_IDENTITY_HASH_KEY).encode(),
+            streets=read_vocabulary("streets", environ.get("STREETS_FILE")),
+            skills=read_vocabulary("skills", environ.get("SKILLS_FILE")),
+        )
+
+
+def read_vocabulary(name: str, path: str | None) -> Vocabulary:
+    """The vocabulary in the JSON file at `path`, or the one shipped as `data/<name>.json`."""
+    if path:
+        text = Path(path).read_text(encoding="utf-8")
+    else:
+        text = resources.files("registration.data").joinpath(f"{name}.json").read_text("utf-8")
+    return Vocabulary.from_entries(name, json.loads(text))

@@ -10,14 +10,14 @@ from sqlalchemy import select
 
 from association.events import Envelope, default_registry
 from association.service import worker_components
+from registration.adapters.projections import rebuild
 from registration.adapters.tables import (
     identities_table,
     organisations_table,
     volunteer_skills_table,
     volunteers_table,
 )
-from registration.bootstrap import wire
-from registration.rebuild import rebuild
+from registration.service_layer.commands import Registration
 from registration_app import bearer, context_of, make_app, sign_up_form
 from support.broker import channel_on, drain, probe_queue
 
@@ -61,7 +61,7 @@ def test_volunteer_registered_arrives_on_the_events_exchange_without_the_id_numb
 def snapshot(app: Flask) -> dict[str, list]:
     """Every read table's rows; a volunteer's sealed column as the personal data it opens to."""
     context = context_of(app)
-    projection = wire(context.store).projection
+    projection = Registration.wired(context.store, context.config.identity_hash_key).projection
     tables = (volunteers_table, volunteer_skills_table, identities_table, organisations_table)
     with context.database.reader() as session:
         result = {}
@@ -106,7 +106,8 @@ def test_rebuilt_projections_equal_the_live_ones(database_url: str, amqp_url: st
     live = snapshot(app)
     context = context_of(app)
     with context.database.transaction() as session:
-        applied = rebuild(session, context.store, wire(context.store).projection)
+        projection = Registration.wired(context.store, context.config.identity_hash_key).projection
+        applied = rebuild(session, context.store, projection)
     assert applied == 1 + 6 + 2 + 1
     rebuilt = snapshot(app)
     assert rebuilt == live

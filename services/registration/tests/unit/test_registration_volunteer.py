@@ -7,9 +7,11 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from registration.domain.rules import RuleViolation
+from association.events import Envelope
+from registration.adapters.codec import from_envelope, outward, registry, to_envelope
+from registration.domain.errors import RuleViolation
+from registration.domain.events import VolunteerEvent
 from registration.domain.volunteer import SignUp, Volunteer, register, update_profile, withdraw
-from registration.events import outward, registry
 
 TODAY = date(2026, 11, 28)
 NOW = datetime(2026, 11, 28, 2, 0, tzinfo=UTC)
@@ -26,6 +28,11 @@ def signup(**overrides) -> SignUp:
     return SignUp(**(fields | overrides))
 
 
+def stored(event: VolunteerEvent, version: int = 1) -> Envelope:
+    """The event as the store receives it."""
+    return to_envelope(event, version)
+
+
 def violations(**overrides) -> dict[str, list[str]]:
     with pytest.raises(RuleViolation) as raised:
         register(str(uuid.uuid4()), signup(**overrides), TODAY, NOW)
@@ -33,8 +40,13 @@ def violations(**overrides) -> dict[str, list[str]]:
 
 
 def test_a_valid_sign_up_becomes_a_registered_event_the_store_accepts() -> None:
-    event = register(
-        "7b8c0c1e-8f43-4bde-9e9b-6d1f1d3c2a10", signup(id_number="11010519491231002X"), TODAY, NOW
+    event = stored(
+        register(
+            "7b8c0c1e-8f43-4bde-9e9b-6d1f1d3c2a10",
+            signup(id_number="11010519491231002X"),
+            TODAY,
+            NOW,
+        )
     )
     assert event.event_type == "VolunteerRegistered"
     assert event.aggregate_version == 1
@@ -47,7 +59,7 @@ def test_a_valid_sign_up_becomes_a_registered_event_the_store_accepts() -> None:
 def test_outward_drops_the_private_fields_and_fits_the_integration_schema() -> None:
     from association.events import default_registry
 
-    event = register(str(uuid.uuid4()), signup(id_number="11010519491231002X"), TODAY, NOW)
+    event = stored(register(str(uuid.uuid4()), signup(id_number="11010519491231002X"), TODAY, NOW))
     public = outward(event)
     assert "id_number" not in public.payload
     assert "birth_date" not in public.payload
@@ -55,11 +67,12 @@ def test_outward_drops_the_private_fields_and_fits_the_integration_schema() -> N
 
 
 def test_nothing_of_a_sign_up_erased_since_leaves() -> None:
-    event = register(str(uuid.uuid4()), signup(email="liu@example.cn"), TODAY, NOW)
+    event = stored(register(str(uuid.uuid4()), signup(email="liu@example.cn"), TODAY, NOW))
     personal = ("name", "phone", "email", "id_number", "birth_date")
     erased = event.with_payload(event.payload | dict.fromkeys(personal))  # as the store opens it
     assert outward(erased) is None
-    assert outward(withdraw(Volunteer.from_events(event.aggregate_id, [event]), NOW)) is not None
+    volunteer = Volunteer.from_events(event.aggregate_id, [from_envelope(event)])
+    assert outward(stored(withdraw(volunteer, NOW), 2)) is not None
 
 
 def test_consent_is_required() -> None:
@@ -96,11 +109,12 @@ def test_state_is_a_fold_over_the_events() -> None:
     registered = register(volunteer_id, signup(), TODAY, NOW)
     volunteer = Volunteer.from_events(volunteer_id, [registered])
     assert (volunteer.version, volunteer.phone, volunteer.exists) == (1, "13812345678", True)
-    changed = update_profile(volunteer, {"phone": "13912345678", "street": "jiangpu"}, NOW)
-    assert changed is not None
+    update = update_profile(volunteer, {"phone": "13912345678", "street": "jiangpu"}, NOW)
+    assert update is not None
+    changed = stored(update, volunteer.version + 1)
     assert set(changed.payload) == {"volunteer_id", "updated_at", "phone"}
     assert changed.aggregate_version == 2
-    volunteer = volunteer.apply(changed)
+    volunteer = volunteer.apply(update)
     assert volunteer.phone == "13912345678"
     assert update_profile(volunteer, {"street": "jiangpu"}, NOW) is None
     gone = volunteer.apply(withdraw(volunteer, NOW))

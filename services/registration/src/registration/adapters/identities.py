@@ -10,14 +10,7 @@ from sqlalchemy.orm import Session
 
 from association.statements import inserted
 from registration.adapters.tables import identities_table
-
-
-class DuplicateIdentity(Exception):
-    """Another active volunteer already holds this phone or ID number (`kind` says which)."""
-
-    def __init__(self, kind: str) -> None:
-        super().__init__(f"{kind} already registered")
-        self.kind = kind
+from registration.domain.errors import DuplicateIdentity
 
 
 class IdentityIndex:

@@ -2,27 +2,51 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from association.events import Envelope
+from association.store import EventStore
+from registration.adapters.codec import from_envelope, is_domain_event
 from registration.adapters.identities import IdentityIndex
 from registration.adapters.personal_data import Keyring, open_fields, seal_fields
 from registration.adapters.tables import (
+    identities_table,
     organisations_table,
     volunteer_skills_table,
     volunteers_table,
 )
+from registration.domain.events import (
+    DomainEvent,
+    OrganisationJoined,
+    VolunteerProfileUpdated,
+    VolunteerRegistered,
+    VolunteerWithdrawn,
+)
 from registration.domain.identity import mask_id_number
+from registration.domain.volunteer import Volunteer
 
 # Built once: a statement made with .values() per call is coerced and keyed again every time.
 _INSERT_VOLUNTEER = insert(volunteers_table)
 _INSERT_SKILL = insert(volunteer_skills_table)
 
-SEALED_COLUMNS = ("name", "phone", "email", "birth_date", "gender", "id_number_masked")
+REBUILT_TABLES = (volunteer_skills_table, identities_table, volunteers_table, organisations_table)
+REBUILD_PAGE = 500
+
+
+def personal_columns(volunteer: VolunteerRegistered | Volunteer) -> dict[str, Any]:
+    """The personal columns of a volunteer's row, which the table keeps sealed."""
+    birth_date, id_number = volunteer.birth_date, volunteer.id_number
+    return {
+        "name": volunteer.name,
+        "phone": volunteer.phone,
+        "email": volunteer.email,
+        "birth_date": birth_date.isoformat() if birth_date else None,
+        "gender": volunteer.gender,
+        "id_number_masked": mask_id_number(id_number) if id_number else None,
+    }
 
 
 class RegistrationProjection:
@@ -35,58 +59,55 @@ class RegistrationProjection:
     def __init__(self, keyring: Keyring, identities: IdentityIndex) -> None:
         self.keyring = keyring
         self.identities = identities
-
-    def apply(self, session: Session, event: Envelope) -> None:
-        handler = getattr(self, f"_on_{event.event_type}", None)
-        if handler is not None:
-            handler(session, event, event.payload)
-
-    def _on_VolunteerRegistered(self, session: Session, event: Envelope, p: dict[str, Any]) -> None:
-        volunteer_id = event.aggregate_id
-        claims = {kind: p[kind] for kind in ("phone", "id_number") if p.get(kind)}
-        self.identities.claim(session, volunteer_id, claims)
-        personal = {
-            "name": p.get("name"),
-            "phone": p.get("phone"),
-            "email": p.get("email"),
-            "birth_date": p.get("birth_date"),
-            "gender": p.get("gender"),
-            "id_number_masked": mask_id_number(p["id_number"]) if p.get("id_number") else None,
+        self._projectors: dict[type, Callable[[Session, Any, int], None]] = {
+            VolunteerRegistered: self._registered,
+            VolunteerProfileUpdated: self._profile_updated,
+            VolunteerWithdrawn: self._withdrawn,
+            OrganisationJoined: self._organisation_joined,
         }
-        registered_at = _instant(p["registered_at"])
+
+    def apply(self, session: Session, event: DomainEvent, version: int) -> None:
+        """Project `event`, version `version` of its volunteer or organisation."""
+        self._projectors[type(event)](session, event, version)
+
+    def _registered(self, session: Session, event: VolunteerRegistered, version: int) -> None:
+        volunteer_id = event.volunteer_id
+        claims = {
+            kind: value
+            for kind, value in (("phone", event.phone), ("id_number", event.id_number))
+            if value
+        }
+        self.identities.claim(session, volunteer_id, claims)
         session.execute(
             _INSERT_VOLUNTEER,
             {
                 "volunteer_id": volunteer_id,
-                "version": event.aggregate_version,
+                "version": version,
                 "active": True,
-                "street": p["street"],
-                "skills": p["skills"],
-                "organisation_id": p.get("organisation_id"),
-                "id_verified": p["id_verified"],
-                "source": p["source"],
-                "registered_at": registered_at,
-                "updated_at": registered_at,
-                "sealed": self._seal(session, volunteer_id, personal),
+                "street": event.street,
+                "skills": event.skills,
+                "organisation_id": event.organisation_id,
+                "id_verified": event.id_verified,
+                "source": event.source,
+                "registered_at": event.registered_at,
+                "updated_at": event.registered_at,
+                "sealed": self._seal(session, volunteer_id, personal_columns(event)),
             },
         )
-        self._add_skills(session, volunteer_id, p["skills"])
+        self._add_skills(session, volunteer_id, event.skills)
 
-    def _on_VolunteerProfileUpdated(
-        self, session: Session, event: Envelope, p: dict[str, Any]
+    def _profile_updated(
+        self, session: Session, event: VolunteerProfileUpdated, version: int
     ) -> None:
-        volunteer_id = event.aggregate_id
-        if "phone" in p:
+        volunteer_id, changes = event.volunteer_id, event.changes
+        if "phone" in changes:
             self.identities.release(session, volunteer_id, "phone")
-            self.identities.claim(session, volunteer_id, {"phone": p["phone"]})
-        values: dict[str, Any] = {
-            "version": event.aggregate_version,
-            "updated_at": _instant(p["updated_at"]),
-        }
+            self.identities.claim(session, volunteer_id, {"phone": changes["phone"]})
+        values: dict[str, Any] = {"version": version, "updated_at": event.updated_at}
         for column in ("street", "skills", "organisation_id"):
-            if column in p:
-                values[column] = p[column]
-        personal_changes = {k: p[k] for k in ("name", "phone", "email") if k in p}
+            if column in changes:
+                values[column] = changes[column]
+        personal_changes = {k: changes[k] for k in ("name", "phone", "email") if k in changes}
         if personal_changes:
             personal = self.personal_data(session, volunteer_id) or {}
             values["sealed"] = self._seal(session, volunteer_id, personal | personal_changes)
@@ -95,11 +116,11 @@ class RegistrationProjection:
             .where(volunteers_table.c.volunteer_id == volunteer_id)
             .values(**values)
         )
-        if "skills" in p:
-            self._set_skills(session, volunteer_id, p["skills"])
+        if "skills" in changes:
+            self._set_skills(session, volunteer_id, changes["skills"])
 
-    def _on_VolunteerWithdrawn(self, session: Session, event: Envelope, p: dict[str, Any]) -> None:
-        volunteer_id = event.aggregate_id
+    def _withdrawn(self, session: Session, event: VolunteerWithdrawn, version: int) -> None:
+        volunteer_id = event.volunteer_id
         self.identities.release(session, volunteer_id)
         self.keyring.destroy(session, volunteer_id)
         session.execute(
@@ -111,23 +132,25 @@ class RegistrationProjection:
             update(volunteers_table)
             .where(volunteers_table.c.volunteer_id == volunteer_id)
             .values(
-                version=event.aggregate_version,
+                version=version,
                 active=False,
                 street=None,
                 skills=[],
                 organisation_id=None,
                 sealed=None,
-                updated_at=_instant(p["withdrawn_at"]),
+                updated_at=event.withdrawn_at,
             )
         )
 
-    def _on_OrganisationJoined(self, session: Session, event: Envelope, p: dict[str, Any]) -> None:
+    def _organisation_joined(
+        self, session: Session, event: OrganisationJoined, _version: int
+    ) -> None:
         session.execute(
             insert(organisations_table).values(
-                organisation_id=p["organisation_id"],
-                name=p["name"],
-                kind=p["kind"],
-                joined_at=_instant(p["joined_at"]),
+                organisation_id=event.organisation_id,
+                name=event.name,
+                kind=event.kind,
+                joined_at=event.joined_at,
             )
         )
 
@@ -162,5 +185,18 @@ class RegistrationProjection:
             )
 
 
-def _instant(value: str) -> datetime:
-    return datetime.fromisoformat(value).astimezone(UTC)
+def rebuild(session: Session, store: EventStore, projection: RegistrationProjection) -> int:
+    """Empty the read tables and apply every stored event again; returns how many were applied.
+
+    The caller holds the writers' lock for the whole transaction, so no command writes meanwhile.
+    """
+    for table in REBUILT_TABLES:
+        session.execute(delete(table))
+    applied, after = 0, 0
+    while events := store.read_after(session, after, REBUILD_PAGE):
+        for envelope in events:
+            if is_domain_event(envelope):
+                projection.apply(session, from_envelope(envelope), envelope.aggregate_version)
+                applied += 1
+        after = events[-1].sequence or after
+    return applied

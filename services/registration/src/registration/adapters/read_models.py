@@ -10,15 +10,33 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from registration.adapters.personal_data import Keyring, open_fields
+from registration.adapters.projections import personal_columns
 from registration.adapters.tables import (
     organisations_table,
     volunteer_skills_table,
     volunteers_table,
 )
-from registration.domain.identity import mask_id_number
 from registration.domain.volunteer import Volunteer
 
 _v = volunteers_table.c
+
+
+def volunteer_active(session: Session, volunteer_id: str) -> bool:
+    """Whether an active volunteer has this id (not withdrawn, nor never registered)."""
+    active = session.execute(
+        select(_v.active).where(_v.volunteer_id == volunteer_id)
+    ).scalar_one_or_none()
+    return bool(active)
+
+
+def organisation_exists(session: Session, organisation_id: str) -> bool:
+    return session.execute(
+        select(exists().where(organisations_table.c.organisation_id == organisation_id))
+    ).scalar_one()
+
+
+def organisation_name_taken(session: Session, name: str) -> bool:
+    return session.execute(select(exists().where(organisations_table.c.name == name))).scalar_one()
 
 
 @dataclass(frozen=True)
@@ -96,14 +114,9 @@ def described(volunteer: Volunteer) -> dict[str, Any]:
         "organisation_id": volunteer.organisation_id,
         "id_verified": volunteer.id_verified,
         "source": volunteer.source,
-        "registered_at": _iso(datetime.fromisoformat(volunteer.registered_at)),
-        "updated_at": _iso(datetime.fromisoformat(volunteer.updated_at)),
-        "name": volunteer.name,
-        "phone": volunteer.phone,
-        "email": volunteer.email,
-        "birth_date": volunteer.birth_date,
-        "gender": volunteer.gender,
-        "id_number_masked": mask_id_number(volunteer.id_number) if volunteer.id_number else None,
+        "registered_at": _iso(volunteer.registered_at),
+        "updated_at": _iso(volunteer.updated_at),
+        **personal_columns(volunteer),
     }
 
 

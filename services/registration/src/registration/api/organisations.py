@@ -5,26 +5,31 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 
 from association.auth import require_scope
 from association.service import ServiceContext
 from association.web import request_session
+from registration.adapters.codec import payload_of
 from registration.adapters.read_models import organisations
+from registration.api.errors import answering_domain_errors
 from registration.api.schemas import (
     OrganisationInSchema,
     OrganisationListSchema,
     OrganisationSchema,
 )
-from registration.bootstrap import wire
-from registration.service_layer.commands import DuplicateOrganisation
+from registration.config import RegistrationConfig
+from registration.service_layer.commands import Registration
 
 
 def organisations_blueprint(context: ServiceContext) -> Blueprint:
     """The organisation routes, wired to the service's store."""
-    parts = wire(context.store)
-    blp = Blueprint(
-        "organisations", __name__, url_prefix="/organisations", description="Member units"
+    config: RegistrationConfig = context.config
+    commands = Registration.wired(context.store, config.identity_hash_key)
+    blp = answering_domain_errors(
+        Blueprint(
+            "organisations", __name__, url_prefix="/organisations", description="Member units"
+        )
     )
 
     @blp.route("")
@@ -35,17 +40,8 @@ def organisations_blueprint(context: ServiceContext) -> Blueprint:
         @blp.doc(parameters=["IDEMPOTENCY_KEY"])
         def post(self, data: dict[str, Any]) -> tuple[dict[str, Any], int]:
             """A member unit joins the association."""
-            try:
-                joined = parts.commands.add_organisation(
-                    request_session(), data["name"], data["kind"]
-                )
-            except DuplicateOrganisation:
-                abort(
-                    409,
-                    message="an organisation of this name is already a member",
-                    errors={"json": {"name": ["already a member"]}},
-                )
-            return joined, 201
+            joined = commands.add_organisation(request_session(), data["name"], data["kind"])
+            return payload_of(joined), 201
 
         @blp.response(200, OrganisationListSchema)
         @blp.doc(security=[])

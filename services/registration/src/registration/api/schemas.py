@@ -1,15 +1,19 @@
-"""Marshmallow schemas of the registration API; vocabularies appear as `enum` in OpenAPI."""
+"""Marshmallow schemas of the registration API; vocabularies appear as `enum` in OpenAPI.
+
+The schemas naming streets and skills are built per app from the vocabularies in its settings.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate
 
 from association.events.payloads import ORGANISATION_KINDS, SIGNUP_SOURCES
 from registration.domain.identity import IdentityError, normalise_phone
-from registration.domain.vocabularies import SKILLS, STREETS
+from registration.domain.vocabularies import Vocabulary
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
@@ -44,74 +48,6 @@ class CleanText(fields.String):
         return text
 
 
-def _street(**kwargs: Any) -> fields.String:
-    return fields.String(
-        validate=validate.OneOf(STREETS.codes),
-        metadata={"description": f"Street (街道): {STREETS.describe()}"},
-        **kwargs,
-    )
-
-
-def _skills(**kwargs: Any) -> fields.List:
-    return fields.List(
-        fields.String(validate=validate.OneOf(SKILLS.codes)),
-        validate=[validate.Length(max=20), _unique],
-        metadata={"description": f"Skills: {SKILLS.describe()}", "uniqueItems": True},
-        **kwargs,
-    )
-
-
-def _unique(values: list[str]) -> None:
-    if len(set(values)) != len(values):
-        raise ValidationError("must not repeat a skill")
-
-
-class SignUpSchema(_Strict):
-    name = CleanText(50, required=True)
-    phone = Phone(required=True, metadata={"example": "+86 138-1234-5678"})
-    id_number = fields.String(
-        load_default=None,
-        allow_none=True,
-        metadata={"description": "18-character resident ID (GB 11643); verified, never shown"},
-    )
-    email = fields.Email(load_default=None, allow_none=True, validate=validate.Length(max=254))
-    birth_date = fields.Date(load_default=None, allow_none=True)
-    gender = fields.String(
-        load_default=None, allow_none=True, validate=validate.OneOf(["male", "female"])
-    )
-    street = _street(required=True)
-    skills = _skills(load_default=list)
-    organisation_id = fields.UUID(load_default=None, allow_none=True)
-    consent = fields.Boolean(
-        required=True, metadata={"description": "Consent to the privacy notice"}
-    )
-    guardian_consent = fields.Boolean(load_default=False)
-    source = fields.String(load_default="web", validate=validate.OneOf(SIGNUP_SOURCES))
-
-    @post_load
-    def _ids_as_text(self, data: dict[str, Any], **_kwargs: Any) -> dict[str, Any]:
-        if data["organisation_id"] is not None:
-            data["organisation_id"] = str(data["organisation_id"])
-        return data
-
-
-class ProfileChangesSchema(_Strict):
-    name = CleanText(50)
-    phone = Phone()
-    email = fields.Email(allow_none=True, validate=validate.Length(max=254))
-    street = _street()
-    skills = _skills()
-    organisation_id = fields.UUID(allow_none=True)
-
-    @post_load
-    def _something(self, data: dict[str, Any], **_kwargs: Any) -> dict[str, Any]:
-        if not data:
-            raise ValidationError("name at least one field to change", "_schema")
-        if data.get("organisation_id") is not None:
-            data["organisation_id"] = str(data["organisation_id"])
-        return data
-
-
 class VolunteerSchema(Schema):
     """A volunteer as the API shows it; phone and ID number masked unless said otherwise."""
 
@@ -135,19 +71,97 @@ class VolunteerSchema(Schema):
     updated_at = fields.String()
 
 
-class VolunteerQuerySchema(_Strict):
-    street = fields.String(validate=validate.OneOf(STREETS.codes))
-    skill = fields.String(validate=validate.OneOf(SKILLS.codes))
-    organisation_id = fields.UUID()
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
-    page_size = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
-
-
 class VolunteerPageSchema(Schema):
     items = fields.List(fields.Nested(VolunteerSchema))
     page = fields.Integer()
     page_size = fields.Integer()
     total = fields.Integer()
+
+
+def _unique(values: list[str]) -> None:
+    if len(set(values)) != len(values):
+        raise ValidationError("must not repeat a skill")
+
+
+@dataclass(frozen=True)
+class VolunteerSchemas:
+    """The schemas that name streets and skills, built for the vocabularies in force."""
+
+    sign_up: type[Schema]
+    profile_changes: type[Schema]
+    query: type[Schema]
+
+
+def volunteer_schemas(streets: Vocabulary, skills: Vocabulary) -> VolunteerSchemas:
+    """The sign-up, profile-change and list-query schemas, their codes `enum`s in OpenAPI."""
+
+    def street_field(**kwargs: Any) -> fields.String:
+        return fields.String(
+            validate=validate.OneOf(streets.codes),
+            metadata={"description": f"Street (街道): {streets.describe()}"},
+            **kwargs,
+        )
+
+    def skills_field(**kwargs: Any) -> fields.List:
+        return fields.List(
+            fields.String(validate=validate.OneOf(skills.codes)),
+            validate=[validate.Length(max=20), _unique],
+            metadata={"description": f"Skills: {skills.describe()}", "uniqueItems": True},
+            **kwargs,
+        )
+
+    class SignUpSchema(_Strict):
+        name = CleanText(50, required=True)
+        phone = Phone(required=True, metadata={"example": "+86 138-1234-5678"})
+        id_number = fields.String(
+            load_default=None,
+            allow_none=True,
+            metadata={"description": "18-character resident ID (GB 11643); verified, never shown"},
+        )
+        email = fields.Email(load_default=None, allow_none=True, validate=validate.Length(max=254))
+        birth_date = fields.Date(load_default=None, allow_none=True)
+        gender = fields.String(
+            load_default=None, allow_none=True, validate=validate.OneOf(["male", "female"])
+        )
+        street = street_field(required=True)
+        skills = skills_field(load_default=list)
+        organisation_id = fields.UUID(load_default=None, allow_none=True)
+        consent = fields.Boolean(
+            required=True, metadata={"description": "Consent to the privacy notice"}
+        )
+        guardian_consent = fields.Boolean(load_default=False)
+        source = fields.String(load_default="web", validate=validate.OneOf(SIGNUP_SOURCES))
+
+        @post_load
+        def _ids_as_text(self, data: dict[str, Any], **_kwargs: Any) -> dict[str, Any]:
+            if data["organisation_id"] is not None:
+                data["organisation_id"] = str(data["organisation_id"])
+            return data
+
+    class ProfileChangesSchema(_Strict):
+        name = CleanText(50)
+        phone = Phone()
+        email = fields.Email(allow_none=True, validate=validate.Length(max=254))
+        street = street_field()
+        skills = skills_field()
+        organisation_id = fields.UUID(allow_none=True)
+
+        @post_load
+        def _something(self, data: dict[str, Any], **_kwargs: Any) -> dict[str, Any]:
+            if not data:
+                raise ValidationError("name at least one field to change", "_schema")
+            if data.get("organisation_id") is not None:
+                data["organisation_id"] = str(data["organisation_id"])
+            return data
+
+    class VolunteerQuerySchema(_Strict):
+        street = fields.String(validate=validate.OneOf(streets.codes))
+        skill = fields.String(validate=validate.OneOf(skills.codes))
+        organisation_id = fields.UUID()
+        page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+        page_size = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+    return VolunteerSchemas(SignUpSchema, ProfileChangesSchema, VolunteerQuerySchema)
 
 
 class OrganisationInSchema(_Strict):

@@ -5,50 +5,26 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from flask import Response, request
+from flask import Response
 from flask.views import MethodView
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 from sqlalchemy.orm import Session
 
 from association.auth import require_scope
 from association.masking import mask_name
 from association.service import ServiceContext
 from association.web import request_session
-from registration.adapters.identities import DuplicateIdentity
-from registration.adapters.read_models import VolunteerFilter, described
-from registration.api.schemas import (
-    ProfileChangesSchema,
-    SignUpSchema,
-    VolunteerPageSchema,
-    VolunteerQuerySchema,
-    VolunteerSchema,
-)
-from registration.bootstrap import wire
+from registration.adapters.read_models import VolunteerFilter, VolunteerReadModel, described
+from registration.api.errors import answering_domain_errors
+from registration.api.etags import etag, expected_version
+from registration.api.schemas import VolunteerPageSchema, VolunteerSchema, volunteer_schemas
+from registration.config import RegistrationConfig
+from registration.domain.errors import VolunteerNotFound
 from registration.domain.identity import mask_email, mask_phone
-from registration.domain.rules import RuleViolation
 from registration.domain.volunteer import SignUp
-from registration.service_layer.commands import VersionMismatch, VolunteerNotFound
-
-
-def etag(version: int) -> str:
-    return f'"{version}"'
-
-
-def expected_version() -> int | None:
-    """The version named by If-Match (`"3"`, `W/"3"` or `*`), None when absent or `*`."""
-    value = request.headers.get("If-Match")
-    if value is None or value.strip() == "*":
-        return None
-    text = value.strip().removeprefix("W/").strip('"')
-    if not text.isdigit():
-        abort(
-            400,
-            message='If-Match must be the ETag of the volunteer, e.g. "3"',
-            errors={"headers": {"If-Match": ["not a version ETag"]}},
-        )
-    return int(text)
+from registration.service_layer.commands import Registration
 
 
 def phone_masked(volunteer: dict[str, Any]) -> dict[str, Any]:
@@ -79,26 +55,31 @@ SIGN_UP_EXAMPLE = {
 
 
 def _volunteer_id(value: str) -> str:
+    """The id in the path as a canonical UUID; a path that is none names no volunteer."""
     try:
         return str(uuid.UUID(value))
     except ValueError:
-        abort(404, message=f"no volunteer {value}")
-    raise AssertionError  # abort raised
+        raise VolunteerNotFound(value) from None
 
 
 def volunteers_blueprint(context: ServiceContext) -> Blueprint:
-    """The volunteer routes, wired to the service's store."""
-    parts = wire(context.store)
-    blp = Blueprint("volunteers", __name__, url_prefix="/volunteers", description="Volunteers")
+    """The volunteer routes, wired to the service's store and its vocabularies."""
+    config: RegistrationConfig = context.config
+    commands = Registration.wired(context.store, config.identity_hash_key)
+    volunteers = VolunteerReadModel(commands.keyring)
+    schemas = volunteer_schemas(config.streets, config.skills)
+    blp = answering_domain_errors(
+        Blueprint("volunteers", __name__, url_prefix="/volunteers", description="Volunteers")
+    )
     limiter = Limiter(key_func=get_remote_address, storage_uri="memory://", headers_enabled=True)
     blp.record_once(lambda state: limiter.init_app(state.app))
     rate = context.settings.signup_rate_limit.strip()
     signup_limits = [] if rate.lower() == "off" else [limiter.limit(rate, methods=["POST"])]
 
     def one(session: Session, volunteer_id: str) -> dict[str, Any]:
-        found = parts.volunteers.get(session, volunteer_id)
+        found = volunteers.get(session, volunteer_id)
         if found is None:
-            abort(404, message=f"no volunteer {volunteer_id}")
+            raise VolunteerNotFound(volunteer_id)
         return found
 
     @blp.route("")
@@ -106,23 +87,13 @@ def volunteers_blueprint(context: ServiceContext) -> Blueprint:
         decorators = signup_limits
 
         # An instance: given the class, webargs would build a schema for every request.
-        @blp.arguments(SignUpSchema(), example=SIGN_UP_EXAMPLE)
+        @blp.arguments(schemas.sign_up(), example=SIGN_UP_EXAMPLE)
         @blp.response(201, VolunteerSchema)
         @blp.alt_response(409, description="The phone or ID number is already registered")
         @blp.doc(parameters=["IDEMPOTENCY_KEY"], security=[])
         def post(self, data: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
             """Sign up as a volunteer (public). The answer shows name, phone and e-mail masked."""
-            session = request_session()
-            try:
-                volunteer = parts.commands.register_volunteer(session, SignUp(**data))
-            except RuleViolation as error:
-                abort(422, message="the sign-up breaks a rule", errors={"json": error.errors})
-            except DuplicateIdentity as error:
-                abort(
-                    409,
-                    message=f"this {error.kind} is already registered",
-                    errors={"json": {error.kind: ["already registered"]}},
-                )
+            volunteer = commands.register_volunteer(request_session(), SignUp(**data))
             body = anonymous_view(described(volunteer))
             headers = {
                 "Location": f"/volunteers/{volunteer.volunteer_id}",
@@ -131,7 +102,7 @@ def volunteers_blueprint(context: ServiceContext) -> Blueprint:
             return body, 201, headers
 
         @require_scope("volunteers:read")
-        @blp.arguments(VolunteerQuerySchema, location="query")
+        @blp.arguments(schemas.query, location="query")
         @blp.response(200, VolunteerPageSchema)
         def get(self, query: dict[str, Any]) -> dict[str, Any]:
             """Active volunteers, filtered by street, skill or organisation; phones masked."""
@@ -143,9 +114,7 @@ def volunteers_blueprint(context: ServiceContext) -> Blueprint:
                 else None,
             )
             with context.database.reader() as session:
-                items, total = parts.volunteers.page(
-                    session, where, query["page"], query["page_size"]
-                )
+                items, total = volunteers.page(session, where, query["page"], query["page_size"])
             return {
                 "items": [phone_masked(v) for v in items],
                 "page": query["page"],
@@ -164,41 +133,23 @@ def volunteers_blueprint(context: ServiceContext) -> Blueprint:
             return found, 200, {"ETag": etag(found["version"])}
 
         @require_scope("volunteers:write")
-        @blp.arguments(ProfileChangesSchema)
+        @blp.arguments(schemas.profile_changes)
         @blp.response(200, VolunteerSchema)
         @blp.alt_response(412, description="If-Match names an older version")
         def patch(
             self, changes: dict[str, Any], volunteer_id: str
         ) -> tuple[dict[str, Any], int, dict[str, str]]:
             """Change profile fields; send the ETag you read as If-Match."""
-            volunteer_id = _volunteer_id(volunteer_id)
-            try:
-                updated = parts.commands.update_volunteer(
-                    request_session(), volunteer_id, changes, expected_version()
-                )
-            except VolunteerNotFound:
-                abort(404, message=f"no volunteer {volunteer_id}")
-            except VersionMismatch as error:
-                abort(412, message=str(error), headers={"ETag": etag(error.current)})
-            except RuleViolation as error:
-                abort(422, message="the change breaks a rule", errors={"json": error.errors})
-            except DuplicateIdentity as error:
-                abort(
-                    409,
-                    message=f"this {error.kind} is already registered",
-                    errors={"json": {error.kind: ["already registered"]}},
-                )
+            updated = commands.update_volunteer(
+                request_session(), _volunteer_id(volunteer_id), changes, expected_version()
+            )
             return described(updated), 200, {"ETag": etag(updated.version)}
 
         @require_scope("volunteers:write")
         @blp.response(204)
         def delete(self, volunteer_id: str) -> Response:
             """Withdraw: the person's data is erased everywhere, the stored events included."""
-            volunteer_id = _volunteer_id(volunteer_id)
-            try:
-                parts.commands.withdraw_volunteer(request_session(), volunteer_id)
-            except VolunteerNotFound:
-                abort(404, message=f"no volunteer {volunteer_id}")
+            commands.withdraw_volunteer(request_session(), _volunteer_id(volunteer_id))
             return Response(status=204)
 
     return blp

@@ -1,1 +1,1 @@
-"""The registration domain: identity rules, vocabularies, the Volunteer and Organisation."""
+"""The registration domain, plain Python: identity rules, vocabularies, aggregates, events."""

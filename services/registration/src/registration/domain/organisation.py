@@ -4,15 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from association.events import Envelope, new_event
+from registration.domain.events import OrganisationJoined
 
 
-def join(organisation_id: str, name: str, kind: str, now: datetime) -> Envelope:
+def join(organisation_id: str, name: str, kind: str, now: datetime) -> OrganisationJoined:
     """The OrganisationJoined event of a new member unit."""
-    payload = {
-        "organisation_id": organisation_id,
-        "name": name,
-        "kind": kind,
-        "joined_at": now.isoformat(),
-    }
-    return new_event("OrganisationJoined", organisation_id, 1, payload)
+    return OrganisationJoined(organisation_id, name, kind, now)

@@ -1,4 +1,4 @@
-"""The Volunteer aggregate: its state is a fold over its events; commands return new events."""
+"""The Volunteer aggregate: its state is a fold over its events; its rules return new events."""
 
 from __future__ import annotations
 
@@ -6,9 +6,14 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
-from association.events import Envelope, new_event
+from registration.domain.errors import RuleViolation
+from registration.domain.events import (
+    VolunteerEvent,
+    VolunteerProfileUpdated,
+    VolunteerRegistered,
+    VolunteerWithdrawn,
+)
 from registration.domain.identity import IdentityError, age_on, parse_resident_id
-from registration.domain.rules import RuleViolation
 
 ADULT_AGE = 18
 SENSITIVE_AGE = 14  # below this, all personal information is sensitive (PIPL Art. 28)
@@ -35,7 +40,7 @@ class SignUp:
 
 @dataclass(frozen=True)
 class Volunteer:
-    """A volunteer as their events tell it."""
+    """A volunteer as their events tell it; `version` is the number of events applied."""
 
     volunteer_id: str
     version: int = 0
@@ -46,12 +51,12 @@ class Volunteer:
     skills: list[str] = field(default_factory=list)
     organisation_id: str | None = None
     gender: str | None = None
-    birth_date: str | None = None
+    birth_date: date | None = None
     id_number: str | None = None
     id_verified: bool = False
     source: str | None = None
-    registered_at: str | None = None
-    updated_at: str | None = None
+    registered_at: datetime | None = None
+    updated_at: datetime | None = None
     withdrawn: bool = False
 
     @property
@@ -59,27 +64,24 @@ class Volunteer:
         return self.version > 0 and not self.withdrawn
 
     @classmethod
-    def from_events(cls, volunteer_id: str, events: list[Envelope]) -> Volunteer:
+    def from_events(cls, volunteer_id: str, events: list[VolunteerEvent]) -> Volunteer:
         volunteer = cls(volunteer_id)
         for event in events:
             volunteer = volunteer.apply(event)
         return volunteer
 
-    def apply(self, event: Envelope) -> Volunteer:
-        payload = event.payload
-        if event.event_type == "VolunteerRegistered":
-            state = {k: payload.get(k) for k in _REGISTERED_FIELDS}
-            return replace(
-                self, version=event.aggregate_version, updated_at=payload["registered_at"], **state
-            )
-        if event.event_type == "VolunteerProfileUpdated":
-            changes = {k: payload[k] for k in PROFILE_FIELDS if k in payload}
-            return replace(
-                self, version=event.aggregate_version, updated_at=payload["updated_at"], **changes
-            )
-        if event.event_type == "VolunteerWithdrawn":
-            return replace(self, version=event.aggregate_version, withdrawn=True)
-        return self
+    def apply(self, event: VolunteerEvent) -> Volunteer:
+        """The volunteer after one more event."""
+        version = self.version + 1
+        if isinstance(event, VolunteerRegistered):
+            state = {k: getattr(event, k) for k in _REGISTERED_FIELDS}
+            return replace(self, version=version, updated_at=event.registered_at, **state)
+        if isinstance(event, VolunteerProfileUpdated):
+            changes = {k: v for k, v in event.changes.items() if k in PROFILE_FIELDS}
+            return replace(self, version=version, updated_at=event.updated_at, **changes)
+        if isinstance(event, VolunteerWithdrawn):
+            return replace(self, version=version, withdrawn=True)
+        raise ValueError(f"a volunteer cannot apply {event!r}")
 
 
 _REGISTERED_FIELDS = (
@@ -98,7 +100,7 @@ _REGISTERED_FIELDS = (
 )
 
 
-def register(volunteer_id: str, signup: SignUp, today: date, now: datetime) -> Envelope:
+def register(volunteer_id: str, signup: SignUp, today: date, now: datetime) -> VolunteerRegistered:
     """The VolunteerRegistered event of a valid sign-up; RuleViolation names what is wrong."""
     errors: dict[str, list[str]] = {}
     if not signup.consent:
@@ -128,39 +130,36 @@ def register(volunteer_id: str, signup: SignUp, today: date, now: datetime) -> E
                 errors["guardian_consent"] = ["required for volunteers under 18"]
     if errors:
         raise RuleViolation(errors)
-    payload: dict[str, Any] = {
-        "volunteer_id": volunteer_id,
-        "name": signup.name,
-        "phone": signup.phone,
-        "email": signup.email,
-        "street": signup.street,
-        "skills": signup.skills,
-        "organisation_id": signup.organisation_id,
-        "registered_at": now.isoformat(),
-        "source": signup.source,
-        "id_verified": signup.id_number is not None,
-        "gender": gender,
-        "birth_date": birth_date.isoformat() if birth_date else None,
-        "id_number": resident.number if signup.id_number is not None else None,
-        "consent": True,
-        "guardian_consent": signup.guardian_consent,
-    }
-    return new_event("VolunteerRegistered", volunteer_id, 1, payload)
+    return VolunteerRegistered(
+        volunteer_id=volunteer_id,
+        name=signup.name,
+        phone=signup.phone,
+        email=signup.email,
+        street=signup.street,
+        skills=signup.skills,
+        organisation_id=signup.organisation_id,
+        registered_at=now,
+        source=signup.source,
+        id_verified=signup.id_number is not None,
+        gender=gender,
+        birth_date=birth_date,
+        id_number=resident.number if signup.id_number is not None else None,
+        consent=True,
+        guardian_consent=signup.guardian_consent,
+    )
 
 
-def update_profile(volunteer: Volunteer, changes: dict[str, Any], now: datetime) -> Envelope | None:
+def update_profile(
+    volunteer: Volunteer, changes: dict[str, Any], now: datetime
+) -> VolunteerProfileUpdated | None:
     """The VolunteerProfileUpdated event of what really changes, or None when nothing does."""
     current = {k: getattr(volunteer, k) for k in PROFILE_FIELDS}
     changed = {k: v for k, v in changes.items() if k in PROFILE_FIELDS and current[k] != v}
     if not changed:
         return None
-    payload = {"volunteer_id": volunteer.volunteer_id, "updated_at": now.isoformat(), **changed}
-    return new_event(
-        "VolunteerProfileUpdated", volunteer.volunteer_id, volunteer.version + 1, payload
-    )
+    return VolunteerProfileUpdated(volunteer.volunteer_id, now, changed)
 
 
-def withdraw(volunteer: Volunteer, now: datetime) -> Envelope:
+def withdraw(volunteer: Volunteer, now: datetime) -> VolunteerWithdrawn:
     """The VolunteerWithdrawn event."""
-    payload = {"volunteer_id": volunteer.volunteer_id, "withdrawn_at": now.isoformat()}
-    return new_event("VolunteerWithdrawn", volunteer.volunteer_id, volunteer.version + 1, payload)
+    return VolunteerWithdrawn(volunteer.volunteer_id, now)

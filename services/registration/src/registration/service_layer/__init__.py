@@ -1,1 +1,1 @@
-"""Commands of the registration service: each validates, projects and appends in one transaction."""
+"""Use cases of the registration service: each checks, projects and appends in one transaction."""

@@ -1,19 +1,15 @@
 """The processes of the registration service: `registration-web`, `registration-worker`,
 `registration-rebuild-projections`."""
 
-import logging
-
 from flask import Flask
+from sqlalchemy.orm import Session
 
 from association import service
-from association.logging_context import configure_logging
-from association.store import serialise_writers
+from association.service import ServiceContext
 from registration.adapters.projections import rebuild
 from registration.config import RegistrationConfig
 from registration.definition import SERVICE
 from registration.service_layer.commands import Registration
-
-log = logging.getLogger(__name__)
 
 
 def create_app() -> Flask:
@@ -33,11 +29,10 @@ def worker() -> None:
 
 def rebuild_projections() -> None:
     """Empty the volunteer and organisation read tables and rebuild them from the event store."""
-    configure_logging(SERVICE.name)
-    context = service.bootstrap(SERVICE)
+    service.rebuild_projections_command(SERVICE, _rebuild)
+
+
+def _rebuild(session: Session, context: ServiceContext) -> int:
     config: RegistrationConfig = context.config
     projection = Registration.wired(context.store, config.identity_hash_key).projection
-    with context.database.bulk_transaction() as session:
-        serialise_writers(session)
-        applied = rebuild(session, context.store, projection)
-    log.info("rebuilt the projections from %d events", applied)
+    return rebuild(session, context.store, projection)

@@ -104,7 +104,7 @@ def _republishing(projection: Projection | None, public_log: PublicEventLog) -> 
 
 def handlers(context: ServiceContext) -> dict[str, Handler]:
     """The handlers of the notifications worker's consumer, one per consumed routing key."""
-    config = NotificationSettings.from_env()
+    config: NotificationSettings = context.config
     public_log = PublicEventLog()
     channels = [channel.name for channel in outward_channels(context.settings.smtp_url)]
     notifier = Notifier(MessageComposer(config.language), channels)

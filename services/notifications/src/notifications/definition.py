@@ -7,6 +7,7 @@ from notifications.api.health import health_checks
 from notifications.api.notifications import notifications_blueprint
 from notifications.api.public_feed import public_feed_blueprint
 from notifications.api.subscriptions import subscriptions_blueprint
+from notifications.config import NotificationSettings
 from notifications.consumers import handlers
 from notifications.worker import worker_components
 
@@ -21,4 +22,5 @@ SERVICE = ServiceDefinition(
     worker_components=worker_components,
     health_checks=health_checks,
     relay=False,  # its own events (subscriptions) stay in the service: appended with publish=False
+    config=NotificationSettings.from_env,
 )

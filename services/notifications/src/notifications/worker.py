@@ -23,7 +23,7 @@ from notifications.service_layer.webhook_dispatch import WebhookDispatcher
 
 def worker_components(context: ServiceContext) -> Sequence[Runnable]:
     """The public stream relay, the message dispatcher and the webhook dispatcher."""
-    config = NotificationSettings.from_env()
+    config: NotificationSettings = context.config
     settings = context.settings
     topology = Topology(settings.service, settings.amqp_prefix, settings.max_delivery_attempts)
     public_log = PublicEventLog()

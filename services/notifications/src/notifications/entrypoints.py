@@ -5,6 +5,7 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from association import service
+from association.store import serialise_writers
 from notifications.adapters.volunteer_tables import (
     contacts_table,
     hours_credits_table,
@@ -47,6 +48,7 @@ def rebuild_projections() -> None:
 
 
 def forget_volunteers_and_teams(session: Session) -> None:
-    """Empty the contacts, team names and hours."""
+    """Empty the contacts, team names and hours, queued behind every other writer."""
+    serialise_writers(session)
     for table in (contacts_table, team_names_table, hours_credits_table, service_hours_table):
         session.execute(delete(table))

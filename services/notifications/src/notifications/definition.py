@@ -1,10 +1,15 @@
 """The notifications service as the shared runtime sees it: name, port, events, tables, routes."""
 
 from association.service import ServiceDefinition
-from notifications import bootstrap
+from notifications.adapters.codec import notifications_registry
 from notifications.adapters.tables import metadata
-from notifications.entrypoints.api import blueprints
-from notifications.subscription_events import notifications_registry
+from notifications.api.health import health_checks
+from notifications.api.notifications import notifications_blueprint
+from notifications.api.public_feed import public_feed_blueprint
+from notifications.api.subscriptions import subscriptions_blueprint
+from notifications.config import NotificationSettings
+from notifications.consumers import handlers
+from notifications.worker import worker_components
 
 SERVICE = ServiceDefinition(
     name="notifications",
@@ -12,9 +17,10 @@ SERVICE = ServiceDefinition(
     port=8083,
     registry=notifications_registry(),
     metadata=(metadata,),
-    blueprints=blueprints.FACTORIES,
-    handlers=bootstrap.handlers,
-    worker_components=bootstrap.worker_components,
-    health_checks=bootstrap.health_checks,
+    blueprints=(notifications_blueprint, subscriptions_blueprint, public_feed_blueprint),
+    handlers=handlers,
+    worker_components=worker_components,
+    health_checks=health_checks,
     relay=False,  # its own events (subscriptions) stay in the service: appended with publish=False
+    config=NotificationSettings.from_env,
 )

@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from association.service import ServiceContext, create_app
 from association.settings import Settings
 from notifications.definition import SERVICE
-from notifications.integration import PUBLIC_EVENT_TYPES
+from notifications.domain.public_events import PUBLIC_EVENT_TYPES
 
 
 def context_of(app: Flask) -> ServiceContext:

@@ -19,7 +19,7 @@ from notifications.adapters.partner_tables import public_events_table, webhook_d
 from notifications.adapters.public_log import PublicEventLog
 from notifications.adapters.volunteer_tables import notifications_table
 from notifications.service_layer import subscriptions
-from notifications.service_layer.volunteer_events import VolunteerEventOutOfOrder
+from notifications.service_layer.volunteers import VolunteerEventOutOfOrder
 
 
 def notifications(service: Any, volunteer_id: str) -> list[dict[str, Any]]:

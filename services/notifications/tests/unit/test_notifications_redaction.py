@@ -1,4 +1,4 @@
-"""What partners see of an event: DESIGN.md's redaction and the masking of names."""
+"""What partners see of an event: personal data removed, and the names of people masked."""
 
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ import logging
 from typing import Protocol
 
 from notifications.adapters.message_deliveries import OutgoingMessage
-from notifications.adapters.smtp import Mailer
+from notifications.adapters.smtp import Mailer, SmtpServer
 
 log = logging.getLogger("notifications.messages")
 
@@ -63,3 +63,11 @@ class EmailChannel:
             self.mailer.send(message.email, message.name, message.subject, message.body)
         except Mailer.Refused as error:
             raise DeliveryRefused(str(error)) from error
+
+
+def outward_channels(smtp_url: str | None) -> list[Channel]:
+    """The outward channels: the log always, e-mail when an SMTP server is given."""
+    found: list[Channel] = [LogChannel()]
+    if smtp_url:
+        found.append(EmailChannel(Mailer(SmtpServer.from_url(smtp_url))))
+    return found

@@ -6,6 +6,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+# The fields of a volunteer's events that a contact keeps.
+CONTACT_FIELDS = ("name", "email")
+
 
 @dataclass(frozen=True)
 class Contact:

@@ -1,4 +1,4 @@
-"""What partners may see of an integration event: personal data removed as DESIGN.md says.
+"""What partners may see of an integration event: the personal data in it removed or masked.
 
 VolunteerRegistered and VolunteerProfileUpdated keep only the fields listed below (no phone, e-mail
 or id_verified) with the name masked (刘丽珠 → 刘*珠, 王五 → 王*); the person in charge of an

@@ -1,1 +1,1 @@
-"""Handlers of consumed events, subscription commands and the delivery loops of the worker."""
+"""The use cases: what consumed events change here, subscription commands, delivery loops."""

@@ -8,65 +8,56 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from association.events import new_event
 from association.store import EventStore
 from notifications.adapters import subscription_records as records
 from notifications.adapters import webhook_deliveries
+from notifications.adapters.codec import to_envelope
 from notifications.adapters.database import utcnow
+from notifications.domain.errors import NotPaused, UnknownSubscription
+from notifications.domain.events import (
+    SubscriptionCancelled,
+    SubscriptionCreated,
+    SubscriptionEvent,
+    SubscriptionPaused,
+    SubscriptionResumed,
+)
 from notifications.domain.signatures import new_secret
 
 
-class NotPaused(Exception):
-    """Only a paused subscription can be resumed."""
-
-
-def _record(
-    session: Session,
-    store: EventStore,
-    event_type: str,
-    subscription_id: str,
-    version: int,
-    payload: dict[str, Any],
-) -> None:
+def _record(session: Session, store: EventStore, event: SubscriptionEvent, version: int) -> None:
     # Kept in this service: nobody else consumes these, and the log is served by GET /events.
-    event = new_event(
-        event_type, subscription_id, version, {"subscription_id": subscription_id, **payload}
-    )
-    store.append(session, [event], publish=False)
+    store.append(session, [to_envelope(event, version)], publish=False)
+
+
+def subscription_of(session: Session, subscription_id: str, owner: str | None) -> dict[str, Any]:
+    """The subscription, if `owner` made it (None: whoever did); else UnknownSubscription."""
+    found = records.subscription(session, subscription_id, owner)
+    if found is None:
+        raise UnknownSubscription(f"no subscription {subscription_id}")
+    return found
 
 
 def subscribe(
     session: Session, store: EventStore, *, owner: str, url: str, event_types: Sequence[str]
 ) -> tuple[dict[str, Any], str]:
     """Create a subscription; returns it and its signing secret (shown to the partner once)."""
-    subscription_id = str(uuid.uuid4())
+    subscription_id = uuid.uuid4()
     secret = new_secret()
     types = sorted(set(event_types))
     records.add_subscription(
         session,
         {
-            "subscription_id": subscription_id,
+            "subscription_id": str(subscription_id),
             "owner": owner,
             "url": url,
             "event_types": types,
             "secret": secret,
         },
     )
-    created = records.subscription(session, subscription_id)
+    created = records.subscription(session, str(subscription_id))
     assert created is not None
-    _record(
-        session,
-        store,
-        "SubscriptionCreated",
-        subscription_id,
-        1,
-        {
-            "owner": owner,
-            "url": url,
-            "event_types": types,
-            "created_at": created["created_at"].isoformat(),
-        },
-    )
+    event = SubscriptionCreated(subscription_id, owner, url, tuple(types), created["created_at"])
+    _record(session, store, event, 1)
     return created, secret
 
 
@@ -76,12 +67,7 @@ def cancel(session: Session, store: EventStore, subscription_id: str) -> None:
     records.delete_subscription(session, subscription_id)
     if version:
         _record(
-            session,
-            store,
-            "SubscriptionCancelled",
-            subscription_id,
-            version,
-            {"cancelled_at": utcnow().isoformat()},
+            session, store, SubscriptionCancelled(uuid.UUID(subscription_id), utcnow()), version
         )
 
 
@@ -94,18 +80,14 @@ def pause(
         session, subscription_id, status=records.PAUSED, status_reason=reason[:500], paused_at=now
     )
     if version:
-        payload = {
-            "reason": reason[:500],
-            "consecutive_failures": failures,
-            "paused_at": now.isoformat(),
-        }
-        _record(session, store, "SubscriptionPaused", subscription_id, version, payload)
+        event = SubscriptionPaused(uuid.UUID(subscription_id), reason[:500], failures, now)
+        _record(session, store, event, version)
 
 
 def resume(session: Session, store: EventStore, subscription: dict[str, Any]) -> dict[str, Any]:
     """Deliver again to a paused subscription, starting with its oldest waiting delivery now."""
     if subscription["status"] != records.PAUSED:
-        raise NotPaused(subscription["subscription_id"])
+        raise NotPaused("the subscription is not paused")
     subscription_id = subscription["subscription_id"]
     now = utcnow()
     version = records.change_subscription(
@@ -117,14 +99,7 @@ def resume(session: Session, store: EventStore, subscription: dict[str, Any]) ->
         consecutive_failures=0,
     )
     webhook_deliveries.retry_pending_at(session, subscription_id, now)
-    _record(
-        session,
-        store,
-        "SubscriptionResumed",
-        subscription_id,
-        version,
-        {"resumed_at": now.isoformat()},
-    )
+    _record(session, store, SubscriptionResumed(uuid.UUID(subscription_id), now), version)
     resumed = records.subscription(session, subscription_id)
     assert resumed is not None
     return resumed

@@ -41,7 +41,7 @@ class WebhookPoster(Protocol):
 
 
 def delivery_headers(delivery: dict[str, Any], secret: str, body: bytes) -> dict[str, str]:
-    """The headers DESIGN.md fixes for a webhook delivery, with the signature of `body`."""
+    """A webhook delivery's headers: event type, delivery id (kept on retries), signature."""
     return {
         "Content-Type": "application/json",
         "User-Agent": USER_AGENT,

@@ -1,41 +1,53 @@
-"""Handlers of the teams service's events: team names, notices, thanks and star milestones."""
+"""What teams' events change here: team names, notices of assignment, hours, thanks, stars."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from association.events import Envelope
 from notifications.adapters import volunteer_records
 from notifications.domain import messages
 from notifications.domain.milestones import StarLevels, hours_text
 from notifications.service_layer.notifier import Notifier
 
 
-def team_created(session: Session, event: Envelope) -> None:
+def remember_team(session: Session, team_id: str, name: str) -> None:
     """Remember the team's name."""
-    volunteer_records.remember_team(session, str(event.payload["team_id"]), event.payload["name"])
+    volunteer_records.remember_team(session, team_id, name)
 
 
-def team_assigned(session: Session, event: Envelope, *, notifier: Notifier) -> None:
+def announce_assignment(
+    session: Session,
+    notifier: Notifier,
+    event_id: str,
+    team_id: str,
+    team_name: str,
+    volunteer_id: str,
+    role: str,
+) -> None:
     """Tell the volunteer which team they joined, and in which role."""
-    payload = event.payload
-    volunteer_records.remember_team(session, str(payload["team_id"]), payload["team_name"])
-    message = messages.team_assigned(payload["team_name"], payload["role"])
-    notifier.notify(session, event.event_id, str(payload["volunteer_id"]), message)
+    volunteer_records.remember_team(session, team_id, team_name)
+    message = messages.team_assigned(team_name, role)
+    notifier.notify(session, event_id, volunteer_id, message)
 
 
-def activity_completed(
-    session: Session, event: Envelope, *, notifier: Notifier, star_levels: StarLevels
+def thank_attendees(
+    session: Session,
+    notifier: Notifier,
+    star_levels: StarLevels,
+    event_id: str,
+    *,
+    activity_id: str,
+    team_id: str,
+    title: str,
+    location: str,
+    attendance: Sequence[tuple[str, Decimal]],
 ) -> None:
     """Credit each attendee's hours once; thank them and mark every star level newly reached."""
-    payload = event.payload
-    activity_id = str(payload["activity_id"])
-    team_name = volunteer_records.team_name(session, str(payload["team_id"]))
-    for attendance in payload["attendance"]:
-        volunteer_id = str(attendance["volunteer_id"])
-        hours = Decimal(attendance["hours"])
+    team_name = volunteer_records.team_name(session, team_id)
+    for volunteer_id, hours in attendance:
         if volunteer_records.is_withdrawn(session, volunteer_id):
             continue
         centihours = int(hours * 100)
@@ -46,13 +58,13 @@ def activity_completed(
         )
         total = Decimal(total_centihours) / 100
         thanks = messages.activity_thanks(
-            payload["title"], payload["location"], team_name, hours_text(hours), hours_text(total)
+            title, location, team_name, hours_text(hours), hours_text(total)
         )
-        notifier.notify(session, event.event_id, volunteer_id, thanks)
+        notifier.notify(session, event_id, volunteer_id, thanks)
         reached = star_levels.newly_reached(level_before, total)
         for level in reached:
             threshold = hours_text(star_levels.threshold_of(level))
             milestone = messages.star_level_reached(level, threshold, hours_text(total))
-            notifier.notify(session, event.event_id, volunteer_id, milestone)
+            notifier.notify(session, event_id, volunteer_id, milestone)
         if reached:
             volunteer_records.set_star_level(session, volunteer_id, reached[-1])

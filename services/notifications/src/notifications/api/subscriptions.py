@@ -11,7 +11,8 @@ from typing import Any
 
 from flask import g
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
+from sqlalchemy.orm import Session
 
 from association.auth import require_scope
 from association.auth.tokens import ADMIN
@@ -20,8 +21,8 @@ from association.web import request_session
 from notifications.adapters import subscription_records as records
 from notifications.adapters import webhook_deliveries
 from notifications.adapters.webhook_client import resolve_host
-from notifications.domain.webhook_urls import UrlRefused, check_webhook_url
-from notifications.entrypoints.api.schemas import (
+from notifications.api.errors import answering_refusals
+from notifications.api.schemas import (
     CreatedSubscriptionSchema,
     DeliveryPageSchema,
     PageQuerySchema,
@@ -29,6 +30,7 @@ from notifications.entrypoints.api.schemas import (
     SubscriptionListSchema,
     SubscriptionSchema,
 )
+from notifications.domain.webhook_urls import check_webhook_url
 from notifications.service_layer import subscriptions
 
 
@@ -39,15 +41,14 @@ def _owner() -> str | None:
 
 def subscriptions_blueprint(context: ServiceContext) -> Blueprint:
     """The partner-facing webhook API."""
-    blp = Blueprint("subscriptions", __name__, description="Webhook subscriptions of partners")
+    blp = answering_refusals(
+        Blueprint("subscriptions", __name__, description="Webhook subscriptions of partners")
+    )
     database, store = context.database, context.store
     allow_loopback = context.settings.webhook_allow_loopback
 
-    def find(subscription_id: uuid.UUID, session: Any) -> dict[str, Any]:
-        found = records.subscription(session, str(subscription_id), _owner())
-        if found is None:
-            abort(404, message=f"no subscription {subscription_id}")
-        return found
+    def find(subscription_id: uuid.UUID, session: Session) -> dict[str, Any]:
+        return subscriptions.subscription_of(session, str(subscription_id), _owner())
 
     @blp.route("/subscriptions")
     class Subscriptions(MethodView):
@@ -57,10 +58,7 @@ def subscriptions_blueprint(context: ServiceContext) -> Blueprint:
         @blp.doc(parameters=["IDEMPOTENCY_KEY"])
         def post(self, data: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
             """Subscribe a URL to event types; the answer holds the signing secret, once."""
-            try:
-                check_webhook_url(data["url"], allow_loopback=allow_loopback, resolve=resolve_host)
-            except UrlRefused as refusal:
-                abort(422, message="validation failed", errors={"json": {"url": [str(refusal)]}})
+            check_webhook_url(data["url"], allow_loopback=allow_loopback, resolve=resolve_host)
             created, secret = subscriptions.subscribe(
                 request_session(),
                 store,
@@ -102,10 +100,7 @@ def subscriptions_blueprint(context: ServiceContext) -> Blueprint:
     def resume(subscription_id: uuid.UUID) -> dict[str, Any]:
         """Deliver again to a paused subscription, oldest waiting event first (409 if active)."""
         session = request_session()
-        try:
-            return subscriptions.resume(session, store, find(subscription_id, session))
-        except subscriptions.NotPaused:
-            abort(409, message="the subscription is not paused")
+        return subscriptions.resume(session, store, find(subscription_id, session))
 
     @blp.route("/subscriptions/<uuid:subscription_id>/deliveries")
     @require_scope("partner")

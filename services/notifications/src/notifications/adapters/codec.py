@@ -1,14 +1,20 @@
-"""The events the notifications service records in its own log: a webhook subscription's life.
+"""The service's own events on the wire: their payload schemas, and domain events as envelopes.
 
-They stay in this service (appended without publishing) and are served by `GET /events`. The
-signing secret is never in them: the log is readable with the `events:read` scope.
+The payload of each event is its fields in order, ids and times as text. The registry is the
+shared one (the integration events the service consumes) with these added.
 """
 
 from __future__ import annotations
 
+import dataclasses
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
 from marshmallow import RAISE, Schema, fields, validate
 
-from association.events import EventRegistry, default_registry
+from association.events import Envelope, EventRegistry, default_registry, new_event
+from notifications.domain.events import SubscriptionEvent
 
 
 class _Payload(Schema):
@@ -50,8 +56,28 @@ SUBSCRIPTION_EVENTS = (
 
 
 def notifications_registry() -> EventRegistry:
-    """The integration events of DESIGN.md and this service's own."""
+    """The integration events the service consumes, and its own."""
     registry = default_registry().copy()
     for event_type, schema in SUBSCRIPTION_EVENTS:
         registry.register(event_type, 1, schema)
     return registry
+
+
+def _wire(value: Any) -> Any:
+    if isinstance(value, UUID):
+        return str(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def payload_of(event: SubscriptionEvent) -> dict[str, Any]:
+    """The JSON payload of a subscription event."""
+    return {f.name: _wire(getattr(event, f.name)) for f in dataclasses.fields(event)}
+
+
+def to_envelope(event: SubscriptionEvent, version: int) -> Envelope:
+    """A new envelope carrying `event` as version `version` of its subscription."""
+    return new_event(type(event).__name__, str(event.subscription_id), version, payload_of(event))

@@ -1,10 +1,11 @@
-"""The processes of the notifications service: `notifications-web` and `notifications-worker`."""
+"""The commands of the notifications service: web, worker, catch-up and rebuild of projections."""
 
 from flask import Flask
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from association import service
+from association.store import serialise_writers
 from notifications.adapters.volunteer_tables import (
     contacts_table,
     hours_credits_table,
@@ -20,12 +21,12 @@ def create_app() -> Flask:
 
 
 def web() -> None:
-    """Run the web process (gunicorn) on `PORT`, 8083 by default."""
+    """`notifications-web`: the API under gunicorn on `PORT`, 8083 by default."""
     service.serve_web(SERVICE)
 
 
 def worker() -> None:
-    """Run the worker: consumer, relays, message and webhook delivery."""
+    """`notifications-worker`: consumer, relays, message and webhook delivery."""
     service.run_worker(SERVICE)
 
 
@@ -47,5 +48,7 @@ def rebuild_projections() -> None:
 
 
 def forget_volunteers_and_teams(session: Session) -> None:
+    """Empty the contacts, team names and hours, queued behind every other writer."""
+    serialise_writers(session)
     for table in (contacts_table, team_names_table, hours_credits_table, service_hours_table):
         session.execute(delete(table))

@@ -5,17 +5,21 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 
 from association.auth import require_scope
 from association.service import ServiceContext
 from notifications.adapters import notification_records
-from notifications.entrypoints.api.schemas import NotificationPageSchema, PageQuerySchema
+from notifications.api.errors import answering_refusals
+from notifications.api.schemas import NotificationPageSchema, PageQuerySchema
+from notifications.domain.errors import UnknownVolunteer
 
 
 def notifications_blueprint(context: ServiceContext) -> Blueprint:
     """The volunteer-facing read side."""
-    blp = Blueprint("notifications", __name__, description="Messages to volunteers")
+    blp = answering_refusals(
+        Blueprint("notifications", __name__, description="Messages to volunteers")
+    )
     database = context.database
 
     @blp.route("/volunteers/<uuid:volunteer_id>/notifications")
@@ -29,7 +33,7 @@ def notifications_blueprint(context: ServiceContext) -> Blueprint:
         """
         with database.reader() as session:
             if not notification_records.knows_volunteer(session, str(volunteer_id)):
-                abort(404, message=f"no notifications for volunteer {volunteer_id}")
+                raise UnknownVolunteer(f"no notifications for volunteer {volunteer_id}")
             found = notification_records.notifications_of(session, str(volunteer_id), after, limit)
         next_after = found[-1]["position"] if found else after
         return {"notifications": found, "next_after": next_after}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from association.web.events_feed import MAX_SEQUENCE
-from notifications.integration import PUBLIC_EVENT_TYPES
+from notifications.domain.public_events import PUBLIC_EVENT_TYPES
 
 MAX_LIMIT = 500
 

@@ -1,8 +1,11 @@
-"""The integration events the service consumes, by producer (routing key `<producer>.<Type>`)."""
+"""The events partners see: every integration event the service consumes, republished redacted.
+
+Keyed by producer, so that the consumer's routing keys are `<producer>.<Type>`.
+"""
 
 from __future__ import annotations
 
-PRODUCERS = {
+REPUBLISHED = {
     "registration": (
         "VolunteerRegistered",
         "VolunteerProfileUpdated",
@@ -19,7 +22,5 @@ PRODUCERS = {
     ),
 }
 
-ROUTING_KEYS = tuple(f"{producer}.{t}" for producer, types in PRODUCERS.items() for t in types)
-
 # What a partner may subscribe to: every event of the public stream.
-PUBLIC_EVENT_TYPES = tuple(sorted(t for types in PRODUCERS.values() for t in types))
+PUBLIC_EVENT_TYPES = tuple(sorted(t for types in REPUBLISHED.values() for t in types))

@@ -1,0 +1,1 @@
+"""The HTTP API: flask-smorest blueprints, their marshmallow schemas, refusals as JSON errors."""

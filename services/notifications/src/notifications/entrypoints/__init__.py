@@ -1,1 +1,0 @@
-"""Entry points: the web and worker commands, and the HTTP API."""

@@ -1,1 +1,0 @@
-"""The HTTP API: flask-smorest blueprints and their marshmallow schemas."""

@@ -1,10 +1,10 @@
-"""The commands of the notifications service: web, worker, catch-up and rebuild of projections."""
+"""The console scripts of the notifications service: web, worker, catch-up and rebuild of projections."""
 
-from flask import Flask
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from association import service
+from association.service import ServiceCommands
 from association.store import serialise_writers
 from notifications.adapters.volunteer_tables import (
     contacts_table,
@@ -14,25 +14,10 @@ from notifications.adapters.volunteer_tables import (
 )
 from notifications.definition import SERVICE
 
-
-def create_app() -> Flask:
-    """The notifications app, configured from the environment."""
-    return service.create_app(SERVICE)
-
-
-def web() -> None:
-    """`notifications-web`: the API under gunicorn on `PORT`, 8083 by default."""
-    service.serve_web(SERVICE)
-
-
-def worker() -> None:
-    """`notifications-worker`: consumer, relays, message and webhook delivery."""
-    service.run_worker(SERVICE)
-
-
-def catch_up() -> None:
-    """`notifications-catch-up --from URL`: apply what a producer's `GET /events` feed holds."""
-    service.catch_up_command(SERVICE)
+commands = ServiceCommands(SERVICE)
+web = commands.web
+worker = commands.worker
+catch_up = commands.catch_up
 
 
 def rebuild_projections() -> None:

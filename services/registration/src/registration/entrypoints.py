@@ -1,30 +1,17 @@
-"""The processes of the registration service: `registration-web`, `registration-worker`,
-`registration-rebuild-projections`."""
+"""The console scripts of the registration service: web, worker and rebuild of projections."""
 
-from flask import Flask
 from sqlalchemy.orm import Session
 
 from association import service
-from association.service import ServiceContext
+from association.service import ServiceCommands, ServiceContext
 from registration.adapters.projections import rebuild
 from registration.config import RegistrationConfig
 from registration.definition import SERVICE
 from registration.service_layer.commands import Registration
 
-
-def create_app() -> Flask:
-    """The registration app, configured from the environment."""
-    return service.create_app(SERVICE)
-
-
-def web() -> None:
-    """`registration-web`: the API under gunicorn."""
-    service.serve_web(SERVICE)
-
-
-def worker() -> None:
-    """`registration-worker`: the outbox relay (registration consumes no other service's events)."""
-    service.run_worker(SERVICE)
+commands = ServiceCommands(SERVICE)
+web = commands.web
+worker = commands.worker
 
 
 def rebuild_projections() -> None:

@@ -1,25 +1,14 @@
-"""The processes of the teams service: `teams-web`, `teams-worker`, `teams-rebuild-projections`."""
-
-from flask import Flask
+"""The console scripts of the teams service: web, worker, catch-up and rebuild of projections."""
 
 from association import service
+from association.service import ServiceCommands
 from teams.adapters.projections import rebuild
 from teams.definition import SERVICE
 
-
-def create_app() -> Flask:
-    """The teams app, configured from the environment."""
-    return service.create_app(SERVICE)
-
-
-def web() -> None:
-    """`teams-web`: the API under gunicorn."""
-    service.serve_web(SERVICE)
-
-
-def worker() -> None:
-    """`teams-worker`: the outbox relay and the consumer of registration's volunteer events."""
-    service.run_worker(SERVICE)
+commands = ServiceCommands(SERVICE)
+web = commands.web
+worker = commands.worker
+catch_up = commands.catch_up
 
 
 def rebuild_projections() -> None:
@@ -27,8 +16,3 @@ def rebuild_projections() -> None:
     service.rebuild_projections_command(
         SERVICE, lambda session, context: rebuild(session, context.store)
     )
-
-
-def catch_up() -> None:
-    """`teams-catch-up --from URL`: apply what a producer's `GET /events` feed holds."""
-    service.catch_up_command(SERVICE)

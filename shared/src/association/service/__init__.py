@@ -6,7 +6,12 @@ catch-up and rebuild commands (`commands`), so the three services start, configu
 same way.
 """
 
-from association.service.commands import Rebuild, catch_up_command, rebuild_projections_command
+from association.service.commands import (
+    Rebuild,
+    ServiceCommands,
+    catch_up_command,
+    rebuild_projections_command,
+)
 from association.service.definition import (
     ServiceContext,
     ServiceDefinition,
@@ -19,6 +24,7 @@ from association.service.worker import run_worker, worker_components
 __all__ = [
     "BrokerProbe",
     "Rebuild",
+    "ServiceCommands",
     "ServiceContext",
     "ServiceDefinition",
     "bootstrap",

@@ -1,4 +1,4 @@
-"""What the services' operator commands share: catching up from producers' feeds
+"""The services' console scripts: the web and worker processes, catching up from producers' feeds
 (`<service>-catch-up`) and rebuilding read models from the service's own store
 (`<service>-rebuild-projections`)."""
 
@@ -19,7 +19,32 @@ from association.service.definition import (
     bootstrap,
     process_settings,
 )
+from association.service.web import serve_web
+from association.service.worker import run_worker
 from association.store import inbox_table, serialise_writers
+
+
+class ServiceCommands:
+    """The console scripts every service has, bound to its definition.
+
+    A service's `entrypoints.py` names them (`web = commands.web`) for its `[project.scripts]`.
+    """
+
+    def __init__(self, definition: ServiceDefinition) -> None:
+        self.definition = definition
+
+    def web(self) -> None:
+        """`<service>-web`: the API under gunicorn on `PORT` (by default the service's port)."""
+        serve_web(self.definition)
+
+    def worker(self) -> None:
+        """`<service>-worker`: the outbox relay, the consumer and the service's other parts."""
+        run_worker(self.definition)
+
+    def catch_up(self) -> None:
+        """`<service>-catch-up --from URL …`: apply what producers' `GET /events` feeds hold."""
+        catch_up_command(self.definition)
+
 
 # Empties a service's read models and applies its stored events again; returns how many.
 Rebuild = Callable[[Session, ServiceContext], int]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from flask_smorest import Blueprint, abort
 from sqlalchemy.orm import Session
@@ -15,13 +15,8 @@ from association.web import request_session
 from teams.adapters.queries import activity_detail
 from teams.api.errors import answering_domain_errors
 from teams.api.schemas import ActivityDetailOut, ActivityIn, CancellationIn, CompletionIn
-from teams.domain.events import Attendance
-from teams.service_layer.activities import (
-    NewActivity,
-    cancel_activity,
-    complete_activity,
-    schedule_activity,
-)
+from teams.domain.events import ActivityScheduled, Attendance
+from teams.service_layer.activities import cancel_activity, complete_activity, schedule_activity
 
 IDEMPOTENT = {"parameters": ["IDEMPOTENCY_KEY"]}
 
@@ -50,7 +45,8 @@ def activities_blueprint(context: ServiceContext) -> Blueprint:
     @blp.doc(**IDEMPOTENT)
     def schedule(data: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
         """Schedule an activity for a team (emits ActivityScheduled); times are kept in UTC."""
-        new = NewActivity(
+        plan = ActivityScheduled(
+            activity_id=uuid4(),
             team_id=data["team_id"],
             title=data["title"],
             kind=data["kind"],
@@ -60,9 +56,10 @@ def activities_blueprint(context: ServiceContext) -> Blueprint:
             content=data["content"],
             organising_unit=data["organising_unit"],
             person_in_charge=data["person_in_charge"],
+            scheduled_at=datetime.now(UTC),
         )
-        activity_id = schedule_activity(request_session(), store, new, datetime.now(UTC))
-        return _created(activity_id)
+        schedule_activity(request_session(), store, plan)
+        return _created(plan.activity_id)
 
     @blp.route("/activities/<uuid:activity_id>", methods=["GET"])
     @require_scope("volunteers:read")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from flask_smorest import Blueprint, abort
 from sqlalchemy.orm import Session
@@ -15,8 +15,9 @@ from association.web import request_session
 from teams.adapters.queries import activities_of_team, list_teams, team_detail
 from teams.api.errors import answering_domain_errors
 from teams.api.schemas import ActivityOut, MemberIn, TeamDetailOut, TeamIn, TeamOut, TeamsQuery
+from teams.domain.team import Team
 from teams.domain.vocabularies import TeamKind
-from teams.service_layer.teams import NewTeam, assign_member, create_team, remove_member
+from teams.service_layer.teams import assign_member, create_team, remove_member
 
 IDEMPOTENT = {"parameters": ["IDEMPOTENCY_KEY"]}
 # An OFFSET must fit a BIGINT; any page past the last row is empty all the same.
@@ -50,14 +51,16 @@ def teams_blueprint(context: ServiceContext) -> Blueprint:
     def create(data: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
         """Create a team (emits TeamCreated)."""
         session = request_session()
-        new = NewTeam(
+        created = Team.create(
+            uuid4(),
             data["name"],
             data["kind"],
             data["description"],
-            tuple(data["required_skills"]),
+            data["required_skills"],
             data["capacity"],
+            datetime.now(UTC),
         )
-        team_id = create_team(session, store, new, datetime.now(UTC))
+        team_id = create_team(session, store, created).team_id
         return _detail(session, team_id), 201, {"Location": f"/teams/{team_id}"}
 
     @blp.route("/teams", methods=["GET"])

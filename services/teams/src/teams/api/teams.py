@@ -4,21 +4,22 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
-from flask_smorest import Blueprint, abort
-from sqlalchemy.orm import Session
+from flask_smorest import Blueprint
 
 from association.auth import require_scope
 from association.service import ServiceContext
 from association.web import request_session
 from teams.adapters.queries import activities_of_team, list_teams, team_detail
 from teams.api.errors import answering_domain_errors
+from teams.api.routes import Created, Resource, reading, writing
 from teams.api.schemas import ActivityOut, MemberIn, TeamDetailOut, TeamIn, TeamOut, TeamsQuery
+from teams.domain.team import Team
 from teams.domain.vocabularies import TeamKind
-from teams.service_layer.teams import NewTeam, assign_member, create_team, remove_member
+from teams.service_layer.teams import assign_member, create_team, remove_member
 
-IDEMPOTENT = {"parameters": ["IDEMPOTENCY_KEY"]}
+TEAMS = Resource("team", "/teams", team_detail)
 # An OFFSET must fit a BIGINT; any page past the last row is empty all the same.
 LAST_OFFSET = 2**63 - 1
 
@@ -35,30 +36,21 @@ def teams_blueprint(context: ServiceContext) -> Blueprint:
     )
     store, database = context.store, context.database
 
-    def _detail(session: Session, team_id: UUID) -> dict[str, Any]:
-        team = team_detail(session, team_id)
-        if team is None:
-            abort(404, message=f"no team {team_id}")
-        return team
-
-    @blp.route("/teams", methods=["POST"])
-    @require_scope("teams:write")
-    @blp.arguments(TeamIn)
-    @blp.response(201, TeamDetailOut)
-    @blp.doc(**IDEMPOTENT)
+    @writing(blp, "/teams", TeamIn, TeamDetailOut)
     @blp.alt_response(409, description="A team with this name exists")
-    def create(data: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
+    def create(data: dict[str, Any]) -> Created:
         """Create a team (emits TeamCreated)."""
-        session = request_session()
-        new = NewTeam(
+        created = Team.create(
+            uuid4(),
             data["name"],
             data["kind"],
             data["description"],
-            tuple(data["required_skills"]),
+            data["required_skills"],
             data["capacity"],
+            datetime.now(UTC),
         )
-        team_id = create_team(session, store, new, datetime.now(UTC))
-        return _detail(session, team_id), 201, {"Location": f"/teams/{team_id}"}
+        create_team(request_session(), store, created)
+        return TEAMS.created(created.team_id)
 
     @blp.route("/teams", methods=["GET"])
     @require_scope("volunteers:read")
@@ -77,32 +69,24 @@ def teams_blueprint(context: ServiceContext) -> Blueprint:
         pagination_parameters.item_count = total
         return teams
 
-    @blp.route("/teams/<uuid:team_id>", methods=["GET"])
-    @require_scope("volunteers:read")
-    @blp.response(200, TeamDetailOut)
+    @reading(blp, "/teams/<uuid:team_id>", TeamDetailOut)
     def show(team_id: UUID) -> dict[str, Any]:
         """A team with its members."""
         with database.reader() as session:
-            return _detail(session, team_id)
+            return TEAMS.shown(session, team_id)
 
-    @blp.route("/teams/<uuid:team_id>/members", methods=["POST"])
-    @require_scope("teams:write")
-    @blp.arguments(MemberIn)
-    @blp.response(201, TeamDetailOut)
-    @blp.doc(**IDEMPOTENT)
+    @writing(blp, "/teams/<uuid:team_id>/members", MemberIn, TeamDetailOut)
     @blp.alt_response(404, description="No such team")
     @blp.alt_response(409, description="Already a member, or the team is full")
-    def assign(data: dict[str, Any], team_id: UUID) -> tuple[dict[str, Any], int, dict[str, str]]:
+    def assign(data: dict[str, Any], team_id: UUID) -> Created:
         """Assign a known, active volunteer to the team (emits TeamAssigned).
 
         422 when the volunteer is unknown here (a recent sign-up may not have arrived yet) or
         withdrawn; 409 when already a member or the team is at capacity.
         """
-        session = request_session()
-        assign_member(
-            session, store, team_id, data["volunteer_id"], data["role"], datetime.now(UTC)
-        )
-        return _detail(session, team_id), 201, {"Location": f"/teams/{team_id}"}
+        now = datetime.now(UTC)
+        assign_member(request_session(), store, team_id, data["volunteer_id"], data["role"], now)
+        return TEAMS.created(team_id)
 
     @blp.route("/teams/<uuid:team_id>/members/<uuid:volunteer_id>", methods=["DELETE"])
     @require_scope("teams:write")
@@ -119,7 +103,7 @@ def teams_blueprint(context: ServiceContext) -> Blueprint:
     def activities(team_id: UUID, pagination_parameters: Any) -> list[dict[str, Any]]:
         """The team's activities, latest start first (paginated; see X-Pagination)."""
         with database.reader() as session:
-            _detail(session, team_id)
+            TEAMS.shown(session, team_id)
             rows, total = activities_of_team(
                 session, team_id, offset_of(pagination_parameters), pagination_parameters.page_size
             )

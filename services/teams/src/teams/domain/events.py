@@ -1,4 +1,4 @@
-"""The domain events of teams and activities; their fields are the payloads of DESIGN.md."""
+"""The domain events of teams and activities; their fields are the payloads (docs/contract.md)."""
 
 from __future__ import annotations
 

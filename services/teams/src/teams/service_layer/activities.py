@@ -3,69 +3,31 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
-from uuid import UUID, uuid4
+from uuid import UUID
 
 from sqlalchemy.orm import Session
 
-from association.store import EventStore, serialise_writers
-from teams.adapters.repository import load_activity, load_team, record
+from association.store import EventStore
+from teams.adapters.repository import load_activity, load_team
 from teams.domain.activity import Activity
-from teams.domain.errors import Invalid, NotFound
+from teams.domain.errors import Invalid
 from teams.domain.events import ActivityCancelled, ActivityCompleted, ActivityScheduled, Attendance
-from teams.domain.vocabularies import ActivityKind
-from teams.service_layer.retry import with_retries
+from teams.service_layer.commands import change, start
 
 
-@dataclass(frozen=True)
-class NewActivity:
-    team_id: UUID
-    title: str
-    kind: ActivityKind
-    location: str
-    starts_at: datetime
-    ends_at: datetime
-    content: str
-    organising_unit: str
-    person_in_charge: str
+def schedule_activity(
+    session: Session, store: EventStore, plan: ActivityScheduled
+) -> ActivityScheduled:
+    """Plan the activity `plan` describes for an existing team (ActivityScheduled)."""
 
-
-def schedule_activity(session: Session, store: EventStore, new: NewActivity, now: datetime) -> UUID:
-    """Plan an activity for an existing team (ActivityScheduled). Returns its id."""
-    activity_id = uuid4()
-
-    def attempt() -> None:
-        serialise_writers(session)
-        if load_team(session, store, new.team_id) is None:
-            message = f"no team {new.team_id}"
+    def decide() -> ActivityScheduled:
+        if load_team(session, store, plan.team_id) is None:
+            message = f"no team {plan.team_id}"
             raise Invalid(message, {"team_id": [message]})
-        event = Activity.schedule(
-            ActivityScheduled(
-                activity_id,
-                new.team_id,
-                new.title,
-                new.kind,
-                new.location,
-                new.starts_at,
-                new.ends_at,
-                new.content,
-                new.organising_unit,
-                new.person_in_charge,
-                now,
-            )
-        )
-        record(session, store, [(event, 1)])
+        return Activity.schedule(plan)
 
-    with_retries(session, attempt)
-    return activity_id
-
-
-def _activity(session: Session, store: EventStore, activity_id: UUID) -> Activity:
-    activity = load_activity(session, store, activity_id)
-    if activity is None:
-        raise NotFound(f"no activity {activity_id}")
-    return activity
+    return start(session, store, decide)
 
 
 def complete_activity(
@@ -77,16 +39,12 @@ def complete_activity(
 ) -> ActivityCompleted:
     """Record the attendance of team members with their hours (ActivityCompleted)."""
 
-    def attempt() -> ActivityCompleted:
-        serialise_writers(session)
-        activity = _activity(session, store, activity_id)
+    def decide(activity: Activity) -> ActivityCompleted:
         team = load_team(session, store, activity.plan.team_id)
         members = team.members.keys() if team else set()
-        event = activity.complete(attendance, members, now)
-        record(session, store, [(event, activity.version + 1)])
-        return event
+        return activity.complete(attendance, members, now)
 
-    return with_retries(session, attempt)
+    return change(session, store, load_activity, "activity", activity_id, decide)
 
 
 def cancel_activity(
@@ -94,11 +52,7 @@ def cancel_activity(
 ) -> ActivityCancelled:
     """Call off a scheduled activity (ActivityCancelled)."""
 
-    def attempt() -> ActivityCancelled:
-        serialise_writers(session)
-        activity = _activity(session, store, activity_id)
-        event = activity.cancel(reason, now)
-        record(session, store, [(event, activity.version + 1)])
-        return event
+    def decide(activity: Activity) -> ActivityCancelled:
+        return activity.cancel(reason, now)
 
-    return with_retries(session, attempt)
+    return change(session, store, load_activity, "activity", activity_id, decide)

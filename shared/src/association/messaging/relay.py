@@ -44,7 +44,7 @@ class Outbox(Protocol):
 
 
 def message_properties(event: Envelope) -> pika.BasicProperties:
-    """AMQP properties DESIGN.md fixes for every event message."""
+    """The AMQP properties every event message carries: persistent JSON, its id, type and origin."""
     return pika.BasicProperties(
         message_id=event.event_id,
         type=event.event_type,
@@ -88,7 +88,7 @@ class OutboxRelay:
         self.database = database
         self.outbox = outbox
         self.exchange = exchange or topology.events_exchange
-        self.lock_queue = topology.lock_queue(lock_name)
+        self.lock_name = lock_name
         self.parameters = pika.URLParameters(amqp_url)
         self.topology = topology
         self.batch_size = batch_size
@@ -193,22 +193,11 @@ class OutboxRelay:
 
     def _declare(self) -> None:
         assert self._channel is not None
-        self._channel.exchange_declare(
-            self.exchange,
-            exchange_type="topic",
-            durable=True,
-            callback=lambda _frame: self._take_lock(),
-        )
+        self.topology.declare_exchange(self._channel, self.exchange, then=self._take_lock)
 
     def _take_lock(self) -> None:
         assert self._channel is not None
-        # An exclusive queue lives as long as this connection: it is the single-publisher lock.
-        self._channel.queue_declare(
-            self.lock_queue,
-            exclusive=True,
-            auto_delete=True,
-            callback=lambda _frame: self._on_leading(),
-        )
+        self.topology.declare_lock_queue(self._channel, self.lock_name, then=self._on_leading)
 
     def _on_leading(self) -> None:
         log.info("relay of %s publishes to %s", self.topology.service, self.exchange)

@@ -31,7 +31,7 @@ from association.db import Database
 from association.events import Envelope, EventRegistry, default_registry
 from association.logging_context import configure_logging
 from association.messaging.catch_up import catch_up, feed_pages
-from association.messaging.consumer import Handler
+from association.messaging.handlers import Handler
 from association.messaging.topology import Topology
 from association.messaging.worker import Runnable, build_components, run_until_signalled
 from association.settings import Settings

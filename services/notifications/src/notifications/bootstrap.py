@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from association.events import Envelope
-from association.messaging.consumer import Handler
+from association.messaging.handlers import Handler
 from association.messaging.topology import Topology
 from association.messaging.worker import Runnable
 from association.service import ServiceContext

@@ -25,7 +25,7 @@ from support.consumers import consuming
 from support.polling import wait_for
 from teams.adapters.tables import volunteers_table
 from teams.definition import SERVICE
-from teams.service_layer.volunteers import VolunteerEventOutOfOrder
+from teams.domain.volunteer import VolunteerEventOutOfOrder
 from teams_testkit import Kit, profile_updated, registered, withdrawn
 
 EVENTS_EXCHANGE = "association.events"  # after the test's broker prefix

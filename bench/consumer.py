@@ -24,7 +24,7 @@ from pika.adapters.blocking_connection import BlockingChannel
 from association.db import Database
 from association.events import Envelope
 from association.messaging.consumer import Consumer
-from association.messaging.relay import message_properties
+from association.messaging.outbox import message_properties
 from association.messaging.topology import Topology
 from association.store import metadata as store_metadata
 from association.testing import delete_broker_names

@@ -23,13 +23,12 @@ from pika.adapters.blocking_connection import BlockingChannel
 
 from association.db import Database
 from association.events import Envelope
-from association.messaging.consumer import Consumer, declare_topology
-from association.messaging.relay import message_properties
+from association.messaging.consumer import Consumer
+from association.messaging.outbox import message_properties
 from association.messaging.topology import Topology
 from association.store import metadata as store_metadata
 from association.testing import delete_broker_names
 from bench.counters import (
-    apply_tick,
     counter_registry,
     projection_metadata,
     tick_handler,
@@ -61,7 +60,7 @@ def _fill(amqp_url: str, topology: Topology, events: list[Envelope]) -> None:
     connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
     try:
         channel = connection.channel()
-        declare_topology(channel, topology, {ROUTING_KEY: apply_tick})
+        topology.declare_inbox(channel, [ROUTING_KEY])
         for event in events:
             channel.basic_publish(
                 topology.events_exchange, ROUTING_KEY, event.to_json(), message_properties(event)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from association.db import Database
 from association.events import Envelope, EventRegistry, default_registry, new_event
-from association.messaging.consumer import BatchHandler
+from association.messaging.handlers import RunHandler
 
 projection_metadata = MetaData()
 
@@ -72,7 +72,8 @@ def apply_ticks(session: Session, events: Sequence[Envelope]) -> None:
     session.execute(_UPSERTS[session.get_bind().dialect.name], rows)
 
 
-tick_handler = BatchHandler(apply_tick, apply_ticks)
+# The consumer's handler: a tick alone is a run of one.
+tick_handler = RunHandler(apply_ticks)
 
 
 def total_ticks(database: Database) -> int:

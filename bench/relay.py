@@ -17,7 +17,8 @@ from marshmallow import Schema, fields
 
 from association.db import Database
 from association.events import default_registry, new_event
-from association.messaging.relay import OutboxRelay, message_properties
+from association.messaging.outbox import message_properties
+from association.messaging.relay import OutboxRelay
 from association.messaging.topology import Topology
 from association.store import EventStore, metadata
 from association.testing import delete_broker_names, private_schema

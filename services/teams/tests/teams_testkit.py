@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from association.auth import issue_token
 from association.events import Envelope, default_registry
-from association.messaging.consumer import BatchHandler
+from association.messaging.handlers import SetBasedHandler
 from association.service import ServiceContext, create_app
 from association.settings import Settings
 from association.store import events_table, outbox_table
@@ -98,7 +98,7 @@ class Kit:
     def deliver_run(self, envelopes: Sequence[Envelope]) -> None:
         """Apply a run of events of one routing key as the consumer does within a batch."""
         handler = volunteer_handlers(self.context.store)[envelopes[0].routing_key]
-        assert isinstance(handler, BatchHandler)
+        assert isinstance(handler, SetBasedHandler)
         with self.context.database.transaction() as session:
             handler.apply_many(session, envelopes)
 

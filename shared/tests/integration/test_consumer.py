@@ -10,7 +10,8 @@ import pytest
 
 from association.db import Database
 from association.events import Envelope
-from association.messaging.consumer import Consumer, _claim
+from association.messaging.consumer import Consumer
+from association.messaging.inbox import claim
 from association.messaging.topology import Topology
 from association.store import inbox_table, metadata
 from support.broker import message_count, publish
@@ -68,9 +69,9 @@ def test_an_event_delivered_twice_changes_the_projection_once(
 def test_one_inbox_claim_returns_exactly_the_events_not_processed_yet(database: Database) -> None:
     events = [ticked(f"c{n}", 1) for n in range(150)]
     with database.transaction() as session:
-        assert _claim(session, events[::3]) == {e.event_id for e in events[::3]}
+        assert claim(session, events[::3]) == {e.event_id for e in events[::3]}
     with database.transaction() as session:
-        claimed = _claim(session, events + events[:10])  # repeated within the batch too
+        claimed = claim(session, events + events[:10])  # repeated within the batch too
     assert claimed == {e.event_id for e in events} - {e.event_id for e in events[::3]}
     assert inbox_size(database) == 150
 
@@ -78,7 +79,7 @@ def test_one_inbox_claim_returns_exactly_the_events_not_processed_yet(database: 
 def test_a_rolled_back_claim_leaves_the_events_unprocessed(database: Database) -> None:
     events = [ticked(f"c{n}", 1) for n in range(5)]
     with pytest.raises(RuntimeError), database.transaction() as session:
-        _claim(session, events)
+        claim(session, events)
         raise RuntimeError("the handler failed")
     assert inbox_size(database) == 0
 

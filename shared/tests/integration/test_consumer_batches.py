@@ -17,12 +17,10 @@ from sqlalchemy.orm import Session
 from association.db import Database
 from association.events import Envelope
 from association.logging_context import current_correlation_id
-from association.messaging.consumer import (
-    BatchHandler,
-    Consumer,
-    _claim,
-    _Delivery,
-)
+from association.messaging.batches import Delivery
+from association.messaging.consumer import Consumer
+from association.messaging.handlers import SetBasedHandler
+from association.messaging.inbox import claim
 from association.messaging.topology import Topology
 from association.store import inbox_table, metadata
 from support.broker import message_count, publish_events
@@ -45,10 +43,10 @@ def event(counter: str, producer: str = "counting", by: int = 1, **fields: str) 
     return replace(ticked(counter, 1, by=by), producer=producer, sequence=1, **fields)
 
 
-def deliveries(events: Sequence[Envelope]) -> list[_Delivery]:
+def deliveries(events: Sequence[Envelope]) -> list[Delivery]:
     """The events as validated deliveries, tagged 1, 2, … in this order."""
     return [
-        _Delivery(tag, e.routing_key, e.to_json(), 1, e) for tag, e in enumerate(events, start=1)
+        Delivery(tag, e.routing_key, e.to_json(), 1, e) for tag, e in enumerate(events, start=1)
     ]
 
 
@@ -81,11 +79,24 @@ class Spy:
             raise RuntimeError("this run cannot be applied at once")
         apply_ticks(session, events)
 
-    def batch_handler(self) -> BatchHandler:
-        return BatchHandler(self.one, self.many)
+    def batch_handler(self) -> SetBasedHandler:
+        return SpyHandler(self)
 
     def counters_applied(self) -> list[str]:
         return [counter for _, _, counters in self.calls for counter in counters]
+
+
+@dataclass
+class SpyHandler:
+    """The spy's two forms as one set-based handler."""
+
+    spy: Spy
+
+    def __call__(self, session: Session, e: Envelope) -> None:
+        self.spy.one(session, e)
+
+    def apply_many(self, session: Session, events: Sequence[Envelope]) -> None:
+        self.spy.many(session, events)
 
 
 def consumer_of(database: Database, handlers: dict, prefix: str = "unused.") -> Consumer:
@@ -117,7 +128,7 @@ def test_consecutive_events_of_a_set_based_handler_are_applied_in_one_call_in_or
         *(event(c, "tallying") for c in "yz"),
         event("f"),
     ]
-    assert consumer._apply(deliveries(events)) == set()
+    assert consumer.batches.apply(deliveries(events)) == set()
     assert spy.calls == [
         ("many", COUNTING, ["a", "b", "c"]),
         ("one", TALLYING, ["x"]),
@@ -134,7 +145,7 @@ def test_a_run_adds_up_ticks_of_the_same_counter(database: Database) -> None:
     spy = Spy()
     consumer = consumer_of(database, {COUNTING: spy.batch_handler()})
     events = [event("a", by=2), event("b"), event("a", by=3), event("a", by=4)]
-    assert consumer._apply(deliveries(events)) == set()
+    assert consumer.batches.apply(deliveries(events)) == set()
     assert spy.calls == [("many", COUNTING, ["a", "b", "a", "a"])]
     assert (ticks(database, "a"), ticks(database, "b")) == (9, 1)
 
@@ -146,10 +157,10 @@ def test_events_in_the_inbox_or_repeated_in_the_batch_are_left_out_of_the_run(
     consumer = consumer_of(database, {COUNTING: spy.batch_handler()})
     done = [event("old1"), event("old2")]
     with database.transaction() as session:
-        _claim(session, done)
+        claim(session, done)
     fresh = [event(c) for c in "abc"]
     batch = [fresh[0], done[0], fresh[1], fresh[0], done[1], fresh[2], fresh[1]]
-    assert consumer._apply(deliveries(batch)) == set()
+    assert consumer.batches.apply(deliveries(batch)) == set()
     assert spy.calls == [("many", COUNTING, ["a", "b", "c"])]
     assert [ticks(database, c) for c in ("a", "b", "c", "old1")] == [1, 1, 1, None]
     assert inbox_ids(database) == {e.event_id for e in done + fresh}
@@ -161,7 +172,7 @@ def test_when_a_run_fails_the_batch_is_applied_event_by_event_and_only_the_culpr
     spy = Spy(poison="p")
     consumer = consumer_of(database, {COUNTING: spy.batch_handler(), TALLYING: spy.one})
     events = [event("a"), event("p"), event("b"), event("x", "tallying"), event("c"), event("d")]
-    assert consumer._apply(deliveries(events)) == {2}
+    assert consumer.batches.apply(deliveries(events)) == {2}
     # The first run failed and the batch was rolled back; then every event once, in order.
     assert spy.calls[0] == ("many", COUNTING, ["a", "p", "b"])
     assert spy.calls[1:] == [("one", e.routing_key, [e.aggregate_id]) for e in events]
@@ -172,7 +183,7 @@ def test_when_a_run_fails_the_batch_is_applied_event_by_event_and_only_the_culpr
     # Handed back and delivered again (in a batch of its own or not), it fails again alone.
     spy.calls.clear()
     again = [events[1], event("e")]
-    assert consumer._apply(deliveries(again)) == {1}
+    assert consumer.batches.apply(deliveries(again)) == {1}
     assert (ticks(database, "e"), ticks(database, "a"), ticks(database, "p")) == (1, 1, None)
 
 
@@ -182,7 +193,7 @@ def test_a_run_that_fails_for_no_event_is_applied_event_by_event_in_full(
     spy = Spy(many_fails=True)
     consumer = consumer_of(database, {COUNTING: spy.batch_handler()})
     events = [event(c) for c in "abcd"]
-    assert consumer._apply(deliveries(events)) == set()
+    assert consumer.batches.apply(deliveries(events)) == set()
     assert [form for form, _, _ in spy.calls] == ["many", "one", "one", "one", "one"]
     assert [ticks(database, c) for c in "abcd"] == [1] * 4
     assert inbox_ids(database) == {e.event_id for e in events}
@@ -197,7 +208,7 @@ def test_an_event_is_handled_under_its_correlation_id_else_its_own_id(database: 
     consumer = consumer_of(database, {COUNTING: handler})
     correlated, uncorrelated = event("a", correlation_id="request-1"), event("b")
     assert uncorrelated.correlation_id is None
-    assert consumer._apply(deliveries([correlated, uncorrelated])) == set()
+    assert consumer.batches.apply(deliveries([correlated, uncorrelated])) == set()
     assert seen == ["request-1", uncorrelated.event_id]
 
 
@@ -207,9 +218,9 @@ def test_the_inbox_records_a_batch_in_one_statement_with_types_and_time(
     events = [event(f"c{n}") for n in range(120)]
     before = datetime.now(UTC)
     with database.transaction() as session:
-        assert _claim(session, events) == {e.event_id for e in events}
+        assert claim(session, events) == {e.event_id for e in events}
     with database.transaction() as session:
-        assert _claim(session, events) == set()
+        assert claim(session, events) == set()
     with database.reader() as session:
         rows = session.execute(select(inbox_table)).all()
     assert sorted(row.event_id for row in rows) == sorted(e.event_id for e in events)

@@ -12,7 +12,7 @@ from association.events import Envelope
 from association.messaging.consumer import Consumer
 from association.messaging.dead_letters import main as dead_letters_command
 from association.messaging.dead_letters import peek, replay
-from association.messaging.relay import message_properties
+from association.messaging.outbox import message_properties
 from association.messaging.topology import Topology
 from association.preflight import broker_problem
 from association.store import metadata

@@ -15,7 +15,7 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from association.events import Envelope
-from association.messaging.consumer import Handler
+from association.messaging.handlers import Handler
 from association.service import ServiceContext
 from notifications.adapters.channels import outward_channels
 from notifications.adapters.message_templates import MessageComposer

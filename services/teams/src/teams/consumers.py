@@ -1,81 +1,67 @@
 """Handlers of registration's volunteer events, keyed by routing key for the shared consumer.
 
 The consumer already drops redelivered events by event id; the handlers also order each
-volunteer's events by aggregate version (see teams.service_layer.volunteers): a stale or repeated
-version changes nothing, and an event from beyond a gap raises so that it is retried later.
-Registrations and profile updates also have a set-based form, for the consumer to apply a run of
-them with one read and one write of the volunteers table; a withdrawal, which rewrites the
-person's teams through the event store, is applied one at a time.
+volunteer's events by aggregate version (see teams.domain.volunteer): a stale or repeated version
+changes nothing, and an event from beyond a gap raises so that it is retried later.
+Registrations and profile updates are handled a run at a time (one event being a run of one),
+for the consumer to apply a run of them with one read and one write of the volunteers table; a
+withdrawal, which rewrites the person's teams through the event store, is applied one at a time.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 from uuid import UUID
 
 from sqlalchemy.orm import Session
 
 from association.events import Envelope
-from association.messaging.consumer import BatchHandler, Handler
+from association.messaging.handlers import Handler, RunHandler
 from association.store import EventStore
-from teams.domain.volunteer import KnownVolunteer
-from teams.service_layer.volunteers import (
-    record_profile_update,
-    record_profile_updates,
-    record_registration,
-    record_registrations,
-    record_withdrawal,
-)
+from teams.domain.volunteer import KnownVolunteer, profile_update, registration
+from teams.service_layer.volunteers import record_volunteer_events, record_withdrawal
 
 
 def _at(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
-def _registration(event: Envelope) -> tuple[KnownVolunteer, datetime]:
-    """The volunteer's display name, street and skills (no phone, no ID number), and when."""
-    payload = event.payload
-    volunteer = KnownVolunteer(
-        UUID(payload["volunteer_id"]),
-        payload["name"],
-        payload["street"],
-        tuple(payload["skills"]),
-        True,
-        event.aggregate_version,
-    )
-    return volunteer, _at(payload["registered_at"])
-
-
-def _profile_update(event: Envelope) -> tuple[UUID, int, dict[str, Any], datetime]:
-    payload = event.payload
-    return (
-        UUID(payload["volunteer_id"]),
-        event.aggregate_version,
-        payload,
-        _at(payload["updated_at"]),
-    )
-
-
-def on_volunteer_registered(session: Session, event: Envelope) -> None:
-    """Learn the volunteer's display name, street and skills (no phone, no ID number)."""
-    record_registration(session, *_registration(event))
-
-
 def on_volunteers_registered(session: Session, events: Sequence[Envelope]) -> None:
-    """`on_volunteer_registered` for a run of registrations, in order."""
-    record_registrations(session, [_registration(event) for event in events])
-
-
-def on_volunteer_profile_updated(session: Session, event: Envelope) -> None:
-    """Apply the changed name, street or skills."""
-    record_profile_update(session, *_profile_update(event))
+    """Learn the volunteers' display names, streets and skills (no phone, no ID number)."""
+    record_volunteer_events(
+        session,
+        [
+            registration(
+                KnownVolunteer(
+                    UUID(event.payload["volunteer_id"]),
+                    event.payload["name"],
+                    event.payload["street"],
+                    tuple(event.payload["skills"]),
+                    True,
+                    event.aggregate_version,
+                ),
+                _at(event.payload["registered_at"]),
+            )
+            for event in events
+        ],
+    )
 
 
 def on_volunteer_profiles_updated(session: Session, events: Sequence[Envelope]) -> None:
-    """`on_volunteer_profile_updated` for a run of profile updates, in order."""
-    record_profile_updates(session, [_profile_update(event) for event in events])
+    """Apply the changed names, streets or skills."""
+    record_volunteer_events(
+        session,
+        [
+            profile_update(
+                UUID(event.payload["volunteer_id"]),
+                event.aggregate_version,
+                event.payload,
+                _at(event.payload["updated_at"]),
+            )
+            for event in events
+        ],
+    )
 
 
 def volunteer_handlers(store: EventStore) -> dict[str, Handler]:
@@ -94,11 +80,7 @@ def volunteer_handlers(store: EventStore) -> dict[str, Handler]:
         )
 
     return {
-        "registration.VolunteerRegistered": BatchHandler(
-            on_volunteer_registered, on_volunteers_registered
-        ),
-        "registration.VolunteerProfileUpdated": BatchHandler(
-            on_volunteer_profile_updated, on_volunteer_profiles_updated
-        ),
+        "registration.VolunteerRegistered": RunHandler(on_volunteers_registered),
+        "registration.VolunteerProfileUpdated": RunHandler(on_volunteer_profiles_updated),
         "registration.VolunteerWithdrawn": on_volunteer_withdrawn,
     }

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from teams.adapters.tables import volunteers_table
-from teams.service_layer.volunteers import VolunteerEventOutOfOrder
+from teams.domain.volunteer import VolunteerEventOutOfOrder
 from teams_testkit import READER, Kit, profile_updated, registered, withdrawn
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pytest
@@ -17,14 +17,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from association.events import Envelope
-from association.messaging.consumer import BatchHandler, Consumer, Handler, ManyHandler
+from association.messaging.consumer import Consumer
+from association.messaging.handlers import Handler, SetBasedHandler
 from association.messaging.topology import Topology
 from support.broker import message_count, publish_events
 from support.consumers import consuming
 from support.polling import wait_for
 from teams.adapters.tables import volunteers_table
 from teams.definition import SERVICE
-from teams.service_layer.volunteers import VolunteerEventOutOfOrder
+from teams.domain.volunteer import VolunteerEventOutOfOrder
 from teams_testkit import Kit, profile_updated, registered, withdrawn
 
 EVENTS_EXCHANGE = "association.events"  # after the test's broker prefix
@@ -122,18 +123,25 @@ def test_a_run_with_an_event_from_beyond_a_gap_raises_and_changes_nothing(
 # Through the broker: the teams worker's consumer with the service's own handlers.
 
 
+@dataclass
+class NotingRuns:
+    """A set-based handler noting the length of each run it is given."""
+
+    handler: SetBasedHandler
+    runs: list[int]
+
+    def __call__(self, session: Session, event: Envelope) -> None:
+        self.handler(session, event)
+
+    def apply_many(self, session: Session, events: Sequence[Envelope]) -> None:
+        self.runs.append(len(events))
+        self.handler.apply_many(session, events)
+
+
 def noting_runs(handlers: dict[str, Handler], runs: list[int]) -> dict[str, Handler]:
     """The handlers, their set-based forms noting the length of each run they are given."""
-
-    def noting(many: ManyHandler) -> ManyHandler:
-        def apply_many(session: Session, events: Sequence[Envelope]) -> None:
-            runs.append(len(events))
-            many(session, events)
-
-        return apply_many
-
     return {
-        key: BatchHandler(h.per_event, noting(h.many)) if isinstance(h, BatchHandler) else h
+        key: NotingRuns(h, runs) if isinstance(h, SetBasedHandler) else h
         for key, h in handlers.items()
     }
 

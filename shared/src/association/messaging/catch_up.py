@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session
 from association.db import Database
 from association.events import Envelope, EventRegistry, InvalidEvent
 from association.logging_context import correlation
-from association.messaging.consumer import Handler, apply_once
+from association.messaging.handlers import Handler
+from association.messaging.inbox import apply_once
 
 log = logging.getLogger(__name__)
 

@@ -13,48 +13,24 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections import OrderedDict
-from collections.abc import Callable, Sequence
-from typing import Any, Protocol
+from collections.abc import Callable
+from typing import Any
 
 import pika
 from pika.adapters.select_connection import SelectConnection
 from pika.channel import Channel
 from pika.spec import Basic
-from sqlalchemy.orm import Session
 
 from association.db import Database
 from association.events import Envelope
 from association.messaging.backoff import Backoff
+from association.messaging.confirms import InFlight
+from association.messaging.outbox import Outbox, message_properties
 from association.messaging.topology import Topology
 
 log = logging.getLogger(__name__)
 
 RESOURCE_LOCKED = 405
-RETURNED_RETRY_FIRST = 0.5  # seconds before an unroutable event is sent again; doubles each time
-RETURNED_RETRY_CEILING = 30.0
-
-
-class Outbox(Protocol):
-    """Where a relay finds what to publish: the event store, or another table of envelopes."""
-
-    def unpublished(self, session: Session, after: int, limit: int) -> list[Envelope]: ...
-
-    def mark_published(self, session: Session, sequences: Sequence[int]) -> None: ...
-
-
-def message_properties(event: Envelope) -> pika.BasicProperties:
-    """AMQP properties DESIGN.md fixes for every event message."""
-    return pika.BasicProperties(
-        message_id=event.event_id,
-        type=event.event_type,
-        content_type="application/json",
-        content_encoding="utf-8",
-        delivery_mode=2,
-        app_id=event.producer,
-        correlation_id=event.correlation_id,
-        timestamp=int(time.time()),
-    )
 
 
 class OutboxRelay:
@@ -88,7 +64,7 @@ class OutboxRelay:
         self.database = database
         self.outbox = outbox
         self.exchange = exchange or topology.events_exchange
-        self.lock_queue = topology.lock_queue(lock_name)
+        self.lock_name = lock_name
         self.parameters = pika.URLParameters(amqp_url)
         self.topology = topology
         self.batch_size = batch_size
@@ -105,13 +81,9 @@ class OutboxRelay:
         self._reset_connection_state()
 
     def _reset_connection_state(self) -> None:
-        # delivery tag -> (event sequence, event id)
-        self._in_flight: OrderedDict[int, tuple[int, str]] = OrderedDict()
-        self._returned: set[str] = set()  # ids of events returned, their confirm still to come
-        self._unroutable: dict[int, int] = {}  # sequence -> times it came back unroutable
+        self._in_flight = InFlight()
         self._confirmed: list[int] = []
         self._cursor = 0
-        self._next_tag = 0
         self._flush_scheduled = False
 
     # Lifecycle
@@ -193,22 +165,11 @@ class OutboxRelay:
 
     def _declare(self) -> None:
         assert self._channel is not None
-        self._channel.exchange_declare(
-            self.exchange,
-            exchange_type="topic",
-            durable=True,
-            callback=lambda _frame: self._take_lock(),
-        )
+        self.topology.declare_exchange(self._channel, self.exchange, then=self._take_lock)
 
     def _take_lock(self) -> None:
         assert self._channel is not None
-        # An exclusive queue lives as long as this connection: it is the single-publisher lock.
-        self._channel.queue_declare(
-            self.lock_queue,
-            exclusive=True,
-            auto_delete=True,
-            callback=lambda _frame: self._on_leading(),
-        )
+        self.topology.declare_lock_queue(self._channel, self.lock_name, then=self._on_leading)
 
     def _on_leading(self) -> None:
         log.info("relay of %s publishes to %s", self.topology.service, self.exchange)
@@ -253,13 +214,11 @@ class OutboxRelay:
             message_properties(event),
             mandatory=True,
         )
-        self._next_tag += 1
-        self._in_flight[self._next_tag] = (event.sequence or 0, event.event_id)
+        self._in_flight.sent(event.sequence or 0, event.event_id)
 
     def _send_again_later(self, sequence: int) -> None:
         """Publish an event that came back unroutable again after a pause (doubling each time)."""
-        times = self._unroutable[sequence] = self._unroutable.get(sequence, 0) + 1
-        delay = min(RETURNED_RETRY_FIRST * 2 ** (times - 1), RETURNED_RETRY_CEILING)
+        delay = self._in_flight.pause_before_sending_again(sequence)
         if self._connection is not None:
             self._connection.ioloop.call_later(delay, lambda: self._send_again(sequence))
 
@@ -279,29 +238,16 @@ class OutboxRelay:
 
     def _on_confirm(self, frame: Any) -> None:
         method = frame.method
-        tags = (
-            [t for t in self._in_flight if t <= method.delivery_tag]
-            if method.multiple
-            else [method.delivery_tag]
-        )
-        entries = [self._in_flight.pop(t) for t in tags if t in self._in_flight]
-        sequences = [sequence for sequence, _ in entries]
-        if self._returned:  # the broker confirms a returned message too: it was not delivered
-            sequences = []
-            for sequence, event_id in entries:
-                if event_id in self._returned:
-                    self._returned.discard(event_id)
-                    self._send_again_later(sequence)
-                else:
-                    sequences.append(sequence)
+        # The broker confirms a returned message too, though it delivered nothing.
+        sequences, returned = self._in_flight.settle(method.delivery_tag, method.multiple)
+        for sequence in returned:
+            self._send_again_later(sequence)
         if isinstance(method, Basic.Nack):
             log.warning("broker refused events %s; they will be sent again", sequences)
             # Publish again from the first refused event on; duplicates are dropped by consumers.
             self._cursor = min([self._cursor, *(s - 1 for s in sequences)])
             return
-        if self._unroutable:
-            for sequence in sequences:
-                self._unroutable.pop(sequence, None)
+        self._in_flight.delivered(sequences)
         self._confirmed.extend(sequences)
         self.published += len(sequences)
         self._schedule_flush()
@@ -331,7 +277,7 @@ class OutboxRelay:
         # Unroutable: no queue is bound for this key yet, or the broker is still recovering its
         # queues after a restart. Its confirm follows; the event stays in the outbox.
         self.returned += 1
-        self._returned.add(properties.message_id)
+        self._in_flight.returned(properties.message_id)
         log.warning(
             "no queue bound for %s (event %s): %s; it will be sent again",
             method.routing_key,

@@ -11,7 +11,8 @@ from typing import Protocol
 
 from association.db import Database
 from association.events import Envelope, EventRegistry
-from association.messaging.consumer import Consumer, Handler
+from association.messaging.consumer import Consumer
+from association.messaging.handlers import Handler
 from association.messaging.relay import OutboxRelay
 from association.messaging.topology import Topology
 from association.settings import Settings

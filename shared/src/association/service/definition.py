@@ -18,7 +18,7 @@ from sqlalchemy import MetaData
 from association.db import Database
 from association.events import Envelope, EventRegistry, default_registry
 from association.logging_context import configure_logging
-from association.messaging.consumer import Handler
+from association.messaging.handlers import Handler
 from association.messaging.worker import Runnable
 from association.settings import Settings
 from association.store import EventStore, PayloadCodec

@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Any
 
 import pika
-from pika.adapters.blocking_connection import BlockingChannel
 
 from association.db import Database
 from association.messaging.backoff import Backoff
@@ -23,20 +21,6 @@ log = logging.getLogger(__name__)
 
 PRECONDITION_FAILED = 406
 PUBLIC_RELAY_LOCK = "public-relay"
-
-
-def stream_arguments(max_age: str) -> dict[str, Any]:
-    """The arguments of the stream queue: a stream keeping messages for `max_age` (e.g. 30D)."""
-    return {"x-queue-type": "stream", "x-max-age": max_age}
-
-
-def declare_public_stream(channel: BlockingChannel, topology: Topology, max_age: str) -> None:
-    """Declare the public exchange and the stream queue bound to it with `#`."""
-    channel.exchange_declare(topology.public_exchange, exchange_type="topic", durable=True)
-    channel.queue_declare(
-        topology.public_stream_queue, durable=True, arguments=stream_arguments(max_age)
-    )
-    channel.queue_bind(topology.public_stream_queue, topology.public_exchange, routing_key="#")
 
 
 class PublicStreamRelay:
@@ -89,7 +73,7 @@ class PublicStreamRelay:
         connection = pika.BlockingConnection(self.parameters)
         try:
             try:
-                declare_public_stream(connection.channel(), self.topology, self.max_age)
+                self.topology.declare_public_stream(connection.channel(), self.max_age)
             except pika.exceptions.ChannelClosedByBroker as error:
                 if error.reply_code != PRECONDITION_FAILED:
                     raise
@@ -99,10 +83,7 @@ class PublicStreamRelay:
                     self.topology.public_stream_queue,
                     error.reply_text,
                 )
-                channel = connection.channel()
-                channel.queue_bind(
-                    self.topology.public_stream_queue, self.topology.public_exchange, "#"
-                )
+                self.topology.bind_public_stream(connection.channel())
             log.info("public stream %s declared", self.topology.public_stream_queue)
         finally:
             if connection.is_open:

@@ -49,17 +49,6 @@ def add_volunteers(session: Session, volunteers: Sequence[tuple[KnownVolunteer, 
         session.execute(insert(volunteers_table), [_row(v, at) for v, at in volunteers])
 
 
-def change_volunteer(
-    session: Session, volunteer_id: UUID, version: int, at: datetime, **changes: Any
-) -> None:
-    """Apply changed fields (name, street, skills, active) and the new version."""
-    session.execute(
-        update(volunteers_table)
-        .where(_v.volunteer_id == str(volunteer_id))
-        .values(version=version, updated_at=at, **changes)
-    )
-
-
 # Built once; the parameters are prefixed because a bound column name is reserved for SET.
 _REPLACE = (
     update(volunteers_table)

@@ -1,4 +1,4 @@
-"""The console scripts of the notifications service: web, worker, catch-up, rebuild of projections."""
+"""Console scripts of the notifications service: web, worker, catch-up, rebuild of projections."""
 
 from sqlalchemy import delete
 from sqlalchemy.orm import Session

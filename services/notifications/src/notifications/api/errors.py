@@ -6,14 +6,8 @@ from flask import Response
 from flask_smorest import Blueprint
 
 from association.web import error_response
-from notifications.domain.errors import Conflict, NotFound, Refused
+from association.web.refusals import answering_refusals
 from notifications.domain.webhook_urls import UrlRefused
-
-
-def refusal_response(refusal: Refused) -> Response:
-    """404 for what is unknown (or another partner's), 409 for what is in the wrong state."""
-    status = 404 if isinstance(refusal, NotFound) else 409 if isinstance(refusal, Conflict) else 422
-    return error_response(status, refusal.message)
 
 
 def refused_url_response(refusal: UrlRefused) -> Response:
@@ -21,8 +15,6 @@ def refused_url_response(refusal: UrlRefused) -> Response:
     return error_response(422, "validation failed", {"json": {"url": [str(refusal)]}})
 
 
-def answering_refusals(blueprint: Blueprint) -> Blueprint:
+def answering_errors(blueprint: Blueprint) -> Blueprint:
     """Make the blueprint answer refusals (the request's transaction is rolled back)."""
-    blueprint.register_error_handler(Refused, refusal_response)
-    blueprint.register_error_handler(UrlRefused, refused_url_response)
-    return blueprint
+    return answering_refusals(blueprint, {UrlRefused: refused_url_response})

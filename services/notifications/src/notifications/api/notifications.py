@@ -10,14 +10,14 @@ from flask_smorest import Blueprint
 from association.auth import require_scope
 from association.service import ServiceContext
 from notifications.adapters import notification_records
-from notifications.api.errors import answering_refusals
+from notifications.api.errors import answering_errors
 from notifications.api.schemas import NotificationPageSchema, PageQuerySchema
 from notifications.domain.errors import UnknownVolunteer
 
 
 def notifications_blueprint(context: ServiceContext) -> Blueprint:
     """The volunteer-facing read side."""
-    blp = answering_refusals(
+    blp = answering_errors(
         Blueprint("notifications", __name__, description="Messages to volunteers")
     )
     database = context.database

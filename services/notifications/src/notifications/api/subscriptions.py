@@ -21,7 +21,7 @@ from association.web import request_session
 from notifications.adapters import subscription_records as records
 from notifications.adapters import webhook_deliveries
 from notifications.adapters.webhook_client import resolve_host
-from notifications.api.errors import answering_refusals
+from notifications.api.errors import answering_errors
 from notifications.api.schemas import (
     CreatedSubscriptionSchema,
     DeliveryPageSchema,
@@ -41,7 +41,7 @@ def _owner() -> str | None:
 
 def subscriptions_blueprint(context: ServiceContext) -> Blueprint:
     """The partner-facing webhook API."""
-    blp = answering_refusals(
+    blp = answering_errors(
         Blueprint("subscriptions", __name__, description="Webhook subscriptions of partners")
     )
     database, store = context.database, context.store

@@ -2,21 +2,7 @@
 
 from __future__ import annotations
 
-
-class Refused(Exception):
-    """A request the rules turn down; the message says why, in the caller's terms."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-class NotFound(Refused):
-    """Nothing known here by that id (or nothing the caller may see)."""
-
-
-class Conflict(Refused):
-    """The request does not fit the current state of what it names."""
+from association.refusals import Conflict, NotFound
 
 
 class UnknownVolunteer(NotFound):

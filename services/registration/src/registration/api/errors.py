@@ -1,7 +1,7 @@
 """Refusals as the contract's JSON errors, for every route in this one place.
 
-404 for what is not found, 409 for a conflict and 422 for a broken rule (the fields at fault
-under "json"), 412 with the current ETag for a stale If-Match, 400 for a malformed one.
+The shared refusals answer 404, 409 and 422 (`association.web.refusals`); registration adds 412
+with the current ETag for a stale If-Match and 400 for a malformed one.
 """
 
 from __future__ import annotations
@@ -10,18 +10,14 @@ from flask import Response
 from flask_smorest import Blueprint
 
 from association.web import error_response
+from association.web.refusals import answering_refusals
 from registration.api.etags import MalformedIfMatch, etag
-from registration.domain.errors import Conflict, DomainError, NotFound, VersionMismatch
+from registration.domain.errors import VersionMismatch
 
 
-def domain_error_response(error: DomainError) -> Response:
-    """The answer to a refused command (the request's transaction is rolled back)."""
-    if isinstance(error, NotFound):
-        return error_response(404, error.message)
-    if isinstance(error, VersionMismatch):
-        return error_response(412, error.message, headers={"ETag": etag(error.current)})
-    status = 409 if isinstance(error, Conflict) else 422
-    return error_response(status, error.message, {"json": error.errors} if error.errors else None)
+def stale_version_response(error: VersionMismatch) -> Response:
+    """412 with the volunteer's current ETag, so the caller can read it again."""
+    return error_response(412, error.message, headers={"ETag": etag(error.current)})
 
 
 def malformed_if_match_response(_error: MalformedIfMatch) -> Response:
@@ -32,8 +28,9 @@ def malformed_if_match_response(_error: MalformedIfMatch) -> Response:
     )
 
 
-def answering_domain_errors(blueprint: Blueprint) -> Blueprint:
+def answering_errors(blueprint: Blueprint) -> Blueprint:
     """Make the blueprint answer refused commands and malformed If-Match headers."""
-    blueprint.register_error_handler(DomainError, domain_error_response)
-    blueprint.register_error_handler(MalformedIfMatch, malformed_if_match_response)
-    return blueprint
+    return answering_refusals(
+        blueprint,
+        {VersionMismatch: stale_version_response, MalformedIfMatch: malformed_if_match_response},
+    )

@@ -12,7 +12,7 @@ from association.service import ServiceContext
 from association.web import request_session
 from registration.adapters.codec import payload_of
 from registration.adapters.read_models import organisations
-from registration.api.errors import answering_domain_errors
+from registration.api.errors import answering_errors
 from registration.api.schemas import (
     OrganisationInSchema,
     OrganisationListSchema,
@@ -26,7 +26,7 @@ def organisations_blueprint(context: ServiceContext) -> Blueprint:
     """The organisation routes, wired to the service's store."""
     config: RegistrationConfig = context.config
     commands = Registration.wired(context.store, config.identity_hash_key)
-    blp = answering_domain_errors(
+    blp = answering_errors(
         Blueprint(
             "organisations", __name__, url_prefix="/organisations", description="Member units"
         )

@@ -17,7 +17,7 @@ from association.masking import mask_name
 from association.service import ServiceContext
 from association.web import request_session
 from registration.adapters.read_models import VolunteerFilter, VolunteerReadModel, described
-from registration.api.errors import answering_domain_errors
+from registration.api.errors import answering_errors
 from registration.api.etags import etag, expected_version
 from registration.api.schemas import VolunteerPageSchema, VolunteerSchema, volunteer_schemas
 from registration.config import RegistrationConfig
@@ -68,7 +68,7 @@ def volunteers_blueprint(context: ServiceContext) -> Blueprint:
     commands = Registration.wired(context.store, config.identity_hash_key)
     volunteers = VolunteerReadModel(commands.keyring)
     schemas = volunteer_schemas(config.streets, config.skills)
-    blp = answering_domain_errors(
+    blp = answering_errors(
         Blueprint("volunteers", __name__, url_prefix="/volunteers", description="Volunteers")
     )
     limiter = Limiter(key_func=get_remote_address, storage_uri="memory://", headers_enabled=True)

@@ -6,22 +6,7 @@ turns them into its JSON errors in one place (`registration.api.errors`).
 
 from __future__ import annotations
 
-
-class DomainError(Exception):
-    """A refused command; `errors` names the offending fields when there are any."""
-
-    def __init__(self, message: str, errors: dict[str, list[str]] | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.errors = errors or {}
-
-
-class NotFound(DomainError):
-    """What the command names does not exist (or no longer does)."""
-
-
-class Conflict(DomainError):
-    """The command clashes with what is already registered."""
+from association.refusals import Conflict, Invalid, NotFound, Refusal
 
 
 class VolunteerNotFound(NotFound):
@@ -49,7 +34,7 @@ class DuplicateOrganisation(Conflict):
         self.name = name
 
 
-class RuleViolation(DomainError):
+class RuleViolation(Invalid):
     """One or more fields of a sign-up break a registration rule: {field: [messages]}."""
 
     summary = "the sign-up breaks a rule"
@@ -68,7 +53,7 @@ class ChangeRefused(RuleViolation):
     summary = "the change breaks a rule"
 
 
-class VersionMismatch(DomainError):
+class VersionMismatch(Refusal):
     """The volunteer changed since the caller read it (its If-Match no longer holds)."""
 
     def __init__(self, current: int) -> None:

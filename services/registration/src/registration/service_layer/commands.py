@@ -2,7 +2,7 @@
 
 Each runs in the caller's transaction (the request's): it checks the rules, applies its event to
 the projections (which claims phones and ID numbers, so a duplicate stops it there) and appends
-the event last, as the store requires. A refused command raises a `DomainError` and the
+the event last, as the store requires. A refused command raises a `Refusal` and the
 transaction rolls back.
 """
 

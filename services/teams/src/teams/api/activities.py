@@ -11,7 +11,7 @@ from flask_smorest import Blueprint
 from association.service import ServiceContext
 from association.web import request_session
 from teams.adapters.queries import activity_detail
-from teams.api.errors import answering_domain_errors
+from teams.api.errors import answering_errors
 from teams.api.routes import Created, Resource, reading, writing
 from teams.api.schemas import ActivityDetailOut, ActivityIn, CancellationIn, CompletionIn
 from teams.domain.events import ActivityScheduled, Attendance
@@ -22,7 +22,7 @@ ACTIVITIES = Resource("activity", "/activities", activity_detail)
 
 def activities_blueprint(context: ServiceContext) -> Blueprint:
     """The activity routes, reading and writing through `context`."""
-    blp = answering_domain_errors(
+    blp = answering_errors(
         Blueprint("activities", __name__, description="Activities and their completion")
     )
     store, database = context.store, context.database

@@ -12,7 +12,7 @@ from association.auth import require_scope
 from association.service import ServiceContext
 from association.web import request_session
 from teams.adapters.queries import activities_of_team, list_teams, team_detail
-from teams.api.errors import answering_domain_errors
+from teams.api.errors import answering_errors
 from teams.api.routes import Created, Resource, reading, writing
 from teams.api.schemas import ActivityOut, MemberIn, TeamDetailOut, TeamIn, TeamOut, TeamsQuery
 from teams.domain.team import Team
@@ -31,9 +31,7 @@ def offset_of(pagination_parameters: Any) -> int:
 
 def teams_blueprint(context: ServiceContext) -> Blueprint:
     """The teams routes, reading and writing through `context`."""
-    blp = answering_domain_errors(
-        Blueprint("teams", __name__, description="Teams and their members")
-    )
+    blp = answering_errors(Blueprint("teams", __name__, description="Teams and their members"))
     store, database = context.store, context.database
 
     @writing(blp, "/teams", TeamIn, TeamDetailOut)

@@ -18,6 +18,7 @@ from association.auth import require_scope
 from association.auth.tokens import ADMIN
 from association.service import ServiceContext
 from association.web import request_session
+from association.web.declarations import idempotent_create
 from notifications.adapters import subscription_records as records
 from notifications.adapters import webhook_deliveries
 from notifications.adapters.webhook_client import resolve_host
@@ -52,10 +53,7 @@ def subscriptions_blueprint(context: ServiceContext) -> Blueprint:
 
     @blp.route("/subscriptions")
     class Subscriptions(MethodView):
-        @require_scope("partner")
-        @blp.arguments(SubscriptionInSchema)
-        @blp.response(201, CreatedSubscriptionSchema)
-        @blp.doc(parameters=["IDEMPOTENCY_KEY"])
+        @idempotent_create(blp, SubscriptionInSchema, CreatedSubscriptionSchema, "partner")
         def post(self, data: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
             """Subscribe a URL to event types; the answer holds the signing secret, once."""
             check_webhook_url(data["url"], allow_loopback=allow_loopback, resolve=resolve_host)

@@ -7,9 +7,9 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from association.auth import require_scope
 from association.service import ServiceContext
 from association.web import request_session
+from association.web.declarations import idempotent_create
 from registration.adapters.codec import payload_of
 from registration.adapters.read_models import organisations
 from registration.api.errors import answering_errors
@@ -34,10 +34,7 @@ def organisations_blueprint(context: ServiceContext) -> Blueprint:
 
     @blp.route("")
     class Organisations(MethodView):
-        @require_scope("admin")
-        @blp.arguments(OrganisationInSchema)
-        @blp.response(201, OrganisationSchema)
-        @blp.doc(parameters=["IDEMPOTENCY_KEY"])
+        @idempotent_create(blp, OrganisationInSchema, OrganisationSchema, "admin")
         def post(self, data: dict[str, Any]) -> tuple[dict[str, Any], int]:
             """A member unit joins the association."""
             joined = commands.add_organisation(request_session(), data["name"], data["kind"])

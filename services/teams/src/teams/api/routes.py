@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 from uuid import UUID
 
 from flask_smorest import Blueprint, abort
 from marshmallow import Schema
 from sqlalchemy.orm import Session
 
-from association.auth import require_scope
 from association.web import request_session
+from association.web.declarations import View, idempotent_create, scoped_read
 
-View = TypeVar("View", bound=Callable[..., Any])
 Created = tuple[dict[str, Any], int, dict[str, str]]
 
 
@@ -22,9 +21,7 @@ def reading(blp: Blueprint, rule: str, answer: type[Schema]) -> Callable[[View],
     """A GET for `volunteers:read` answering 200 with `answer`."""
 
     def declare(view: View) -> View:
-        view = blp.response(200, answer)(view)
-        view = require_scope("volunteers:read")(view)
-        return blp.route(rule, methods=["GET"])(view)
+        return blp.route(rule, methods=["GET"])(scoped_read(blp, answer, "volunteers:read")(view))
 
     return declare
 
@@ -35,11 +32,9 @@ def writing(
     """A POST for `teams:write`, replayed under its Idempotency-Key, answering 201 with `answer`."""
 
     def declare(view: View) -> View:
-        view = blp.doc(parameters=["IDEMPOTENCY_KEY"])(view)
-        view = blp.response(201, answer)(view)
-        view = blp.arguments(arguments)(view)
-        view = require_scope("teams:write")(view)
-        return blp.route(rule, methods=["POST"])(view)
+        return blp.route(rule, methods=["POST"])(
+            idempotent_create(blp, arguments, answer, "teams:write")(view)
+        )
 
     return declare
 

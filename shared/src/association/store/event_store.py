@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Protocol
 
 from sqlalchemy import Connection, delete, func, insert, select
@@ -138,14 +138,11 @@ class EventStore:
 
     def oldest_unpublished_at(self, session: Session) -> datetime | None:
         """When the oldest event still waiting in the outbox happened."""
-        oldest = session.execute(
+        return session.execute(
             select(func.min(events_table.c.occurred_at)).join(
                 outbox_table, outbox_table.c.sequence == events_table.c.sequence
             )
         ).scalar_one_or_none()
-        if oldest is not None and oldest.tzinfo is None:
-            oldest = oldest.replace(tzinfo=UTC)
-        return oldest
 
     def last_sequence(self, session: Session) -> int:
         return session.execute(
@@ -163,11 +160,6 @@ class EventStore:
 
     def _envelope(self, row) -> Envelope:  # type: ignore[no-untyped-def]
         meta = row["metadata"] or {}
-        occurred_at = row["occurred_at"]
-        if (
-            occurred_at.tzinfo is None
-        ):  # SQLite hands back naive datetimes; they were stored as UTC.
-            occurred_at = occurred_at.replace(tzinfo=UTC)
         return Envelope(
             event_id=row["event_id"],
             event_type=row["event_type"],
@@ -176,7 +168,7 @@ class EventStore:
             aggregate_id=row["aggregate_id"],
             aggregate_version=row["aggregate_version"],
             sequence=row["sequence"],
-            occurred_at=occurred_at.isoformat(),
+            occurred_at=row["occurred_at"].isoformat(),
             correlation_id=meta.get("correlation_id"),
             causation_id=meta.get("causation_id"),
             payload=row["payload"],
@@ -233,8 +225,7 @@ def _row(event: Envelope) -> dict:
         "schema_version": event.schema_version,
         "payload": event.payload,
         "metadata": {"correlation_id": event.correlation_id, "causation_id": event.causation_id},
-        # Stored as UTC: SQLite keeps no offset.
-        "occurred_at": datetime.fromisoformat(event.occurred_at).astimezone(UTC),
+        "occurred_at": datetime.fromisoformat(event.occurred_at),
     }
 
 

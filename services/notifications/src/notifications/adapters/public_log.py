@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 from association.backends import take_writers_lock
 from association.events import Envelope
 from association.statements import insert_new_returning
-from notifications.adapters.database import transaction_memo, utcnow
+from association.transaction_memo import transaction_memo
+from notifications.adapters.database import utcnow
 from notifications.adapters.partner_tables import public_events_table, public_outbox_table
 from notifications.domain.redaction import erase_person
 
@@ -32,8 +33,8 @@ def _envelope(position: int, stored: dict[str, Any]) -> Envelope:
 def _lock_until_commit(session: Session) -> None:
     """Take the public log's writers' lock for the rest of the transaction (see `append`).
 
-    Taken once per transaction: the lock is held until commit anyway. A savepoint starts afresh
-    and takes it again, since rolling a savepoint back lets go of the locks taken in it.
+    Taken once per transaction: the lock is held until commit anyway. Rolling back a savepoint
+    lets go of the locks taken in it and forgets the transaction's memo, so it is taken again.
     """
     memo = transaction_memo(session, _LOCKED)
     if not memo:

@@ -7,7 +7,8 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from notifications.adapters.database import transaction_memo, utcnow
+from association.transaction_memo import transaction_memo
+from notifications.adapters.database import utcnow
 from notifications.adapters.partner_tables import subscriptions_table, webhook_deliveries_table
 
 ACTIVE, PAUSED = "active", "paused"

@@ -7,28 +7,29 @@ INSERT: one round trip instead of three, and nothing to roll back.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import cache
 from typing import Any
 
 from sqlalchemy import Executable, Table
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from association import backends
 
-def _dialect(session: Session) -> Any:
-    return postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+
+def _dialect(session: Session) -> Callable[[Table], Any]:
+    return backends.of(session).insert
 
 
 @cache
 def _insert_new_statement(
-    dialect: Any, table: Table, keys: tuple[str, ...], returning: str
+    dialect: Callable[[Table], Any], table: Table, keys: tuple[str, ...], returning: str
 ) -> Executable:
     # Built once and executed with the rows as parameters, so SQLAlchemy compiles it once: a
     # multi-row `.values([...])` statement has no cache key and is compiled on every call.
     # Counted through RETURNING: drivers do not all report a rowcount for INSERT ... ON CONFLICT.
     return (
-        dialect.insert(table)
+        dialect(table)
         .on_conflict_do_nothing(index_elements=list(keys))
         .returning(table.c[returning])
     )
@@ -60,6 +61,31 @@ def inserted(
     return list(session.execute(statement, parameters).scalars())
 
 
+def inserted_keys(
+    session: Session,
+    table: Table,
+    key: str,
+    columns: Mapping[str, Sequence[Any]],
+    same: Mapping[str, Any],
+) -> list[Any]:
+    """Insert rows given column by column, unless their `key` is taken; the keys inserted.
+
+    `columns` holds one sequence of values per column (row i takes the i-th of each), `same` the
+    values every row shares. Where the backend takes arrays (PostgreSQL) it is one statement
+    whatever the number of rows; elsewhere the rows go as an executemany.
+    """
+    arrays, scalars = tuple(columns), tuple(same)
+    statement = backends.of(session).insert_new_from_arrays(table, key, arrays, scalars)
+    if statement is not None:
+        parameters = {name: list(values) for name, values in columns.items()}
+        return list(session.execute(statement, {**parameters, **same}).scalars())
+    rows = [
+        {**dict(zip(arrays, values, strict=True)), **same}
+        for values in zip(*columns.values(), strict=True)
+    ]
+    return inserted(session, table, rows, [key], key)
+
+
 def insert_new_returning(
     session: Session, table: Table, row: dict[str, Any], keys: Sequence[str], column: str
 ) -> Any | None:
@@ -70,9 +96,9 @@ def insert_new_returning(
 
 @cache
 def _upsert_statement(
-    dialect: Any, table: Table, keys: tuple[str, ...], columns: tuple[str, ...]
+    dialect: Callable[[Table], Any], table: Table, keys: tuple[str, ...], columns: tuple[str, ...]
 ) -> Executable:
-    statement = dialect.insert(table)
+    statement = dialect(table)
     changes = {name: statement.excluded[name] for name in columns if name not in keys}
     return statement.on_conflict_do_update(index_elements=list(keys), set_=changes)
 

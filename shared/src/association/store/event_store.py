@@ -4,22 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Protocol
 
-from sqlalchemy import (
-    Connection,
-    Insert,
-    bindparam,
-    delete,
-    func,
-    insert,
-    literal_column,
-    select,
-)
+from sqlalchemy import Connection, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from association import backends
 from association.events import Envelope, EventRegistry
 from association.store.tables import AGGREGATE_VERSION_CONSTRAINT, events_table, outbox_table
 
@@ -47,10 +39,9 @@ class PayloadCodec(Protocol):
 class EventStore:
     """The source of truth of one service (`producer`): an append-only log with an outbox.
 
-    `append` must be the last write of its transaction: on PostgreSQL it takes the store's
-    writers' lock (`serialise_writers`) until commit so that sequence numbers commit in order and
-    a reader following "everything after N" can never skip an event that commits late. On SQLite
-    BEGIN IMMEDIATE already serialises writers.
+    `append` must be the last write of its transaction: it takes the store's writers' lock
+    (`serialise_writers`) until commit so that sequence numbers commit in order and a reader
+    following "everything after N" can never skip an event that commits late.
     """
 
     def __init__(
@@ -147,14 +138,11 @@ class EventStore:
 
     def oldest_unpublished_at(self, session: Session) -> datetime | None:
         """When the oldest event still waiting in the outbox happened."""
-        oldest = session.execute(
+        return session.execute(
             select(func.min(events_table.c.occurred_at)).join(
                 outbox_table, outbox_table.c.sequence == events_table.c.sequence
             )
         ).scalar_one_or_none()
-        if oldest is not None and oldest.tzinfo is None:
-            oldest = oldest.replace(tzinfo=UTC)
-        return oldest
 
     def last_sequence(self, session: Session) -> int:
         return session.execute(
@@ -172,11 +160,6 @@ class EventStore:
 
     def _envelope(self, row) -> Envelope:  # type: ignore[no-untyped-def]
         meta = row["metadata"] or {}
-        occurred_at = row["occurred_at"]
-        if (
-            occurred_at.tzinfo is None
-        ):  # SQLite hands back naive datetimes; they were stored as UTC.
-            occurred_at = occurred_at.replace(tzinfo=UTC)
         return Envelope(
             event_id=row["event_id"],
             event_type=row["event_type"],
@@ -185,23 +168,11 @@ class EventStore:
             aggregate_id=row["aggregate_id"],
             aggregate_version=row["aggregate_version"],
             sequence=row["sequence"],
-            occurred_at=occurred_at.isoformat(),
+            occurred_at=row["occurred_at"].isoformat(),
             correlation_id=meta.get("correlation_id"),
             causation_id=meta.get("causation_id"),
             payload=row["payload"],
         )
-
-
-_EVENT_TYPES = {c.key: c.type for c in events_table.c if c is not events_table.c.sequence}
-
-
-# The store's writers' lock on PostgreSQL: a transaction-scoped advisory lock keyed by the events
-# table's oid, so that each service's store (its own database or schema) has its own. Unlike a
-# table lock it can be taken inside the statement that appends, and it keeps autovacuum waiting
-# for nothing.
-_WRITERS_LOCK = select(
-    func.pg_advisory_xact_lock(literal_column(f"'{events_table.name}'::regclass::oid::bigint"))
-)
 
 
 def serialise_writers(session: Session) -> None:
@@ -209,37 +180,13 @@ def serialise_writers(session: Session) -> None:
 
     `append` takes this lock itself; a command takes it early when what it decides depends on
     the state it reads (capacity, a version), so that no other writer changes that state between
-    the read and the append. On SQLite BEGIN IMMEDIATE already serialises writers.
+    the read and the append. It is the events table's writers' lock
+    (`association.backends.take_writers_lock`).
     """
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(_WRITERS_LOCK)
-
-
-def _insert_event_with_outbox_row() -> Insert:
-    """The writers' lock, one event and its outbox row in a single statement (PostgreSQL).
-
-    One round trip instead of three. The event's row is selected from the lock's, so its
-    sequence is drawn only once the lock is held.
-    """
-    lock = _WRITERS_LOCK.cte("writers_lock")
-    values = select(
-        *(bindparam(key, type_=type_) for key, type_ in _EVENT_TYPES.items())
-    ).select_from(lock)
-    event = (
-        insert(events_table)
-        .from_select(list(_EVENT_TYPES), values)
-        .returning(events_table.c.sequence)
-        .cte("event")
-    )
-    return (
-        insert(outbox_table)
-        .from_select(["sequence"], select(event.c.sequence))
-        .returning(outbox_table.c.sequence)
-    )
+    backends.take_writers_lock(session, events_table)
 
 
 # Built once, not per append: executed with parameters, each is compiled once and then cached.
-_INSERT_EVENT_WITH_OUTBOX_ROW = _insert_event_with_outbox_row()
 _INSERT_EVENT = insert(events_table).returning(events_table.c.sequence)
 _INSERT_EVENTS = insert(events_table).returning(
     events_table.c.sequence, sort_by_parameter_order=True
@@ -250,14 +197,16 @@ _INSERT_OUTBOX = insert(outbox_table)
 def _insert(connection: Connection, rows: list[dict], publish: bool) -> list[int]:
     """Insert the events' rows (and their outbox rows when `publish`); their sequences in order.
 
-    The statements run on the session's connection: the ORM has nothing to add to them. On
-    PostgreSQL the writers' lock is taken first, until commit, so that sequences commit in the
-    order they were taken.
+    The statements run on the session's connection: the ORM has nothing to add to them. The
+    writers' lock is taken first, until commit, so that sequences commit in the order they were
+    taken; where the backend can, one event, its lock and its outbox row go in one statement.
     """
-    if connection.dialect.name == "postgresql":
-        if publish and len(rows) == 1:
-            return [connection.execute(_INSERT_EVENT_WITH_OUTBOX_ROW, rows[0]).scalar_one()]
-        connection.execute(_WRITERS_LOCK)
+    backend = backends.of(connection)
+    if publish and len(rows) == 1:
+        statement = backend.insert_with_outbox_row(events_table, outbox_table, "sequence")
+        if statement is not None:
+            return [connection.execute(statement, rows[0]).scalar_one()]
+    backends.take_writers_lock(connection, events_table)
     if len(rows) == 1:
         sequences = [connection.execute(_INSERT_EVENT, rows[0]).scalar_one()]
     else:
@@ -276,8 +225,7 @@ def _row(event: Envelope) -> dict:
         "schema_version": event.schema_version,
         "payload": event.payload,
         "metadata": {"correlation_id": event.correlation_id, "causation_id": event.causation_id},
-        # Stored as UTC: SQLite keeps no offset.
-        "occurred_at": datetime.fromisoformat(event.occurred_at).astimezone(UTC),
+        "occurred_at": datetime.fromisoformat(event.occurred_at),
     }
 
 

@@ -6,7 +6,6 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Column,
-    DateTime,
     ForeignKey,
     Integer,
     LargeBinary,
@@ -16,6 +15,8 @@ from sqlalchemy import (
     Table,
     UniqueConstraint,
 )
+
+from association.timestamps import UtcDateTime
 
 metadata = MetaData()
 
@@ -35,7 +36,7 @@ events_table = Table(
     Column("schema_version", SmallInteger, nullable=False),
     Column("payload", JSON, nullable=False),
     Column("metadata", JSON, nullable=False),
-    Column("occurred_at", DateTime(timezone=True), nullable=False),
+    Column("occurred_at", UtcDateTime(), nullable=False),
     UniqueConstraint("aggregate_id", "aggregate_version", name=AGGREGATE_VERSION_CONSTRAINT),
 )
 
@@ -54,7 +55,7 @@ inbox_table = Table(
     metadata,
     Column("event_id", String(36), primary_key=True),
     Column("event_type", String(64), nullable=False),
-    Column("processed_at", DateTime(timezone=True), nullable=False),
+    Column("processed_at", UtcDateTime(), nullable=False),
 )
 
 # First responses to POSTs carrying an Idempotency-Key, stored in the command's own transaction.
@@ -68,5 +69,5 @@ idempotency_table = Table(
     Column("body", LargeBinary, nullable=True),
     # The Location of what the first response created, so erasing it can drop its replays too.
     Column("location", String(255), nullable=True, index=True),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
 )

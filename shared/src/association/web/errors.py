@@ -16,10 +16,10 @@ import flask_smorest
 from flask import Flask, Response, jsonify
 from flask_smorest.pagination import PaginationMetadataSchema
 from marshmallow import ValidationError
-from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
+from association.backends import is_outage
 from association.events.registry import InvalidEvent
 from association.store.event_store import ConcurrencyError
 
@@ -94,7 +94,7 @@ def response_for_exception(error: BaseException) -> Response:
     if isinstance(error, IntegrityError):
         log.info("integrity error answered 409: %s", error.orig)
         return error_response(409, "conflict: the request clashes with existing data")
-    if isinstance(error, OperationalError | PoolTimeoutError):
+    if is_outage(error):
         log.warning("database unavailable: %s", error, exc_info=error)
         return error_response(503, "the database is unavailable; retry later")
     log.error("unhandled exception", exc_info=error)

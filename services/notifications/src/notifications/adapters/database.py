@@ -1,4 +1,4 @@
-"""The service's own MetaData, the timestamp helpers its records share, a per-transaction memo."""
+"""The service's own MetaData and the timestamp helpers its records share."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import BigInteger, Integer, MetaData
-from sqlalchemy.orm import Session
 
 metadata = MetaData()
 
@@ -32,20 +31,3 @@ def aware_row(row: Any) -> dict[str, Any]:
         key: as_utc(value) if isinstance(value, datetime) else value
         for key, value in dict(row).items()
     }
-
-
-def transaction_memo(session: Session, name: str) -> dict[Any, Any]:
-    """A dict named `name` that lasts as long as the session's current (sub)transaction.
-
-    The consumer applies a batch of events in one transaction, so what a handler would read or
-    do again for every event of the batch (a lookup, a table lock) is kept here once. A new
-    transaction or savepoint, or the end of one, starts an empty dict, so nothing kept survives a
-    rollback. Outside a transaction nothing is kept (a fresh dict each time).
-    """
-    current = session.get_nested_transaction() or session.get_transaction()
-    if current is None:
-        return {}
-    held = session.info.get(name)
-    if held is None or held[0] is not current:
-        held = session.info[name] = (current, {})
-    return held[1]

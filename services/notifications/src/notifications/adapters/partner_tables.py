@@ -5,7 +5,6 @@ from __future__ import annotations
 from sqlalchemy import (
     JSON,
     Column,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -15,6 +14,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+from association.timestamps import UtcDateTime
 from notifications.adapters.database import Position, metadata
 
 # Every integration event consumed, redacted; `position` orders the public stream and feed.
@@ -26,7 +26,7 @@ public_events_table = Table(
     Column("event_type", String(64), nullable=False),
     Column("volunteer_id", String(36), nullable=True, index=True),
     Column("envelope", JSON, nullable=False),
-    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("recorded_at", UtcDateTime(), nullable=False),
 )
 
 # Public events not yet confirmed by the broker on `association.public`.
@@ -52,13 +52,13 @@ subscriptions_table = Table(
     Column("secret", String(128), nullable=False),
     Column("status", String(16), nullable=False),
     Column("status_reason", String(500), nullable=True),
-    Column("paused_at", DateTime(timezone=True), nullable=True),
+    Column("paused_at", UtcDateTime(), nullable=True),
     Column("consecutive_failures", Integer, nullable=False),
     Column("version", Integer, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
     # Which dispatcher delivers to this subscription now, so deliveries stay in order.
     Column("lease_owner", String(64), nullable=True),
-    Column("lease_until", DateTime(timezone=True), nullable=True),
+    Column("lease_until", UtcDateTime(), nullable=True),
 )
 
 webhook_deliveries_table = Table(
@@ -76,12 +76,12 @@ webhook_deliveries_table = Table(
     Column("event_type", String(64), nullable=False),
     Column("status", String(16), nullable=False),
     Column("attempts", Integer, nullable=False),
-    Column("next_attempt_at", DateTime(timezone=True), nullable=False),
-    Column("last_attempt_at", DateTime(timezone=True), nullable=True),
+    Column("next_attempt_at", UtcDateTime(), nullable=False),
+    Column("last_attempt_at", UtcDateTime(), nullable=True),
     Column("last_status_code", SmallInteger, nullable=True),
     Column("last_error", String(500), nullable=True),
-    Column("delivered_at", DateTime(timezone=True), nullable=True),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("delivered_at", UtcDateTime(), nullable=True),
+    Column("created_at", UtcDateTime(), nullable=False),
     UniqueConstraint("subscription_id", "public_position", name="uq_webhook_deliveries_event"),
     Index("ix_webhook_deliveries_queue", "subscription_id", "status", "position"),
 )

@@ -10,18 +10,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, text, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from association.backends import take_writers_lock
 from association.events import Envelope
 from association.statements import insert_new_returning
-from notifications.adapters.database import transaction_memo, utcnow
+from association.transaction_memo import transaction_memo
+from notifications.adapters.database import utcnow
 from notifications.adapters.partner_tables import public_events_table, public_outbox_table
 from notifications.domain.redaction import erase_person
 
 _e = public_events_table.c
 _QUEUE_FOR_PUBLICATION = insert(public_outbox_table)  # built once, run with {"position": ...}
-_LOCK = text("LOCK TABLE public_events IN EXCLUSIVE MODE")
 _LOCKED = "notifications.public_events_locked"
 
 
@@ -30,15 +31,14 @@ def _envelope(position: int, stored: dict[str, Any]) -> Envelope:
 
 
 def _lock_until_commit(session: Session) -> None:
-    """On PostgreSQL, lock the public log for the rest of the transaction (see `append`).
+    """Take the public log's writers' lock for the rest of the transaction (see `append`).
 
-    Taken once per transaction: the lock is held until commit anyway. A savepoint starts afresh
-    and takes it again, since rolling a savepoint back lets go of the locks taken in it.
+    Taken once per transaction: the lock is held until commit anyway. Rolling back a savepoint
+    lets go of the locks taken in it and forgets the transaction's memo, so it is taken again.
     """
     memo = transaction_memo(session, _LOCKED)
     if not memo:
-        if session.get_bind().dialect.name == "postgresql":
-            session.execute(_LOCK)
+        take_writers_lock(session, public_events_table)
         memo["done"] = True
 
 
@@ -50,7 +50,7 @@ class PublicEventLog:
     ) -> Envelope | None:
         """Store a redacted event for publication; None when it was stored before.
 
-        On PostgreSQL the table is locked until commit, so positions commit in order and a reader
+        The log's writers' lock is held until commit, so positions commit in order and a reader
         following "everything after N" never skips a late commit (the relay and the feed do).
         """
         _lock_until_commit(session)

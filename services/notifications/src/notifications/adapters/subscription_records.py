@@ -7,7 +7,8 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from notifications.adapters.database import aware_row, transaction_memo, utcnow
+from association.transaction_memo import transaction_memo
+from notifications.adapters.database import utcnow
 from notifications.adapters.partner_tables import subscriptions_table, webhook_deliveries_table
 
 ACTIVE, PAUSED = "active", "paused"
@@ -34,7 +35,7 @@ def subscriptions_of(session: Session, owner: str | None) -> list[dict[str, Any]
     query = select(subscriptions_table).order_by(_s.created_at, _s.subscription_id)
     if owner is not None:
         query = query.where(_s.owner == owner)
-    return [aware_row(row) for row in session.execute(query).mappings()]
+    return [dict(row) for row in session.execute(query).mappings()]
 
 
 def subscription(
@@ -45,7 +46,7 @@ def subscription(
     if owner is not None:
         query = query.where(_s.owner == owner)
     row = session.execute(query).mappings().first()
-    return aware_row(row) if row else None
+    return dict(row) if row else None
 
 
 def change_subscription(session: Session, subscription_id: str, **values: Any) -> int:

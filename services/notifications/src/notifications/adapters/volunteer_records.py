@@ -9,7 +9,8 @@ from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from association.statements import insert_new, upsert
-from notifications.adapters.database import transaction_memo, utcnow
+from association.transaction_memo import transaction_memo
+from notifications.adapters.database import utcnow
 from notifications.adapters.volunteer_tables import (
     contact_versions_table,
     contacts_table,

@@ -5,7 +5,6 @@ from __future__ import annotations
 from sqlalchemy import (
     BigInteger,
     Column,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -16,6 +15,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+from association.timestamps import UtcDateTime
 from notifications.adapters.database import Position, metadata
 
 NOTIFICATION_UNIQUE = "uq_notifications_event_recipient_kind"
@@ -26,7 +26,7 @@ contacts_table = Table(
     Column("volunteer_id", String(36), primary_key=True),
     Column("name", String(50), nullable=False),
     Column("email", String(254), nullable=True),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
 )
 
 # The version of the volunteer's event that last set each contact field, so that changes arriving
@@ -45,7 +45,7 @@ withdrawn_table = Table(
     "withdrawn_volunteers",
     metadata,
     Column("volunteer_id", String(36), primary_key=True),
-    Column("withdrawn_at", DateTime(timezone=True), nullable=False),
+    Column("withdrawn_at", UtcDateTime(), nullable=False),
 )
 
 team_names_table = Table(
@@ -83,7 +83,7 @@ notifications_table = Table(
     Column("language", String(8), nullable=False),
     Column("subject", String(200), nullable=False),
     Column("body", Text, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
     UniqueConstraint("event_id", "volunteer_id", "kind", name=NOTIFICATION_UNIQUE),
     Index("ix_notifications_volunteer", "volunteer_id", "position"),
 )
@@ -101,9 +101,9 @@ message_deliveries_table = Table(
     Column("channel", String(16), primary_key=True),
     Column("status", String(16), nullable=False),
     Column("attempts", Integer, nullable=False),
-    Column("next_attempt_at", DateTime(timezone=True), nullable=True),
-    Column("lease_until", DateTime(timezone=True), nullable=True),
+    Column("next_attempt_at", UtcDateTime(), nullable=True),
+    Column("lease_until", UtcDateTime(), nullable=True),
     Column("last_error", String(500), nullable=True),
-    Column("sent_at", DateTime(timezone=True), nullable=True),
+    Column("sent_at", UtcDateTime(), nullable=True),
     Index("ix_message_deliveries_due", "status", "next_attempt_at"),
 )

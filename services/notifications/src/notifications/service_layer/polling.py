@@ -6,9 +6,7 @@ import logging
 import threading
 from abc import ABC, abstractmethod
 
-from sqlalchemy.exc import InterfaceError, OperationalError
-from sqlalchemy.exc import TimeoutError as PoolTimeoutError
-
+from association.backends import is_outage
 from association.messaging.backoff import Backoff
 
 log = logging.getLogger(__name__)
@@ -35,16 +33,14 @@ class PollingLoop(ABC):
         while not self._stop.is_set():
             try:
                 busy = self.work_once()
-            except (OperationalError, InterfaceError, PoolTimeoutError) as error:
+            except Exception as error:  # neither an outage nor a bug stops deliveries for good
                 delay = backoff.next()
-                log.warning(
-                    "%s: database unavailable (%s); retrying in %.1fs", self.name, error, delay
-                )
-                self._stop.wait(delay)
-                continue
-            except Exception:  # a bug must not stop deliveries for good; it is logged loudly
-                delay = backoff.next()
-                log.exception("%s failed; retrying in %.1fs", self.name, delay)
+                if is_outage(error):
+                    log.warning(
+                        "%s: database unavailable (%s); retrying in %.1fs", self.name, error, delay
+                    )
+                else:  # a bug is logged loudly
+                    log.exception("%s failed; retrying in %.1fs", self.name, delay)
                 self._stop.wait(delay)
                 continue
             backoff.reset()

@@ -126,6 +126,4 @@ def organisations(session: Session) -> list[dict[str, Any]]:
 
 
 def _iso(value: datetime) -> str:
-    if value.tzinfo is None:  # SQLite returns naive UTC
-        value = value.replace(tzinfo=UTC)
     return value.astimezone(UTC).isoformat()

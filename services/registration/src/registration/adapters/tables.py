@@ -10,7 +10,6 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Column,
-    DateTime,
     Index,
     Integer,
     LargeBinary,
@@ -18,6 +17,8 @@ from sqlalchemy import (
     String,
     Table,
 )
+
+from association.timestamps import UtcDateTime
 
 metadata = MetaData()
 
@@ -32,8 +33,8 @@ volunteers_table = Table(
     Column("organisation_id", String(36), nullable=True, index=True),
     Column("id_verified", Boolean, nullable=False),
     Column("source", String(16), nullable=False),
-    Column("registered_at", DateTime(timezone=True), nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("registered_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
     Column("sealed", LargeBinary, nullable=True),
     Index("ix_volunteers_active_street", "active", "street"),
 )
@@ -68,5 +69,5 @@ organisations_table = Table(
     Column("organisation_id", String(36), primary_key=True),
     Column("name", String(100), nullable=False, unique=True),
     Column("kind", String(32), nullable=False),
-    Column("joined_at", DateTime(timezone=True), nullable=False),
+    Column("joined_at", UtcDateTime(), nullable=False),
 )

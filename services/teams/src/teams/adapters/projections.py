@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from types import ModuleType
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Insert, bindparam, delete, insert, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Insert, Table, bindparam, delete, insert, update
 from sqlalchemy.orm import Session
 
+from association import backends
 from association.store import EventStore
 from teams.adapters.codec import from_envelope, is_domain_event
 from teams.adapters.tables import (
@@ -66,9 +66,10 @@ _CANCEL_ACTIVITY = (
 _INSERT_ATTENDANCE = insert(attendance_table)
 
 
-def _add_hours(dialect: ModuleType) -> Insert:
+@cache
+def _add_hours(dialect_insert: Callable[[Table], Any]) -> Insert:
     """Add one attendance's hours to the volunteer's totals, creating the row the first time."""
-    statement = dialect.insert(service_hours_table)
+    statement = dialect_insert(service_hours_table)
     return statement.on_conflict_do_update(
         index_elements=[service_hours_table.c.volunteer_id],
         set_={
@@ -77,9 +78,6 @@ def _add_hours(dialect: ModuleType) -> Insert:
             + statement.excluded.activity_count,
         },
     )
-
-
-_ADD_HOURS = {"postgresql": _add_hours(postgresql), "sqlite": _add_hours(sqlite)}
 
 
 def _team_created(session: Session, event: TeamCreated) -> None:
@@ -150,7 +148,7 @@ def _activity_completed(session: Session, event: ActivityCompleted) -> None:
         return
     session.execute(_INSERT_ATTENDANCE, rows)
     session.execute(
-        _ADD_HOURS[session.get_bind().dialect.name],
+        _add_hours(backends.of(session).insert),
         [
             {
                 "volunteer_id": row["volunteer_id"],

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -20,17 +19,6 @@ from teams.adapters.tables import (
 from teams.domain.hours import ServiceHours, from_hundredths, length_in_hours
 
 _t, _m, _a = teams_table.c, team_members_table.c, activities_table.c
-
-
-def utc(moment: datetime | None) -> datetime | None:
-    """A stored time as an aware UTC datetime (SQLite hands back naive ones, stored as UTC)."""
-    if moment is None:
-        return None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
-def _times(row: dict[str, Any], *names: str) -> dict[str, Any]:
-    return {**row, **{name: utc(row[name]) for name in names}}
 
 
 def _count(session: Session, query: Select) -> int:
@@ -57,7 +45,7 @@ def list_teams(
         query, ids = query.where(_t.kind == kind), ids.where(_t.kind == kind)
     total = _count(session, ids)
     rows = session.execute(query.order_by(_t.name).offset(offset).limit(limit)).mappings()
-    return [_times(dict(row), "created_at") for row in rows], total
+    return [dict(row) for row in rows], total
 
 
 def team_name_taken(session: Session, name: str) -> bool:
@@ -75,13 +63,13 @@ def team_detail(session: Session, team_id: UUID) -> dict[str, Any] | None:
         .where(_m.team_id == str(team_id))
         .order_by(_m.assigned_at, _m.volunteer_id)
     ).mappings()
-    team = _times(dict(row), "created_at")
-    team["members"] = [_times(dict(member), "assigned_at") for member in members]
+    team = dict(row)
+    team["members"] = [dict(member) for member in members]
     return team
 
 
 def _activity(row: dict[str, Any]) -> dict[str, Any]:
-    activity = _times(row, "starts_at", "ends_at", "scheduled_at", "completed_at", "cancelled_at")
+    activity = dict(row)
     activity["length_hours"] = length_in_hours(activity["starts_at"], activity["ends_at"])
     return activity
 

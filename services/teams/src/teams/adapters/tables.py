@@ -11,7 +11,6 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
-    DateTime,
     Index,
     Integer,
     MetaData,
@@ -19,6 +18,8 @@ from sqlalchemy import (
     Table,
     Text,
 )
+
+from association.timestamps import UtcDateTime
 
 metadata = MetaData()
 
@@ -32,7 +33,7 @@ volunteers_table = Table(
     Column("skills", JSON, nullable=False),
     Column("active", Boolean, nullable=False),
     Column("version", Integer, nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
 )
 
 teams_table = Table(
@@ -44,7 +45,7 @@ teams_table = Table(
     Column("description", Text, nullable=False),
     Column("required_skills", JSON, nullable=False),
     Column("capacity", Integer, nullable=True),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
 )
 
 team_members_table = Table(
@@ -53,7 +54,7 @@ team_members_table = Table(
     Column("team_id", String(36), primary_key=True),
     Column("volunteer_id", String(36), primary_key=True),
     Column("role", String(16), nullable=False),
-    Column("assigned_at", DateTime(timezone=True), nullable=False),
+    Column("assigned_at", UtcDateTime(), nullable=False),
     Index("ix_team_members_volunteer", "volunteer_id"),
 )
 
@@ -65,15 +66,15 @@ activities_table = Table(
     Column("title", String(200), nullable=False),
     Column("kind", String(64), nullable=False),
     Column("location", String(200), nullable=False),
-    Column("starts_at", DateTime(timezone=True), nullable=False),
-    Column("ends_at", DateTime(timezone=True), nullable=False),
+    Column("starts_at", UtcDateTime(), nullable=False),
+    Column("ends_at", UtcDateTime(), nullable=False),
     Column("content", Text, nullable=False),
     Column("organising_unit", String(100), nullable=False),
     Column("person_in_charge", String(50), nullable=False),
     Column("status", String(16), nullable=False),
-    Column("scheduled_at", DateTime(timezone=True), nullable=False),
-    Column("completed_at", DateTime(timezone=True), nullable=True),
-    Column("cancelled_at", DateTime(timezone=True), nullable=True),
+    Column("scheduled_at", UtcDateTime(), nullable=False),
+    Column("completed_at", UtcDateTime(), nullable=True),
+    Column("cancelled_at", UtcDateTime(), nullable=True),
     Column("cancel_reason", String(500), nullable=True),
     Index("ix_activities_team_starts", "team_id", "starts_at"),
 )

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
-from association.db import BULK_CACHE_KIB, Database
+from association.backends.sqlite import BULK_CACHE_KIB
+from association.db import Database
 from association.store import metadata
 from support.counters import projection_metadata, ticks_of
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import text
 
-import association.db
+import association.backends.postgresql
 from association.db import Database
 from support.polling import wait_for
 
@@ -71,6 +71,6 @@ def test_a_connection_unused_for_long_is_pinged_before_it_is_handed_out(
     database: Database, pings: list[int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first = backend_pid(database)
-    monkeypatch.setattr(association.db, "PING_AFTER_IDLE_SECONDS", 0.0)
+    monkeypatch.setattr(association.backends.postgresql, "PING_AFTER_IDLE_SECONDS", 0.0)
     assert backend_pid(database) == first
     assert pings == [1]

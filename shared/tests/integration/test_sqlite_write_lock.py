@@ -14,7 +14,8 @@ import pytest
 from sqlalchemy import Column, Integer, MetaData, Table, select, text, update
 from sqlalchemy.exc import OperationalError
 
-from association.db import Database, WriteLock
+from association.backends.sqlite import WriteLock
+from association.db import Database
 
 metadata = MetaData()
 counter_table = Table(

@@ -112,7 +112,7 @@ def test_a_batch_locks_the_public_log_once(service, events) -> None:
 
     @event.listens_for(service.context.database.engine, "before_cursor_execute")
     def record(_conn: Any, _cursor: Any, sql: str, *_: Any) -> None:
-        if sql.startswith("LOCK TABLE"):
+        if "pg_advisory_xact_lock('public_events'" in sql:
             locks.append(sql)
 
     service.apply_batch(*[events.registered(phone=f"1371234567{n}") for n in range(3)])
@@ -125,7 +125,7 @@ def test_the_public_log_is_locked_again_after_a_savepoint_rolled_back(service, e
     def locked(session: Session) -> bool:
         held = text(
             "SELECT count(*) FROM pg_locks WHERE pid = pg_backend_pid() AND granted"
-            " AND relation = 'public_events'::regclass AND mode = 'ExclusiveLock'"
+            " AND locktype = 'advisory' AND objid = 'public_events'::regclass::oid"
         )
         return session.execute(held).scalar_one() > 0
 

@@ -13,16 +13,15 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from association.backends import is_outage
 from association.db import Database
 from association.events import Envelope
 from association.logging_context import correlation
 from association.messaging.backoff import Backoff
 from association.messaging.handlers import Handler, SetBasedHandler
 from association.messaging.inbox import apply_once, claim
-from association.messaging.outages import is_outage
 from association.messaging.topology import Topology
 
 log = logging.getLogger(__name__)
@@ -68,7 +67,7 @@ class BatchApplier:
         while True:
             try:
                 return self.apply(batch)
-            except DBAPIError as error:
+            except Exception as error:
                 if not is_outage(error):
                     raise
                 delay = backoff.next()

@@ -1,9 +1,8 @@
-"""The service's own MetaData and the timestamp helpers its records share."""
+"""The service's own MetaData, its position column type and the clock its records share."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
 
 from sqlalchemy import BigInteger, Integer, MetaData
 
@@ -16,18 +15,3 @@ Position = BigInteger().with_variant(Integer(), "sqlite")
 def utcnow() -> datetime:
     """The current time in UTC (what every timestamp column holds)."""
     return datetime.now(UTC)
-
-
-def as_utc(moment: datetime | None) -> datetime | None:
-    """A timestamp read back from the database, aware (SQLite hands back naive UTC)."""
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=UTC)
-
-
-def aware_row(row: Any) -> dict[str, Any]:
-    """A result row as a dict, its timestamps aware (see `as_utc`)."""
-    return {
-        key: as_utc(value) if isinstance(value, datetime) else value
-        for key, value in dict(row).items()
-    }

@@ -10,7 +10,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from association.statements import insert_new
-from notifications.adapters.database import as_utc, utcnow
+from notifications.adapters.database import utcnow
 from notifications.adapters.message_deliveries import PENDING, WAITING
 from notifications.adapters.volunteer_tables import (
     contacts_table,
@@ -95,7 +95,6 @@ def notifications_of(
         ).mappings():
             channels[delivery["notification_id"]].append(_delivery_view(delivery))
     for notification in found:
-        notification["created_at"] = as_utc(notification["created_at"])
         notification["channels"] = channels[notification["notification_id"]]
     return found
 
@@ -105,9 +104,9 @@ def _delivery_view(row: Any) -> dict[str, Any]:
         "channel": row["channel"],
         "status": row["status"],
         "attempts": row["attempts"],
-        "next_attempt_at": as_utc(row["next_attempt_at"]) if row["status"] in WAITING else None,
+        "next_attempt_at": row["next_attempt_at"] if row["status"] in WAITING else None,
         "last_error": row["last_error"],
-        "sent_at": as_utc(row["sent_at"]),
+        "sent_at": row["sent_at"],
     }
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import bindparam, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from notifications.adapters.database import aware_row, utcnow
+from notifications.adapters.database import utcnow
 from notifications.adapters.partner_tables import (
     public_events_table,
     subscriptions_table,
@@ -87,7 +87,7 @@ def deliveries_of(
         .order_by(_w.position)
         .limit(limit)
     ).mappings()
-    found = [aware_row(row) for row in rows]
+    found = [dict(row) for row in rows]
     for delivery in found:
         if delivery["status"] == DELIVERED:
             delivery["next_attempt_at"] = None
@@ -176,7 +176,7 @@ def head_delivery(session: Session, subscription_id: str) -> dict[str, Any] | No
         .mappings()
         .first()
     )
-    return aware_row(row) if row else None
+    return dict(row) if row else None
 
 
 def record_delivered(

@@ -20,7 +20,7 @@ from association.events import Envelope
 from association.messaging.consumer import BatchHandler, Consumer, Handler, ManyHandler
 from association.messaging.topology import Topology
 from support.broker import message_count, publish_events
-from support.consumers import consuming
+from support.threads import consuming
 from support.polling import wait_for
 from teams.adapters.tables import volunteers_table
 from teams.definition import SERVICE

@@ -1,10 +1,11 @@
-"""Components (a consumer, a relay, a dispatcher, …) run on threads for the length of a block."""
+"""Components (a consumer, a relay, a dispatcher, a server…) run on threads for part of a test."""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from socketserver import BaseServer
 from typing import Protocol, TypeVar
 
 from support.polling import wait_for
@@ -51,3 +52,19 @@ def consuming(consumer: C, timeout: float = 10) -> Iterator[C]:
     with running([consumer]):
         wait_for(consumer.consuming.is_set, timeout=timeout)
         yield consumer
+
+
+S = TypeVar("S", bound=BaseServer)
+
+
+@contextmanager
+def serving(server: S, timeout: float = 10) -> Iterator[S]:
+    """Serve requests to `server` on a thread; shut it down and close it afterwards."""
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout)

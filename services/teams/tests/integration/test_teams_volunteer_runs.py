@@ -20,8 +20,8 @@ from association.events import Envelope
 from association.messaging.consumer import BatchHandler, Consumer, Handler, ManyHandler
 from association.messaging.topology import Topology
 from support.broker import message_count, publish_events
-from support.threads import consuming
 from support.polling import wait_for
+from support.threads import consuming
 from teams.adapters.tables import volunteers_table
 from teams.definition import SERVICE
 from teams.service_layer.volunteers import VolunteerEventOutOfOrder

@@ -11,9 +11,10 @@ from association.auth import issue_token
 SECRET = "test-secret-" + "0123456789abcdef" * 3
 
 
-def token(*scopes: str, sub: str = "tester", ttl: int = 600, secret: str = SECRET) -> str:
-    """A valid token for `sub` with `scopes`, signed with the test secret unless told otherwise."""
-    return issue_token(secret, sub, scopes, ttl_seconds=ttl)
+def token(*scopes: str, sub: str = "tester", secret: str = SECRET) -> str:
+    """A token for `sub` with `scopes`, valid an hour (those made at import outlast a whole run),
+    signed with the test secret unless told otherwise."""
+    return issue_token(secret, sub, scopes)
 
 
 def bearer(*scopes: str, sub: str = "tester", secret: str = SECRET) -> dict[str, str]:

@@ -8,7 +8,7 @@ import jwt
 
 from association.auth import issue_token
 
-SECRET = "test-secret-" + "0123456789abcdef" * 3
+SECRET = "test-secret-" + "0123456789abcdef" * 4
 
 
 def token(*scopes: str, sub: str = "tester", secret: str = SECRET) -> str:

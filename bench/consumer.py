@@ -13,7 +13,6 @@ own.
 
 from __future__ import annotations
 
-import threading
 import time
 import uuid
 from dataclasses import replace
@@ -28,14 +27,10 @@ from association.messaging.outbox import message_properties
 from association.messaging.topology import Topology
 from association.store import metadata as store_metadata
 from association.testing import delete_broker_names
-from bench.counters import (
-    counter_registry,
-    projection_metadata,
-    tick_handler,
-    ticked,
-    total_ticks,
-)
+from bench.counters import tick_handler, total_ticks
 from bench.databases import engines
+from support.counters import counter_registry, projection_metadata, ticked
+from support.threads import running
 
 PRODUCER = "bench"
 ROUTING_KEY = f"{PRODUCER}.CounterTicked"
@@ -113,18 +108,13 @@ def _our_rate(
     )
     _fill(amqp_url, topology, events)
     started = time.perf_counter()
-    thread = threading.Thread(target=consumer.run, daemon=True)
-    thread.start()
-    try:
+    with running([consumer], timeout=10) as [thread]:
         deadline = time.monotonic() + 120
         while consumer.applied < len(events):
             if time.monotonic() > deadline or not thread.is_alive():
                 raise RuntimeError(f"the consumer applied {consumer.applied} of {len(events)}")
             time.sleep(0.001)
         elapsed = time.perf_counter() - started
-    finally:
-        consumer.stop()
-        thread.join(10)
     ticks = total_ticks(database)
     if ticks != len(events):
         raise RuntimeError(f"the projection counted {ticks} ticks of {len(events)}")

@@ -1,42 +1,18 @@
-"""The benchmarks' event and projection: counters that get ticked, one row per counter."""
+"""The benchmarks' projection of the tests' counters (support.counters): one upsert per counter."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from types import ModuleType
 
-from marshmallow import Schema, fields
-from sqlalchemy import Column, Insert, Integer, MetaData, String, Table, bindparam, func, select
+from sqlalchemy import Insert, bindparam, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from association.db import Database
-from association.events import Envelope, EventRegistry, default_registry, new_event
+from association.events import Envelope
 from association.messaging.handlers import RunHandler
-
-projection_metadata = MetaData()
-
-counters_table = Table(
-    "bench_counters",
-    projection_metadata,
-    Column("counter_id", String(64), primary_key=True),
-    Column("ticks", Integer, nullable=False),
-)
-
-
-class CounterTickedV1(Schema):
-    counter_id = fields.String(required=True)
-    by = fields.Integer(required=True, strict=True)
-
-
-def counter_registry() -> EventRegistry:
-    registry = default_registry().copy()
-    registry.register("CounterTicked", 1, CounterTickedV1)
-    return registry
-
-
-def ticked(counter_id: str, version: int) -> Envelope:
-    return new_event("CounterTicked", counter_id, version, {"counter_id": counter_id, "by": 1})
+from support.counters import counters_table
 
 
 def _upsert(dialect: ModuleType) -> Insert:

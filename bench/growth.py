@@ -4,8 +4,8 @@ The store is filled (not timed) with a realistic history of the teams service: t
 each created, then its volunteers assigned (a few removed again) and its activities scheduled, most
 of them completed with the attendance of a few members, some cancelled; teams' histories are
 interleaved, each aggregate's versions in order, and a fifth of the completions are stored in
-their old schema version 1 (the rebuild upcasts them). The rows are bulk-inserted in the shape
-`EventStore.append` writes them, already published (no outbox rows). What is timed is the real
+their old schema version 1 (the rebuild upcasts them). They are appended in big transactions by
+`EventStore.append`, already published (no outbox rows). What is timed is the real
 `teams-rebuild-projections` command in a process of its own, on the same database at 100k events
 and again after the store has grown to 1M: its wall time and its peak resident memory (the child's
 VmHWM, polled). The rebuilt read models are checked against the history that was stored.
@@ -33,15 +33,12 @@ from decimal import Decimal
 from itertools import islice
 from pathlib import Path
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
 from association.db import Database
 from association.events import Envelope, default_registry
-from association.store import events_table
+from association.store import EventStore
 from association.store import metadata as store_metadata
-
-# The row EventStore.append writes for an event, so that the bulk fill stores exactly that shape.
-from association.store.event_store import _row
 from bench.databases import engines
 from teams.adapters.codec import payload_of
 from teams.adapters.tables import (
@@ -73,11 +70,12 @@ SEED = 20_240_601
 VOLUNTEERS = 50_000  # the pool teams recruit from
 WINDOW = 64  # teams whose histories are interleaved at any moment
 OLD_COMPLETIONS = 0.2  # share of ActivityCompleted stored in schema version 1
-BATCH = 5_000  # rows per insert in the fill
+BATCH = 5_000  # events per transaction in the fill
 STEP = timedelta(seconds=60)  # time between two events of the history
 COMMAND = "teams-rebuild-projections"
 POLL = 0.05  # seconds between two readings of the rebuild's memory
 REGISTRY = default_registry()
+STORE = EventStore("teams", REGISTRY)
 APPLIED = re.compile(r"rebuilt the teams read models from (\d+) events")
 
 
@@ -140,10 +138,10 @@ class History:
         self.expected = Expected()
         self._envelopes = self._interleaved()
 
-    def take(self, count: int) -> Iterator[dict]:
-        """The stored rows of the next `count` events."""
+    def take(self, count: int) -> Iterator[Envelope]:
+        """The next `count` events."""
         for _ in range(count):
-            yield _row(next(self._envelopes))
+            yield next(self._envelopes)
 
     def _uuid(self) -> uuid.UUID:
         return uuid.UUID(int=self.rng.getrandbits(128), version=4)
@@ -277,11 +275,11 @@ class History:
 
 def _fill(databases: list[Database], history: History, count: int) -> None:
     """Append `count` more events of the history to every database, in big transactions."""
-    rows = history.take(count)
-    while batch := list(islice(rows, BATCH)):
+    events = history.take(count)
+    while batch := list(islice(events, BATCH)):
         for database in databases:
-            with database.engine.begin() as connection:
-                connection.execute(insert(events_table), batch)
+            with database.bulk_transaction() as session:
+                STORE.append(session, batch, publish=False)
 
 
 def read_model(database: Database) -> dict[str, int]:

@@ -7,7 +7,6 @@ ceiling). For scale, also a relay that waits for each confirm before the next pu
 from __future__ import annotations
 
 import tempfile
-import threading
 import time
 import uuid
 from pathlib import Path
@@ -22,6 +21,7 @@ from association.messaging.relay import OutboxRelay
 from association.messaging.topology import Topology
 from association.store import EventStore, metadata
 from association.testing import delete_broker_names, private_schema
+from support.threads import running
 
 
 class BenchTickedV1(Schema):
@@ -56,16 +56,13 @@ def _relay_rate(
     relay = OutboxRelay(database, store, amqp_url, topology)
     _fill(database, store, count)
     started = time.perf_counter()
-    thread = threading.Thread(target=relay.run, daemon=True)
-    thread.start()
-    while True:
-        with database.reader() as session:
-            if store.outbox_backlog(session) == 0:
-                break
-        time.sleep(0.005)
-    elapsed = time.perf_counter() - started
-    relay.stop()
-    thread.join(10)
+    with running([relay], timeout=10):
+        while True:
+            with database.reader() as session:
+                if store.outbox_backlog(session) == 0:
+                    break
+            time.sleep(0.005)
+        elapsed = time.perf_counter() - started
     return count / elapsed
 
 

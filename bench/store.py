@@ -23,8 +23,9 @@ from sqlalchemy.engine import make_url
 from association.db import Database
 from association.store import EventStore, events_table, outbox_table
 from association.store import metadata as store_metadata
-from bench.counters import apply_tick, counter_registry, projection_metadata, ticked, total_ticks
+from bench.counters import apply_tick, total_ticks
 from bench.databases import DatabaseFactory, engines, schema_of
+from support.counters import counter_registry, projection_metadata, ticked
 
 COUNTERS = 100
 WARM_UP = 100

@@ -18,15 +18,14 @@ import schemathesis
 from flask import Flask
 from hypothesis import settings
 
-from association.auth import issue_token
 from association.auth.tokens import SECURITY_SCHEME
-from association.service import ServiceDefinition, create_app
-from association.settings import Settings
+from association.service import ServiceDefinition
 from notifications.definition import SERVICE as NOTIFICATIONS
 from registration.definition import SERVICE as REGISTRATION
+from support.apps import context_of, make_app
+from support.tokens import token
 from teams.definition import SERVICE as TEAMS
 
-SECRET = "contract-tests-secret-" + "0123456789abcdef" * 3
 SERVICES: dict[str, ServiceDefinition] = {
     "registration": REGISTRATION,
     "teams": TEAMS,
@@ -35,16 +34,11 @@ SERVICES: dict[str, ServiceDefinition] = {
 
 
 def service_app(name: str, database_url: str, amqp_url: str) -> Flask:
-    return create_app(
+    return make_app(
         SERVICES[name],
-        Settings(
-            service=name,
-            database_url=database_url,
-            amqp_url=amqp_url,
-            amqp_prefix=f"contract-{uuid.uuid4().hex[:10]}.",
-            auth_secret=SECRET,
-            signup_rate_limit="off",
-        ),
+        database_url,
+        amqp_url=amqp_url,
+        amqp_prefix=f"contract-{uuid.uuid4().hex[:10]}.",
     )
 
 
@@ -101,7 +95,7 @@ def schemas(token: str | None) -> Callable[[Callable[..., None]], Callable[..., 
 
 
 SERVICE_OF_TITLE = {definition.title: name for name, definition in SERVICES.items()}
-ADMIN_TOKEN = issue_token(SECRET, "contract-tester", ["admin"])
+ADMIN_TOKEN = token("admin", sub="contract-tester")
 
 bounded = settings(max_examples=50, deadline=None)
 
@@ -112,7 +106,7 @@ def apps(tmp_path_factory: pytest.TempPathFactory, amqp_url: str) -> Iterator[di
     made = {name: service_app(name, f"sqlite:///{folder / name}.db", amqp_url) for name in SERVICES}
     yield made
     for app in made.values():
-        app.extensions["association"]["database"].dispose()
+        context_of(app).database.dispose()
 
 
 def app_for(case: schemathesis.Case, apps: dict[str, Flask]) -> Flask:

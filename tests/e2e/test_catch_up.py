@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 import requests
 
-from association.auth import issue_token
-from processes import BIN, ServiceProcess, free_port, health
-from stack import SECRET
+from support.apps import make_app
 from support.polling import wait_for
+from support.ports import free_port
+from support.processes import BIN, ServiceProcess, health
+from support.tokens import SECRET, bearer
 
 
 @pytest.mark.slow
@@ -49,7 +50,7 @@ def test_teams_learns_of_volunteers_from_registrations_feed_once(
                 timeout=10,
             )
             ids.append(response.json()["volunteer_id"])
-        writer = {"Authorization": f"Bearer {issue_token(SECRET, 'ops', ['volunteers:write'])}"}
+        writer = bearer("volunteers:write", sub="ops")
         changed = requests.patch(
             f"{registration_url}/volunteers/{ids[2]}",
             json={"street": "taishan"},
@@ -71,15 +72,10 @@ def test_teams_learns_of_volunteers_from_registrations_feed_once(
     assert "read 4, applied 4" in first.stdout and "invalid (left out) 0" in first.stdout
     assert "read 4, applied 0" in second.stdout
 
-    from association.service import create_app
-    from association.settings import Settings
     from teams.definition import SERVICE
 
-    app = create_app(
-        SERVICE,
-        Settings(service="teams", database_url=teams_env["DATABASE_URL"], auth_secret=SECRET),
-    )
-    reader = {"Authorization": f"Bearer {issue_token(SECRET, 'ops', ['admin'])}"}
+    app = make_app(SERVICE, teams_env["DATABASE_URL"])
+    reader = bearer("admin", sub="ops")
     client = app.test_client()
     team = client.post(
         "/teams",
@@ -112,7 +108,7 @@ def test_notifications_rebuilds_from_both_feeds_without_sending_anything_twice(
             "SIGNUP_RATE_LIMIT": "off",
         }
         webs.append(ServiceProcess(f"{service}-web", environment, tmp_path / f"{service}.log"))
-    admin = {"Authorization": f"Bearer {issue_token(SECRET, 'ops', ['admin'])}"}
+    admin = bearer("admin", sub="ops")
     for web in webs:
         web.start()
     try:
@@ -171,18 +167,9 @@ def test_notifications_rebuilds_from_both_feeds_without_sending_anything_twice(
             web.stop()
     assert [run.returncode for run in runs] == [0, 0], runs[0].stderr
 
-    from association.service import create_app
-    from association.settings import Settings
     from notifications.definition import SERVICE
 
-    app = create_app(
-        SERVICE,
-        Settings(
-            service="notifications",
-            database_url=notifications_env["DATABASE_URL"],
-            auth_secret=SECRET,
-        ),
-    )
+    app = make_app(SERVICE, notifications_env["DATABASE_URL"])
     found = app.test_client().get(f"/volunteers/{volunteer}/notifications", headers=admin)
     kinds = sorted(n["kind"] for n in found.get_json()["notifications"])
     assert kinds == ["team_assigned", "welcome"]  # twice rebuilt, each sent once

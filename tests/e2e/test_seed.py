@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 import requests
 
-from stack import SECRET, running_stack
 from support.polling import wait_for
+from support.stack import running_stack
+from support.tokens import SECRET
 from tools import seed
 
 

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 import requests
 
-from processes import ServiceProcess, free_port, health
 from support.polling import wait_for
+from support.ports import free_port
+from support.processes import ServiceProcess, health
 
 SERVICES = ["registration", "teams", "notifications"]
 

@@ -1,25 +1,38 @@
 """A volunteer's journey through the real processes, driven only over HTTP and AMQP.
 
 Sign-up → the volunteer appears in teams → assignment → activity → completion → hours and star
-level in teams → notifications → the redacted public stream and a partner's webhook.
+level in teams → notifications → the redacted public stream and a partner's webhook. The same
+journey runs against `docker compose` (testcontainers) where a Docker engine answers; there is none
+on the development machines, where that test is skipped and says why.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 import pika
 import pytest
 import requests
 
-from receivers import WebhookReceiver
-from stack import running_stack
+from association.settings import DEV_AUTH_SECRET
+from association.testing import docker_answers
 from support.polling import wait_for
+from support.stack import running_stack
+from support.tokens import bearer
+from support.webhook_receiver import WebhookReceiver
 
 PERSONAL = ("13812345678", "liu@example.cn", "刘明珠")
+ROOT = Path(__file__).resolve().parents[2]
+COMPOSE_URLS = {
+    "registration": "http://127.0.0.1:8081",
+    "teams": "http://127.0.0.1:8082",
+    "notifications": "http://127.0.0.1:8083",
+}
 
 
 def ok(response: requests.Response, status: int = 201) -> dict:
@@ -43,6 +56,27 @@ def test_a_volunteer_signs_up_serves_and_is_thanked(
             amqp_url,
             amqp_prefix + "association.public.stream",
             partner_endpoint,
+        )
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    not docker_answers(), reason="no Docker engine answers: the compose stack cannot start here"
+)
+def test_the_journey_on_the_compose_stack(monkeypatch: pytest.MonkeyPatch) -> None:
+    from testcontainers.compose import DockerCompose
+
+    monkeypatch.setenv("STAR_THRESHOLDS", "2,300,600,1000,1500")
+    with DockerCompose(str(ROOT), compose_file_name="docker-compose.yml", build=True, wait=True):
+        for url in COMPOSE_URLS.values():
+            assert requests.get(f"{url}/health", timeout=10).status_code == 200
+        # Webhooks are left out: the services run in containers, the receiver would not.
+        walk_the_journey(
+            COMPOSE_URLS,
+            partial(bearer, sub="e2e", secret=DEV_AUTH_SECRET),
+            os.environ.get("COMPOSE_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/%2F"),
+            "association.public.stream",
+            None,
         )
 
 

@@ -19,9 +19,9 @@ import requests
 
 from association.messaging.topology import Topology
 from broker_control import ready_counts
-from stack import Stack
 from submissions import HTTP_TIMEOUT, Association, Submitted, expect
 from support.polling import wait_for
+from support.stack import Stack
 
 CONSUMERS = ("teams", "notifications")
 FOR_GOOD = " (for good)"  # ends a problem no waiting can cure: something doubled, dead, crashed

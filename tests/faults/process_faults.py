@@ -8,8 +8,8 @@ import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from processes import ServiceProcess
-from stack import Stack
+from support.processes import ServiceProcess
+from support.stack import Stack
 
 
 def process_of(stack: Stack, command: str) -> ServiceProcess:

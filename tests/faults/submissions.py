@@ -19,8 +19,8 @@ from decimal import Decimal
 
 import requests
 
-from stack import Stack
 from support.polling import wait_for
+from support.stack import Stack
 
 HTTP_TIMEOUT = 15
 

@@ -16,9 +16,9 @@ import pytest
 from broker_control import broker_stopped, close_all_connections, private_vhost
 from exactly_once import assert_each_once
 from process_faults import process_of
-from stack import SERVICES, Stack, running_stack
 from submissions import Association, SignUpLoad
 from support.polling import wait_for
+from support.stack import SERVICES, Stack, running_stack
 
 
 @pytest.fixture

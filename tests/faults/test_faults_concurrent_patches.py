@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 import requests
 
-from association.auth import issue_token
 from association.testing import private_schema
-from processes import ServiceProcess, free_port, health
-from stack import SECRET
 from support.polling import wait_for
+from support.ports import free_port
+from support.processes import ServiceProcess, health
+from support.tokens import SECRET, bearer
 
 WRITERS = 50
 
@@ -61,7 +61,7 @@ def registration_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator
 def test_concurrent_changes_each_succeed_on_the_version_read_or_get_412(
     registration_url: str,
 ) -> None:
-    writer = {"Authorization": f"Bearer {issue_token(SECRET, 'ops', ['admin'])}"}
+    writer = bearer("admin", sub="ops")
     volunteer = requests.post(
         f"{registration_url}/volunteers",
         json={"name": "刘明珠", "phone": "13812345678", "street": "jiangpu", "consent": True},

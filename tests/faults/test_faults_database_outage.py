@@ -22,9 +22,9 @@ from sqlalchemy import create_engine, text
 from association.testing import private_schema
 from exactly_once import assert_each_once
 from process_faults import process_of
-from stack import running_stack
 from submissions import Association
 from support.polling import wait_for
+from support.stack import running_stack
 
 OUTAGE_SECONDS = 1.0
 

@@ -15,10 +15,10 @@ import pytest
 from association.messaging.topology import Topology
 from exactly_once import assert_each_once, backlog
 from process_faults import kill, paused, restart, resume
-from stack import Stack, running_stack
 from submissions import Association
 from support.broker import channel_on
 from support.polling import wait_for
+from support.stack import Stack, running_stack
 
 
 def kill_mid_batch(stack: Stack, command: str, amqp_url: str, inbox: str) -> int:

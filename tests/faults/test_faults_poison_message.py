@@ -24,11 +24,11 @@ from association.messaging.topology import Topology
 from broker_control import publish_events, ready_counts
 from exactly_once import CONSUMERS, assert_each_once
 from process_faults import process_of, restart, stop
-from processes import BIN
-from stack import running_stack
 from submissions import Association
 from support.broker import channel_on
 from support.polling import wait_for
+from support.processes import BIN
+from support.stack import running_stack
 
 ATTEMPTS = 5
 

@@ -19,8 +19,8 @@ import requests
 from broker_control import publish_events
 from exactly_once import assert_each_once
 from process_faults import restart, stop
-from stack import running_stack
 from submissions import Association, expect
+from support.stack import running_stack
 
 # A failure names the seed in its captured output; FAULTS_SEED=<seed> shuffles the same way again.
 SEED = int(os.environ.get("FAULTS_SEED") or random.randrange(2**32))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import socket
-import threading
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -15,7 +13,6 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from association.auth import issue_token
 from association.events import Envelope
 from association.messaging.consumer import Consumer
 from association.messaging.worker import Runnable, build_components
@@ -23,31 +20,9 @@ from association.service import ServiceContext, bootstrap, create_app
 from association.settings import Settings
 from notifications.adapters.public_stream import PublicStreamRelay
 from notifications.definition import SERVICE
+from support.apps import context_of, settings_for
 from support.polling import wait_for
-
-SECRET = "notifications-test-secret-" + "0123456789abcdef" * 3
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _bearer(*scopes: str, sub: str = "tester") -> dict[str, str]:
-    return {"Authorization": f"Bearer {issue_token(SECRET, sub, scopes)}"}
-
-
-@pytest.fixture
-def free_port() -> Callable[[], int]:
-    """A TCP port nobody listens on at 127.0.0.1 right now."""
-    return _free_port
-
-
-@pytest.fixture
-def bearer() -> Callable[..., dict[str, str]]:
-    """`bearer("partner", sub="uni")`: an Authorization header with a valid test token."""
-    return _bearer
+from support.threads import running
 
 
 @dataclass
@@ -161,12 +136,11 @@ def events() -> EventFactory:
 @pytest.fixture
 def settings(database_url: str, amqp_url: str, amqp_prefix: str) -> Settings:
     """The service's settings on this test's database and broker prefix (loopback webhooks ok)."""
-    return Settings(
-        service="notifications",
-        database_url=database_url,
+    return settings_for(
+        "notifications",
+        database_url,
         amqp_url=amqp_url,
         amqp_prefix=amqp_prefix,
-        auth_secret=SECRET,
         webhook_allow_loopback=True,
     )
 
@@ -174,12 +148,7 @@ def settings(database_url: str, amqp_url: str, amqp_prefix: str) -> Settings:
 @pytest.fixture
 def offline_settings(database_url: str) -> Settings:
     """Settings for tests that need no broker."""
-    return Settings(
-        service="notifications",
-        database_url=database_url,
-        auth_secret=SECRET,
-        webhook_allow_loopback=True,
-    )
+    return settings_for("notifications", database_url, webhook_allow_loopback=True)
 
 
 @pytest.fixture
@@ -236,7 +205,7 @@ def service(make_service: Callable[[Settings], Service], offline_settings: Setti
 def app(offline_settings: Settings) -> Iterator[Flask]:
     app = create_app(SERVICE, offline_settings)
     yield app
-    app.extensions["association"]["database"].dispose()
+    context_of(app).database.dispose()
 
 
 @pytest.fixture
@@ -257,28 +226,6 @@ class Worker:
     @property
     def inbox_queue(self) -> str:
         return self.component(Consumer).topology.inbox_queue
-
-
-@contextmanager
-def running(components: list[Runnable]) -> Iterator[None]:
-    """Run each component on a thread of its own; stop and join them all at the end."""
-    threads = [threading.Thread(target=c.run, daemon=True) for c in components]
-    for thread in threads:
-        thread.start()
-    try:
-        yield
-    finally:
-        for component in components:
-            component.stop()
-        for thread in threads:
-            thread.join(timeout=20)
-        assert not any(thread.is_alive() for thread in threads)
-
-
-@pytest.fixture
-def run_components() -> Callable[[list[Runnable]], Any]:
-    """Run some worker components (say, a dispatcher alone) on threads for the test's duration."""
-    return running
 
 
 @pytest.fixture

@@ -13,16 +13,15 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from association.auth import issue_token
 from association.events import Envelope, default_registry
 from association.messaging.handlers import SetBasedHandler
-from association.service import ServiceContext, create_app
-from association.settings import Settings
+from association.service import ServiceContext
 from association.store import events_table, outbox_table
+from support.apps import context_of, make_app
+from support.tokens import bearer
 from teams.consumers import volunteer_handlers
 from teams.definition import SERVICE
 
-SECRET = "teams-test-secret-" + "0123456789abcdef" * 4
 REGISTRY = default_registry()
 
 
@@ -71,10 +70,6 @@ def profile_updated(volunteer_id: uuid.UUID, version: int, **changes: Any) -> En
 def withdrawn(volunteer_id: uuid.UUID, version: int) -> Envelope:
     payload = {"volunteer_id": str(volunteer_id), "withdrawn_at": datetime.now(UTC).isoformat()}
     return registration_event("VolunteerWithdrawn", volunteer_id, version, payload)
-
-
-def bearer(*scopes: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {issue_token(SECRET, 'coordinator', scopes)}"}
 
 
 WRITER = bearer("teams:write")
@@ -147,18 +142,11 @@ class Kit:
             return session.execute(select(func.count()).select_from(outbox_table)).scalar_one()
 
 
-def make_teams_app(database_url: str, amqp_url: str) -> Flask:
-    settings = Settings(
-        service="teams", database_url=database_url, amqp_url=amqp_url, auth_secret=SECRET
-    )
-    return create_app(SERVICE, settings)
-
-
 @contextmanager
 def teams_kit(database_url: str, amqp_url: str) -> Iterator[Kit]:
     """The teams app on `database_url`, its database disposed of afterwards."""
-    app = make_teams_app(database_url, amqp_url)
-    context: ServiceContext = app.extensions["association"]["context"]
+    app = make_app(SERVICE, database_url, amqp_url=amqp_url)
+    context = context_of(app)
     try:
         yield Kit(app, app.test_client(), context)
     finally:

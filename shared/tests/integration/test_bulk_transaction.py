@@ -7,8 +7,7 @@ from sqlalchemy import text
 
 from association.backends.sqlite import BULK_CACHE_KIB
 from association.db import Database
-from association.store import metadata
-from support.counters import projection_metadata, ticks_of
+from support.counters import ticks_of
 
 UPSERT = text("INSERT INTO counters (counter_id, ticks) VALUES ('bulk', 1)")
 
@@ -18,9 +17,7 @@ def cache_size(database: Database) -> int:
         return session.execute(text("PRAGMA cache_size")).scalar_one()
 
 
-def test_a_bulk_transaction_commits_its_writes(make_database) -> None:  # type: ignore[no-untyped-def]
-    database = make_database()
-    database.create_schema(metadata, projection_metadata)
+def test_a_bulk_transaction_commits_its_writes(database: Database) -> None:
     with database.bulk_transaction() as session:
         session.execute(UPSERT)
     with database.reader() as session:
@@ -40,9 +37,7 @@ def test_on_sqlite_the_page_cache_is_larger_only_for_the_bulk_transaction(
         database.dispose()
 
 
-def test_a_failed_bulk_transaction_rolls_back(make_database) -> None:  # type: ignore[no-untyped-def]
-    database = make_database()
-    database.create_schema(metadata, projection_metadata)
+def test_a_failed_bulk_transaction_rolls_back(database: Database) -> None:
     with pytest.raises(RuntimeError), database.bulk_transaction() as session:
         session.execute(UPSERT)
         raise RuntimeError("the rebuild failed")

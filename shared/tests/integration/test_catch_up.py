@@ -4,21 +4,21 @@ from __future__ import annotations
 
 import uuid
 
+from association.db import Database
 from association.events import Envelope
 from association.messaging.catch_up import catch_up
-from association.store import metadata
-from support.counters import apply_tick, counter_registry, projection_metadata, ticked, ticks_of
+from support.counters import (
+    apply_tick,
+    counter_registry,
+    published,
+    ticked,
+    ticks_of,
+)
 
 ROUTING_KEY = "counting.CounterTicked"
 
 
-def published(event: Envelope, sequence: int) -> Envelope:
-    return Envelope(**{**event.to_dict(), "producer": "counting", "sequence": sequence})
-
-
-def test_a_failing_event_is_listed_and_the_events_after_it_still_apply(make_database) -> None:
-    database = make_database()
-    database.create_schema(metadata, projection_metadata)
+def test_a_failing_event_is_listed_and_the_events_after_it_still_apply(database: Database) -> None:
     counter = str(uuid.uuid4())
     broken = ticked("broken", 1)
     feed = [
@@ -42,9 +42,9 @@ def test_a_failing_event_is_listed_and_the_events_after_it_still_apply(make_data
         assert (ticks_of(session, counter), ticks_of(session, "broken")) == (5, 1)
 
 
-def test_an_event_waiting_for_a_later_one_applies_after_it_in_the_same_run(make_database) -> None:
-    database = make_database()
-    database.create_schema(metadata, projection_metadata)
+def test_an_event_waiting_for_a_later_one_applies_after_it_in_the_same_run(
+    database: Database,
+) -> None:
     waiting, awaited = ticked("waiting", 1), ticked("awaited", 1)
     feed = [[published(waiting, 1)], [published(awaited, 2)]]
 

@@ -15,33 +15,24 @@ from association.messaging.inbox import claim
 from association.messaging.topology import Topology
 from association.store import inbox_table, metadata
 from support.broker import message_count, publish
-from support.consumers import consuming
-from support.counters import apply_tick, counter_registry, projection_metadata, ticked, ticks_of
+from support.counters import (
+    apply_tick,
+    counter_registry,
+    projection_metadata,
+    published,
+    ticked,
+    ticks,
+    ticks_of,
+)
 from support.polling import wait_for
+from support.threads import consuming
 
 ROUTING_KEY = "counting.CounterTicked"
 
 
-@pytest.fixture
-def database(make_database) -> Database:
-    database = make_database()
-    database.create_schema(metadata, projection_metadata)
-    return database
-
-
-@pytest.fixture
-def topology(amqp_prefix: str) -> Topology:
-    return Topology("projection", amqp_prefix, max_delivery_attempts=3)
-
-
 def wire(event: Envelope, sequence: int = 1) -> bytes:
     """The event as the relay of the `counting` service would publish it."""
-    return Envelope(**{**event.to_dict(), "producer": "counting", "sequence": sequence}).to_json()
-
-
-def ticks(database: Database, counter: str) -> int | None:
-    with database.reader() as session:
-        return ticks_of(session, counter)
+    return published(event, sequence).to_json()
 
 
 def inbox_size(database: Database) -> int:

@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
-import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -22,21 +21,14 @@ from association.messaging.consumer import Consumer
 from association.messaging.handlers import SetBasedHandler
 from association.messaging.inbox import claim
 from association.messaging.topology import Topology
-from association.store import inbox_table, metadata
+from association.store import inbox_table
 from support.broker import message_count, publish_events
-from support.consumers import consuming
-from support.counters import apply_tick, counter_registry, projection_metadata, ticked, ticks_of
+from support.counters import apply_tick, counter_registry, ticked, ticks
 from support.polling import wait_for
+from support.threads import consuming
 
 COUNTING = "counting.CounterTicked"
 TALLYING = "tallying.CounterTicked"  # the same event type from another producer: another key
-
-
-@pytest.fixture
-def database(make_database) -> Database:
-    database = make_database()
-    database.create_schema(metadata, projection_metadata)
-    return database
 
 
 def event(counter: str, producer: str = "counting", by: int = 1, **fields: str) -> Envelope:
@@ -104,11 +96,6 @@ def consumer_of(database: Database, handlers: dict, prefix: str = "unused.") -> 
     return Consumer(
         database, "amqp://localhost", topology, counter_registry(), handlers, batch_wait=0.5
     )
-
-
-def ticks(database: Database, counter: str) -> int | None:
-    with database.reader() as session:
-        return ticks_of(session, counter)
 
 
 def inbox_ids(database: Database) -> set[str]:

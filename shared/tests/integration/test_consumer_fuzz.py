@@ -22,10 +22,10 @@ from association.db import Database
 from association.events import EnvelopeSchema
 from association.messaging.consumer import Consumer
 from association.messaging.topology import Topology
-from association.store import metadata
 from support.broker import channel_on
-from support.counters import apply_tick, counter_registry, projection_metadata, ticked, ticks_of
+from support.counters import apply_tick, counter_registry, ticked, ticks
 from support.polling import wait_for
+from support.threads import running
 
 ROUTING_KEY = "counting.CounterTicked"
 TEMPLATE: dict[str, Any] = {
@@ -134,29 +134,13 @@ junk_headers = st.one_of(
 
 
 @pytest.fixture
-def database(make_database) -> Database:  # type: ignore[no-untyped-def]
-    database = make_database()
-    database.create_schema(metadata, projection_metadata)
-    return database
-
-
-@pytest.fixture
-def topology(amqp_prefix: str) -> Topology:
-    return Topology("projection", amqp_prefix, max_delivery_attempts=3)
-
-
-@pytest.fixture
 def running_consumer(
     database: Database, amqp_url: str, topology: Topology
 ) -> Iterator[tuple[Consumer, threading.Thread]]:
     consumer = Consumer(database, amqp_url, topology, counter_registry(), {ROUTING_KEY: apply_tick})
-    thread = threading.Thread(target=consumer.run, daemon=True)
-    thread.start()
-    wait_for(consumer.consuming.is_set)
-    yield consumer, thread
-    consumer.stop()
-    thread.join(timeout=10)
-    assert not thread.is_alive()
+    with running([consumer], timeout=10) as [thread]:
+        wait_for(consumer.consuming.is_set)
+        yield consumer, thread
 
 
 def test_malformed_messages_are_dead_lettered_and_the_consumer_goes_on(
@@ -195,7 +179,7 @@ def test_malformed_messages_are_dead_lettered_and_the_consumer_goes_on(
                 publish(body, headers)
             behind = ticked(str(uuid.uuid4()), 1)
             publish(as_json({**behind.to_dict(), "producer": "counting", "sequence": 1}))
-            wait_for(lambda: not thread.is_alive() or _ticks(database, behind.aggregate_id) == 1)
+            wait_for(lambda: not thread.is_alive() or ticks(database, behind.aggregate_id) == 1)
             assert thread.is_alive(), "the consumer died"
             wait_for(lambda: dead_letters() == dead_before + len(bodies))
             # The count goes up after the commit the tick is read from, once the ack is out.
@@ -205,8 +189,3 @@ def test_malformed_messages_are_dead_lettered_and_the_consumer_goes_on(
 
         each_batch()
     assert not [r for r in caplog.records if "lost the broker" in r.getMessage()]
-
-
-def _ticks(database: Database, counter: str) -> int | None:
-    with database.reader() as session:
-        return ticks_of(session, counter)

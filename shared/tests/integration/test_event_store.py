@@ -15,18 +15,6 @@ from support.counters import counter_registry, ticked
 from support.polling import wait_for
 
 
-@pytest.fixture
-def database(make_database) -> Database:
-    database = make_database()
-    database.create_schema(metadata)
-    return database
-
-
-@pytest.fixture
-def store() -> EventStore:
-    return EventStore("counting", counter_registry())
-
-
 def test_append_then_load_in_version_order(database: Database, store: EventStore) -> None:
     counter = str(uuid.uuid4())
     with database.transaction() as session:
@@ -60,10 +48,8 @@ def test_a_taken_version_is_a_concurrency_error_and_nothing_is_written(
 
 
 def test_concurrent_writers_of_one_version_exactly_one_wins(
-    make_database, store: EventStore
+    database: Database, store: EventStore
 ) -> None:
-    database = make_database()
-    database.create_schema(metadata)
     counter = str(uuid.uuid4())
     outcomes: list[str] = []
     barrier = threading.Barrier(8)
@@ -112,11 +98,9 @@ def test_read_after_pages_through_the_log(database: Database, store: EventStore)
 
 
 def test_a_reader_following_the_log_never_skips_a_late_commit(
-    make_database, store: EventStore
+    database: Database, store: EventStore
 ) -> None:
     """Writers race while a reader follows "after N"; the reader must end up with every event."""
-    database = make_database()
-    database.create_schema(metadata)
     writers, per_writer = 4, 25
     done = threading.Event()
 

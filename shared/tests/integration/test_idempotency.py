@@ -9,23 +9,14 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from integration.web_fixtures import bearer, database_fixture, make_app, widget_count  # noqa: F401
 from sqlalchemy import func, select
 
 from association.db import Database
 from association.store.tables import idempotency_table
+from support.tokens import bearer
+from support.widgets import widget_count
 
 WRITER = bearer("teams:write", sub="ops")
-
-
-@pytest.fixture
-def app(database: Database) -> Flask:
-    return make_app(database)[0]
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
 
 
 def key_rows(db: Database) -> int:

@@ -8,6 +8,7 @@ import uuid
 
 import pytest
 
+from association.db import Database
 from association.events import Envelope
 from association.messaging.consumer import Consumer
 from association.messaging.dead_letters import main as dead_letters_command
@@ -15,11 +16,17 @@ from association.messaging.dead_letters import peek, replay
 from association.messaging.outbox import message_properties
 from association.messaging.topology import Topology
 from association.preflight import broker_problem
-from association.store import metadata
 from support.broker import channel_on, message_count
-from support.counters import apply_tick, counter_registry, projection_metadata, ticked, ticks_of
+from support.counters import (
+    apply_tick,
+    counter_registry,
+    published,
+    ticked,
+    ticks,
+)
 from support.polling import wait_for
 from support.tcp_proxy import TcpProxy
+from support.threads import consuming
 
 ROUTING_KEY = "counting.CounterTicked"
 
@@ -39,14 +46,12 @@ def test_preflight_is_quiet_when_the_broker_answers(amqp_url: str) -> None:
 
 
 def test_a_dead_letter_listed_shown_and_replayed_after_the_fix_is_applied_once(
-    make_database,
+    database: Database,
     amqp_url: str,
     amqp_prefix: str,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    database = make_database()
-    database.create_schema(metadata, projection_metadata)
     topology = Topology("projection", amqp_prefix, max_delivery_attempts=2)
     fixed = threading.Event()
 
@@ -56,12 +61,9 @@ def test_a_dead_letter_listed_shown_and_replayed_after_the_fix_is_applied_once(
         apply_tick(session, event)
 
     counter = str(uuid.uuid4())
-    event = Envelope(**{**ticked(counter, 1, by=7).to_dict(), "producer": "counting"})
+    event = published(ticked(counter, 1, by=7))
     consumer = Consumer(database, amqp_url, topology, counter_registry(), {ROUTING_KEY: handler})
-    thread = threading.Thread(target=consumer.run, daemon=True)
-    thread.start()
-    try:
-        wait_for(consumer.consuming.is_set)
+    with consuming(consumer):
         with channel_on(amqp_url) as channel:
             channel.basic_publish(
                 topology.events_exchange, ROUTING_KEY, event.to_json(), message_properties(event)
@@ -84,16 +86,8 @@ def test_a_dead_letter_listed_shown_and_replayed_after_the_fix_is_applied_once(
         fixed.set()
         with channel_on(amqp_url) as channel:
             assert replay(channel, topology, limit=10) == 1
-        wait_for(lambda: _ticks(database, counter) == 7)
+        wait_for(lambda: ticks(database, counter) == 7)
         with channel_on(amqp_url) as channel:  # replaying again finds nothing to move
             assert replay(channel, topology, limit=10) == 0
         assert message_count(amqp_url, topology.dead_letter_queue) == 0
-    finally:
-        consumer.stop()
-        thread.join(10)
-    assert _ticks(database, counter) == 7
-
-
-def _ticks(database, counter: str) -> int | None:  # type: ignore[no-untyped-def]
-    with database.reader() as session:
-        return ticks_of(session, counter)
+    assert ticks(database, counter) == 7

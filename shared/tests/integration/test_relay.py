@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from urllib.parse import urlparse
 
 import pika
@@ -15,40 +12,12 @@ from association.db import Database
 from association.events import Envelope
 from association.messaging.relay import OutboxRelay
 from association.messaging.topology import Topology
-from association.store import EventStore, metadata
+from association.store import EventStore
 from support.broker import channel_on, drain, probe_queue
-from support.counters import counter_registry, ticked
+from support.counters import ticked
 from support.polling import wait_for
 from support.tcp_proxy import TcpProxy
-
-
-@pytest.fixture
-def database(make_database) -> Database:
-    database = make_database()
-    database.create_schema(metadata)
-    return database
-
-
-@pytest.fixture
-def store() -> EventStore:
-    return EventStore("counting", counter_registry())
-
-
-@pytest.fixture
-def topology(amqp_prefix: str) -> Topology:
-    return Topology("projection", amqp_prefix)
-
-
-@contextmanager
-def running(relay: OutboxRelay) -> Iterator[OutboxRelay]:
-    thread = threading.Thread(target=relay.run, daemon=True)
-    thread.start()
-    try:
-        yield relay
-    finally:
-        relay.stop()
-        thread.join(timeout=10)
-        assert not thread.is_alive()
+from support.threads import running
 
 
 def append_ticks(database: Database, store: EventStore, count: int, start: int = 0) -> None:
@@ -67,7 +36,7 @@ def test_publishes_every_event_in_order_with_the_contract_properties(
     with channel_on(amqp_url) as channel:
         queue = probe_queue(channel, topology.events_exchange, "counting.CounterTicked")
         append_ticks(database, store, 250)
-        with running(OutboxRelay(database, store, amqp_url, topology, batch_size=40)):
+        with running([OutboxRelay(database, store, amqp_url, topology, batch_size=40)]):
             messages = drain(channel, queue, 250)
             wait_for(lambda: backlog(database, store) == 0)
     bodies = [json.loads(body) for _, _, body in messages]
@@ -92,7 +61,7 @@ def test_an_event_encoded_as_nothing_leaves_the_outbox_unpublished(
     with channel_on(amqp_url) as channel:
         queue = probe_queue(channel, topology.events_exchange, "counting.CounterTicked")
         append_ticks(database, store, 5)
-        with running(OutboxRelay(database, store, amqp_url, topology, encode=encode)):
+        with running([OutboxRelay(database, store, amqp_url, topology, encode=encode)]):
             messages = drain(channel, queue, 3)
             wait_for(lambda: backlog(database, store) == 0)
         assert channel.basic_get(queue, auto_ack=True)[0] is None
@@ -109,7 +78,7 @@ def test_events_appended_while_the_broker_is_away_are_published_when_it_returns(
         queue = probe_queue(channel, topology.events_exchange)
         proxy.open()
         relay = OutboxRelay(database, store, proxied_url, topology)
-        with running(relay):
+        with running([relay]):
             wait_for(relay.leading.is_set)
             append_ticks(database, store, 5)
             drain(channel, queue, 5)
@@ -133,9 +102,9 @@ def test_only_one_relay_of_a_service_publishes_at_a_time(
     second = OutboxRelay(database, store, amqp_url, topology)
     with channel_on(amqp_url) as channel:
         queue = probe_queue(channel, topology.events_exchange)
-        with running(first):
+        with running([first]):
             wait_for(first.leading.is_set)
-            with running(second):
+            with running([second]):
                 append_ticks(database, store, 30)
                 drain(channel, queue, 30)
                 assert not second.leading.is_set()
@@ -160,7 +129,7 @@ def test_events_the_broker_refuses_stay_in_the_outbox(
         channel.queue_bind(full, topology.events_exchange, routing_key="#")
         append_ticks(database, store, 6)
         relay = OutboxRelay(database, store, amqp_url, topology)
-        with running(relay):
+        with running([relay]):
             wait_for(lambda: relay.published == 2)
             wait_for(lambda: backlog(database, store) == 4)
             channel.queue_purge(full)
@@ -174,7 +143,7 @@ def test_a_relay_reaches_no_broker_and_keeps_the_events(
     proxy = TcpProxy("127.0.0.1", 9)  # nothing listens behind it; it is never opened either
     relay = OutboxRelay(database, store, f"amqp://guest:guest@127.0.0.1:{proxy.port}/%2F", topology)
     append_ticks(database, store, 3)
-    with running(relay), pytest.raises(AssertionError):
+    with running([relay]), pytest.raises(AssertionError):
         wait_for(relay.leading.is_set, timeout=1.0)
     assert backlog(database, store) == 3
     assert isinstance(relay.parameters, pika.URLParameters)
@@ -186,7 +155,7 @@ def test_an_event_no_queue_takes_stays_in_the_outbox_and_is_sent_again(
     """Found by tests/faults: during a broker's restart, before it had recovered its queues, the
     relay published into no queue and took the returned events' confirms as published: lost."""
     relay = OutboxRelay(database, store, amqp_url, topology)
-    with channel_on(amqp_url) as channel, running(relay):
+    with channel_on(amqp_url) as channel, running([relay]):
         wait_for(relay.leading.is_set)
         append_ticks(database, store, 3)
         wait_for(lambda: relay.returned >= 3)

@@ -10,35 +10,18 @@ import uuid
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from integration.web_fixtures import (
-    SECRET,
-    bearer,
-    database_fixture,  # noqa: F401
-    expired_bearer,
-    make_app,
-    widget_count,
-)
 from marshmallow import Schema, fields
 
-from association.auth import issue_token
 from association.db import Database
 from association.events import EventRegistry, new_event
-from association.settings import Settings
 from association.store import EventStore
 from association.web import create_service_app, events_feed_blueprint
 from association.web.app_factory import MAX_BODY_BYTES
+from support.apps import settings_for
+from support.tokens import bearer, expired_bearer
+from support.widgets import widget_count, widgets_app
 
 JSON = "application/json"
-
-
-@pytest.fixture
-def app(database: Database) -> Flask:
-    return make_app(database)[0]
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
 
 
 def assert_error(response, status: int) -> dict:  # type: ignore[no-untyped-def]
@@ -76,8 +59,8 @@ def test_expired_token_is_401(client: FlaskClient) -> None:
 
 
 def test_bad_signature_is_401(client: FlaskClient) -> None:
-    forged = issue_token("not-the-secret-" + "x" * 40, "mallory", "admin")
-    response = client.get("/whoami", headers={"Authorization": f"Bearer {forged}"})
+    forged = bearer("admin", sub="mallory", secret="not-the-secret-" + "x" * 40)
+    response = client.get("/whoami", headers=forged)
     assert "signature" in assert_error(response, 401)["message"]
 
 
@@ -249,7 +232,7 @@ def test_failing_extra_check_degrades_but_stays_200(database: Database) -> None:
         "outbox": lambda: {"ok": False, "backlog": 12},
         "cache": lambda: {"ok": True},
     }
-    app, _ = make_app(database, health_checks=checks)
+    app, _ = widgets_app(database, health_checks=checks)
     response = app.test_client().get("/health")
     assert response.status_code == 200
     body = response.get_json()
@@ -261,7 +244,7 @@ def test_failing_extra_check_degrades_but_stays_200(database: Database) -> None:
 
 def test_health_is_503_when_the_database_is_unreachable() -> None:
     unreachable = Database("postgresql+psycopg://postgres@127.0.0.1:1/test")
-    settings = Settings(service="testsvc", database_url=unreachable.url, auth_secret=SECRET)
+    settings = settings_for("testsvc", unreachable.url)
     app, _ = create_service_app(settings, unreachable, title="Down")
     response = app.test_client().get("/health")
     assert response.status_code == 503
@@ -320,7 +303,7 @@ def feed_client(database: Database) -> tuple[FlaskClient, list[int]]:
             session,
             [new_event("WidgetMade", f"w-{i}", 1, {"name": f"w{i}"}) for i in range(5)],
         )
-    app, api = make_app(database)
+    app, api = widgets_app(database)
     api.register_blueprint(events_feed_blueprint(store, database))
     return app.test_client(), [event.sequence for event in stored]
 

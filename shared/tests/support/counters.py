@@ -6,6 +6,7 @@ from marshmallow import Schema, fields
 from sqlalchemy import Column, Integer, MetaData, String, Table, select, update
 from sqlalchemy.orm import Session
 
+from association.db import Database
 from association.events import Envelope, EventRegistry, default_registry, new_event
 
 projection_metadata = MetaData()
@@ -33,6 +34,11 @@ def ticked(counter_id: str, version: int, by: int = 1) -> Envelope:
     return new_event("CounterTicked", counter_id, version, {"counter_id": counter_id, "by": by})
 
 
+def published(event: Envelope, sequence: int = 1) -> Envelope:
+    """`event` as the relay of the `counting` service publishes it, `sequence`-th in its log."""
+    return Envelope(**{**event.to_dict(), "producer": "counting", "sequence": sequence})
+
+
 def apply_tick(session: Session, event: Envelope) -> None:
     """The projection handler: add the tick to the counter's row."""
     counter_id, by = event.payload["counter_id"], event.payload["by"]
@@ -53,3 +59,9 @@ def ticks_of(session: Session, counter_id: str) -> int | None:
     return session.execute(
         select(counters_table.c.ticks).where(counters_table.c.counter_id == counter_id)
     ).scalar_one_or_none()
+
+
+def ticks(database: Database, counter_id: str) -> int | None:
+    """A counter's ticks as a reader of `database` sees them now; None before its first tick."""
+    with database.reader() as session:
+        return ticks_of(session, counter_id)

@@ -7,16 +7,15 @@ import select
 import socket
 import threading
 
+from support.ports import free_port
+
 
 class TcpProxy:
     """Forwards 127.0.0.1:<port> to `target`; `cut()` drops all connections and refuses more."""
 
     def __init__(self, target_host: str, target_port: int) -> None:
         self.target = (target_host, target_port)
-        probe = socket.socket()
-        probe.bind(("127.0.0.1", 0))
-        self.port = probe.getsockname()[1]
-        probe.close()
+        self.port = free_port()
         self._listener: socket.socket | None = None
         self._sockets: list[socket.socket] = []
         self._lock = threading.Lock()

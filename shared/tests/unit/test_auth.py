@@ -10,8 +10,7 @@ import pytest
 from association.auth import SCOPES, Principal, TokenError, decode_token, issue_token
 from association.auth.token_cli import main as token_main
 from association.settings import DEV_AUTH_SECRET
-
-SECRET = "unit-test-secret-" + "0123456789abcdef" * 4
+from support.tokens import SECRET
 
 
 def test_round_trip_keeps_sub_and_scopes() -> None:

@@ -1,4 +1,5 @@
-"""The envelope, the payload schemas of DESIGN.md and the registry's validation and upcasting."""
+"""The envelope, the payload schemas of the services' published events, and the registry's
+validation and upcasting."""
 
 from __future__ import annotations
 

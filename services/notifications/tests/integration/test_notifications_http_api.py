@@ -9,14 +9,11 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from association.service import ServiceContext, create_app
+from association.service import create_app
 from association.settings import Settings
 from notifications.definition import SERVICE
 from notifications.domain.public_events import PUBLIC_EVENT_TYPES
-
-
-def context_of(app: Flask) -> ServiceContext:
-    return app.extensions["association"]["context"]
+from support.apps import context_of
 
 
 def apply(app: Flask, *events: Any) -> None:
@@ -119,7 +116,7 @@ def test_loopback_urls_are_refused_unless_the_setting_allows_them(
         assert response.status_code == 422
         assert "loopback" in response.get_json()["errors"]["json"]["url"][0]
     finally:
-        app.extensions["association"]["database"].dispose()
+        context_of(app).database.dispose()
 
 
 @pytest.mark.parametrize(

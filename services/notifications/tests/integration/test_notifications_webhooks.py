@@ -19,8 +19,10 @@ from notifications.adapters.webhook_client import WebhookClient
 from notifications.definition import SERVICE
 from notifications.domain.signatures import signature_matches
 from notifications.service_layer.webhook_dispatch import WebhookDispatcher
+from support.apps import context_of
 from support.broker import publish
 from support.polling import wait_for
+from support.threads import serving
 
 
 @dataclass
@@ -78,15 +80,11 @@ def receiver() -> Iterator[Receiver]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
     state.url = f"http://127.0.0.1:{server.server_address[1]}/association/hook"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield state
-    finally:
-        state.release.set()
-        server.shutdown()
-        server.server_close()
-        thread.join(10)
+    with serving(server):
+        try:
+            yield state
+        finally:
+            state.release.set()  # a stalled answer must not hold up the shutdown
 
 
 def subscribe(client: FlaskClient, bearer, receiver: Receiver, event_types: list[str]) -> str:
@@ -151,7 +149,7 @@ def test_events_reach_the_partner_signed_once_each_in_order_after_retries(
                 ),
             )
     finally:
-        app.extensions["association"]["database"].dispose()
+        context_of(app).database.dispose()
     assert [a["event"]["event_id"] for a in receiver.accepted] == [e.event_id for e in expected]
     assert all(receiver.attempts[e.event_id] == 3 for e in expected)
     assert receiver.bad_signatures == 0
@@ -213,7 +211,7 @@ def test_a_subscription_that_keeps_failing_is_paused_and_resumes_in_order(
             wait_for(lambda: len(receiver.accepted) == 3, timeout=15)
         log = client.get("/events", headers=bearer("events:read")).get_json()["events"]
     finally:
-        app.extensions["association"]["database"].dispose()
+        context_of(app).database.dispose()
     assert [a["event"]["event_id"] for a in receiver.accepted] == [v.event_id for v in volunteers]
     assert [e["event_type"] for e in log] == [
         "SubscriptionCreated",
@@ -254,7 +252,7 @@ def test_a_partner_that_does_not_answer_in_time_is_retried(
             receiver.release.set()
             wait_for(lambda: len(receiver.accepted) == 1, timeout=10)
     finally:
-        app.extensions["association"]["database"].dispose()
+        context_of(app).database.dispose()
     assert receiver.accepted[0]["event"]["event_id"] == volunteer.event_id
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
 
 from flask import Flask
 from sqlalchemy import select
@@ -17,15 +16,19 @@ from registration.adapters.tables import (
     volunteer_skills_table,
     volunteers_table,
 )
+from registration.definition import SERVICE
 from registration.service_layer.commands import Registration
-from registration_app import bearer, context_of, make_app, sign_up_form
+from support.apps import context_of, make_app
 from support.broker import channel_on, drain, probe_queue
+from support.sign_ups import sign_up_form
+from support.threads import running
+from support.tokens import bearer
 
 
 def test_volunteer_registered_arrives_on_the_events_exchange_without_the_id_number(
     database_url: str, amqp_url: str, amqp_prefix: str
 ) -> None:
-    app = make_app(database_url, amqp_url, amqp_prefix=amqp_prefix)
+    app = make_app(SERVICE, database_url, amqp_url=amqp_url, amqp_prefix=amqp_prefix)
     context = context_of(app)
     client = app.test_client()
     with channel_on(amqp_url) as channel:
@@ -35,17 +38,8 @@ def test_volunteer_registered_arrives_on_the_events_exchange_without_the_id_numb
             json=sign_up_form(id_number="11010519491231002X", email="liu@example.cn"),
         )
         assert response.status_code == 201
-        components = worker_components(context)
-        threads = [threading.Thread(target=c.run, daemon=True) for c in components]
-        for thread in threads:
-            thread.start()
-        try:
+        with running(worker_components(context)):
             [(method, properties, body)] = drain(channel, queue, 1)
-        finally:
-            for component in components:
-                component.stop()
-            for thread in threads:
-                thread.join(10)
     assert method.routing_key == "registration.VolunteerRegistered"
     assert "11010519491231002X" not in body.decode()
     envelope = default_registry().validate(Envelope.from_json(body))
@@ -77,7 +71,7 @@ def snapshot(app: Flask) -> dict[str, list]:
 
 
 def test_rebuilt_projections_equal_the_live_ones(database_url: str, amqp_url: str) -> None:
-    app = make_app(database_url, amqp_url)
+    app = make_app(SERVICE, database_url, amqp_url=amqp_url)
     client = app.test_client()
     admin, writer = bearer("admin"), bearer("volunteers:write")
     org = client.post(

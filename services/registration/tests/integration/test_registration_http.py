@@ -15,7 +15,10 @@ from association.events import default_registry
 from association.store import events_table, outbox_table
 from association.web.app_factory import MAX_BODY_BYTES
 from registration.api.volunteers import anonymous_view
-from registration_app import bearer, context_of, make_app, sign_up_form
+from registration.definition import SERVICE
+from support.apps import context_of, make_app
+from support.sign_ups import sign_up_form
+from support.tokens import bearer
 
 READER = bearer("volunteers:read")
 WRITER = bearer("volunteers:write", "volunteers:read")
@@ -24,7 +27,7 @@ ADMIN = bearer("admin")
 
 @pytest.fixture
 def app(database_url: str, amqp_url: str) -> Flask:
-    app = make_app(database_url, amqp_url)
+    app = make_app(SERVICE, database_url, amqp_url=amqp_url)
     yield app
     context_of(app).database.dispose()
 
@@ -357,7 +360,7 @@ def test_the_openapi_document_lists_the_vocabularies(client: FlaskClient) -> Non
 
 
 def test_sign_ups_are_rate_limited_per_client(database_url: str, amqp_url: str) -> None:
-    app = make_app(database_url, amqp_url, signup_rate_limit="2/minute")
+    app = make_app(SERVICE, database_url, amqp_url=amqp_url, signup_rate_limit="2/minute")
     client = app.test_client()
     codes = [
         client.post("/volunteers", json=sign_up_form(phone=f"1381234567{n}")).status_code

@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from teams_testkit import READER, WRITER, Kit, bearer, teams_kit
+from support.tokens import bearer
+from teams_testkit import READER, WRITER, Kit, teams_kit
 
 
 @pytest.fixture

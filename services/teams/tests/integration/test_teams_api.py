@@ -6,7 +6,8 @@ import uuid
 
 import pytest
 
-from teams_testkit import READER, WRITER, Kit, bearer, withdrawn
+from support.tokens import bearer
+from teams_testkit import READER, WRITER, Kit, withdrawn
 
 
 def test_a_team_is_created_listed_and_shown(kit: Kit) -> None:

@@ -13,8 +13,8 @@ from association.messaging.consumer import Consumer
 from association.messaging.topology import Topology
 from association.store import inbox_table
 from support.broker import message_count, publish
-from support.consumers import consuming
 from support.polling import wait_for
+from support.threads import consuming
 from teams.definition import SERVICE
 from teams_testkit import READER, Kit, profile_updated, registered, withdrawn
 

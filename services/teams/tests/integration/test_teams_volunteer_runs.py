@@ -21,8 +21,8 @@ from association.messaging.consumer import Consumer
 from association.messaging.handlers import Handler, SetBasedHandler
 from association.messaging.topology import Topology
 from support.broker import message_count, publish_events
-from support.consumers import consuming
 from support.polling import wait_for
+from support.threads import consuming
 from teams.adapters.tables import volunteers_table
 from teams.definition import SERVICE
 from teams.domain.volunteer import VolunteerEventOutOfOrder

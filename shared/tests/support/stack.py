@@ -11,12 +11,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from association.auth import issue_token
-from processes import ServiceProcess, free_port, health
 from support.polling import wait_for
+from support.ports import free_port
+from support.processes import ServiceProcess, health
+from support.tokens import SECRET, bearer
 
 SERVICES = ("registration", "teams", "notifications")
-SECRET = "end-to-end-secret-" + "0123456789abcdef" * 3
 
 
 @dataclass
@@ -25,7 +25,7 @@ class Stack:
     processes: list[ServiceProcess] = field(default_factory=list)
 
     def token(self, *scopes: str) -> dict[str, str]:
-        return {"Authorization": f"Bearer {issue_token(SECRET, 'e2e', scopes)}"}
+        return bearer(*scopes, sub="e2e")
 
     def logs(self) -> str:
         return "\n".join(f"--- {p.command}\n{p.output()[-3000:]}" for p in self.processes)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import threading
+from contextlib import ExitStack
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from support.threads import serving
 
 
 class WebhookReceiver:
@@ -28,15 +30,14 @@ class WebhookReceiver:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks/association"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self._serving = ExitStack()
 
     def __enter__(self) -> WebhookReceiver:
-        self.thread.start()
+        self._serving.enter_context(serving(self.server))
         return self
 
     def __exit__(self, *_exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        self._serving.close()
 
     def events(self, secret: str) -> list[dict]:
         """The received envelopes, each checked against its signature header."""

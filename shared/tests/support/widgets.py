@@ -1,15 +1,11 @@
-"""Fixtures for the web plumbing tests: a Database on SQLite and on PostgreSQL, a test app, tokens.
-
-The databases come from association.testing (a SQLite file, or a private PostgreSQL schema).
-"""
+"""A service app of widgets for the tests of the shared web plumbing: views that write through the
+request session, check scopes, fail on demand or unexpectedly."""
 
 from __future__ import annotations
 
 import time
 from typing import Any
 
-import jwt
-import pytest
 from flask import Flask, g
 from flask.views import MethodView
 from flask_smorest import Api, Blueprint, abort
@@ -17,18 +13,15 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import Column, Integer, MetaData, String, Table, func, select
 from sqlalchemy.orm import registry
 
-from association.auth import issue_token, require_scope
+from association.auth import require_scope
 from association.db import Database
-from association.settings import Settings
-from association.store import metadata as store_metadata
 from association.web import create_service_app, request_session
+from support.apps import settings_for
 
-SECRET = "integration-test-secret-" + "0123456789abcdef" * 4
-
-test_metadata = MetaData()
+widgets_metadata = MetaData()
 widgets_table = Table(
     "widgets",
-    test_metadata,
+    widgets_metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("name", String(50), nullable=False, unique=True),
 )
@@ -42,30 +35,6 @@ class Widget:
 
 
 registry().map_imperatively(Widget, widgets_table)
-
-
-@pytest.fixture(name="database")
-def database_fixture(make_database) -> Database:  # type: ignore[no-untyped-def]
-    """A Database with the store tables and the test table, on SQLite and on PostgreSQL in turn."""
-    db = make_database()
-    db.create_schema(store_metadata, test_metadata)
-    return db
-
-
-def token(*scopes: str, sub: str = "tester", ttl: int = 600) -> str:
-    """A valid token for the test secret."""
-    return issue_token(SECRET, sub, scopes, ttl_seconds=ttl)
-
-
-def bearer(*scopes: str, sub: str = "tester") -> dict[str, str]:
-    """An Authorization header carrying a valid token."""
-    return {"Authorization": f"Bearer {token(*scopes, sub=sub)}"}
-
-
-def expired_bearer(*scopes: str) -> dict[str, str]:
-    """An Authorization header carrying an expired token."""
-    claims = {"sub": "tester", "scope": " ".join(scopes), "exp": int(time.time()) - 10}
-    return {"Authorization": f"Bearer {jwt.encode(claims, SECRET, algorithm='HS256')}"}
 
 
 class WidgetIn(Schema):
@@ -148,9 +117,9 @@ def _widgets_blueprint(app: Flask) -> Blueprint:
     return blp
 
 
-def make_app(db: Database, **kwargs: Any) -> tuple[Flask, Api]:
-    """A service app on `db` with the test views registered."""
-    settings = Settings(service="testsvc", database_url=db.url, auth_secret=SECRET)
+def widgets_app(db: Database, **kwargs: Any) -> tuple[Flask, Api]:
+    """A service app on `db` with the widget views registered (`db` holds `widgets_metadata`)."""
+    settings = settings_for("testsvc", db.url)
     app, api = create_service_app(settings, db, title="Test service", **kwargs)
     api.register_blueprint(_widgets_blueprint(app))
     return app, api

@@ -1,0 +1,28 @@
+"""Bearer tokens in tests: the one test secret the apps and processes under test are given."""
+
+from __future__ import annotations
+
+import time
+
+import jwt
+
+from association.auth import issue_token
+
+SECRET = "test-secret-" + "0123456789abcdef" * 4
+
+
+def token(*scopes: str, sub: str = "tester", secret: str = SECRET) -> str:
+    """A token for `sub` with `scopes`, valid an hour (those made at import outlast a whole run),
+    signed with the test secret unless told otherwise."""
+    return issue_token(secret, sub, scopes)
+
+
+def bearer(*scopes: str, sub: str = "tester", secret: str = SECRET) -> dict[str, str]:
+    """An Authorization header carrying a valid token."""
+    return {"Authorization": f"Bearer {token(*scopes, sub=sub, secret=secret)}"}
+
+
+def expired_bearer(*scopes: str, sub: str = "tester") -> dict[str, str]:
+    """An Authorization header carrying a token that expired ten seconds ago."""
+    claims = {"sub": sub, "scope": " ".join(scopes), "exp": int(time.time()) - 10}
+    return {"Authorization": f"Bearer {jwt.encode(claims, SECRET, algorithm='HS256')}"}

@@ -10,7 +10,7 @@ from association.star_levels import parse_star_thresholds
 from notifications.domain.milestones import StarLevels, hours_text
 
 
-def test_the_default_thresholds_are_those_of_design() -> None:
+def test_the_default_thresholds_are_those_of_the_contract() -> None:
     levels = StarLevels()
     assert [levels.level_for(Decimal(h)) for h in (0, 99.99, 100, 299, 300, 600, 1000, 1500)] == [
         0,

@@ -1,4 +1,4 @@
-"""Integration events: the envelope, the payload schemas of DESIGN.md and their registry."""
+"""Integration events: the envelope, the payload schemas (docs/contract.md) and their registry."""
 
 from association.events.envelope import Envelope, EnvelopeSchema, new_event
 from association.events.registry import EventRegistry, InvalidEvent, default_registry

@@ -71,7 +71,7 @@ class Envelope:
 
 
 class EnvelopeSchema(Schema):
-    """The envelope fixed by DESIGN.md; unknown top-level fields are dropped."""
+    """The envelope of every event (docs/contract.md); unknown top-level fields are dropped."""
 
     class Meta:
         unknown = EXCLUDE

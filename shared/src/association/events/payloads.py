@@ -1,4 +1,4 @@
-"""Marshmallow schemas of the integration-event payloads fixed by DESIGN.md (schema version 1)."""
+"""Marshmallow schemas of the integration-event payloads of the contract (docs/contract.md)."""
 
 from __future__ import annotations
 

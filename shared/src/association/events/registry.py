@@ -175,5 +175,5 @@ def _build_default_registry() -> EventRegistry:
 
 
 def default_registry() -> EventRegistry:
-    """A fresh registry holding the integration events DESIGN.md fixes."""
+    """A fresh registry holding the integration events of the contract (docs/contract.md)."""
     return _build_default_registry()

@@ -16,7 +16,7 @@ from association.web.errors import ServiceApi, register_error_handlers
 from association.web.health import health_blueprint
 
 # Room for the largest valid request: a completion with 1,000 attendees is about 75 KiB.
-MAX_BODY_BYTES = 64 * 1024  # DESIGN.md: 413 beyond 64 KiB
+MAX_BODY_BYTES = 64 * 1024  # the contract answers 413 beyond 64 KiB
 EXPOSED_HEADERS = ["Location", "ETag", "X-Correlation-ID", "Idempotent-Replayed"]
 
 

@@ -35,7 +35,7 @@ class FeedQuerySchema(Schema):
 
 
 class EnvelopeDocSchema(Schema):
-    """An event envelope as DESIGN.md fixes it."""
+    """An event envelope as the contract fixes it (docs/contract.md)."""
 
     event_id = fields.String(metadata={"format": "uuid"})
     event_type = fields.String()

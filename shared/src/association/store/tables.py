@@ -2,41 +2,27 @@
 
 from __future__ import annotations
 
-from sqlalchemy import (
-    JSON,
-    BigInteger,
-    Column,
-    ForeignKey,
-    Integer,
-    LargeBinary,
-    MetaData,
-    SmallInteger,
-    String,
-    Table,
-    UniqueConstraint,
-)
+from sqlalchemy.schema import ForeignKey, MetaData, Table, UniqueConstraint
+from sqlalchemy.types import JSON, Integer, LargeBinary, SmallInteger, String
 
-from association.timestamps import UtcDateTime
+from association.columns import EventType, Id, Instant, Position, key, numbered, optional, required
 
 metadata = MetaData()
-
-# SQLite only auto-increments an INTEGER PRIMARY KEY; PostgreSQL gets a 64-bit identity.
-Sequence = BigInteger().with_variant(Integer(), "sqlite")
 
 AGGREGATE_VERSION_CONSTRAINT = "uq_events_aggregate_version"
 
 events_table = Table(
     "events",
     metadata,
-    Column("sequence", Sequence, primary_key=True, autoincrement=True),
-    Column("event_id", String(36), nullable=False, unique=True),
-    Column("aggregate_id", String(64), nullable=False),
-    Column("aggregate_version", Integer, nullable=False),
-    Column("event_type", String(64), nullable=False),
-    Column("schema_version", SmallInteger, nullable=False),
-    Column("payload", JSON, nullable=False),
-    Column("metadata", JSON, nullable=False),
-    Column("occurred_at", UtcDateTime(), nullable=False),
+    numbered("sequence"),
+    required("event_id", Id, unique=True),
+    required("aggregate_id", String(64)),
+    required("aggregate_version", Integer),
+    required("event_type", EventType),
+    required("schema_version", SmallInteger),
+    required("payload", JSON),
+    required("metadata", JSON),
+    required("occurred_at", Instant),
     UniqueConstraint("aggregate_id", "aggregate_version", name=AGGREGATE_VERSION_CONSTRAINT),
 )
 
@@ -44,30 +30,28 @@ events_table = Table(
 outbox_table = Table(
     "outbox",
     metadata,
-    Column(
-        "sequence", Sequence, ForeignKey("events.sequence"), primary_key=True, autoincrement=False
-    ),
+    key("sequence", Position, ForeignKey("events.sequence")),
 )
 
 # Event ids a consumer has applied, written in the same transaction as their effects.
 inbox_table = Table(
     "inbox",
     metadata,
-    Column("event_id", String(36), primary_key=True),
-    Column("event_type", String(64), nullable=False),
-    Column("processed_at", UtcDateTime(), nullable=False),
+    key("event_id"),
+    required("event_type", EventType),
+    required("processed_at", Instant),
 )
 
 # First responses to POSTs carrying an Idempotency-Key, stored in the command's own transaction.
 idempotency_table = Table(
     "idempotency_keys",
     metadata,
-    Column("key", String(255), primary_key=True),
-    Column("fingerprint", String(64), nullable=False),
-    Column("status", SmallInteger, nullable=True),
-    Column("headers", JSON, nullable=True),
-    Column("body", LargeBinary, nullable=True),
+    key("key", String(255)),
+    required("fingerprint", String(64)),
+    optional("status", SmallInteger),
+    optional("headers", JSON),
+    optional("body", LargeBinary),
     # The Location of what the first response created, so erasing it can drop its replays too.
-    Column("location", String(255), nullable=True, index=True),
-    Column("created_at", UtcDateTime(), nullable=False),
+    optional("location", String(255), index=True),
+    required("created_at", Instant),
 )

@@ -1,15 +1,12 @@
-"""The service's own MetaData, its position column type and the clock its records share."""
+"""The service's own MetaData and the clock its records share."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import BigInteger, Integer, MetaData
+from sqlalchemy import MetaData
 
 metadata = MetaData()
-
-# SQLite only auto-increments an INTEGER PRIMARY KEY; PostgreSQL gets a 64-bit identity.
-Position = BigInteger().with_variant(Integer(), "sqlite")
 
 
 def utcnow() -> datetime:

@@ -2,86 +2,81 @@
 
 from __future__ import annotations
 
-from sqlalchemy import (
-    JSON,
-    Column,
-    ForeignKey,
-    Index,
-    Integer,
-    SmallInteger,
-    String,
-    Table,
-    UniqueConstraint,
-)
+from sqlalchemy.schema import ForeignKey, Index, Table, UniqueConstraint
+from sqlalchemy.types import JSON, Integer, SmallInteger, String
 
-from association.timestamps import UtcDateTime
-from notifications.adapters.database import Position, metadata
+from association.columns import (
+    EventType,
+    Id,
+    Instant,
+    Position,
+    Reason,
+    Status,
+    key,
+    numbered,
+    optional,
+    required,
+)
+from notifications.adapters.database import metadata
 
 # Every integration event consumed, redacted; `position` orders the public stream and feed.
 public_events_table = Table(
     "public_events",
     metadata,
-    Column("position", Position, primary_key=True, autoincrement=True),
-    Column("event_id", String(36), nullable=False, unique=True),
-    Column("event_type", String(64), nullable=False),
-    Column("volunteer_id", String(36), nullable=True, index=True),
-    Column("envelope", JSON, nullable=False),
-    Column("recorded_at", UtcDateTime(), nullable=False),
+    numbered("position"),
+    required("event_id", Id, unique=True),
+    required("event_type", EventType),
+    optional("volunteer_id", Id, index=True),
+    required("envelope", JSON),
+    required("recorded_at", Instant),
 )
 
 # Public events not yet confirmed by the broker on `association.public`.
 public_outbox_table = Table(
     "public_outbox",
     metadata,
-    Column(
-        "position",
-        Position,
-        ForeignKey("public_events.position"),
-        primary_key=True,
-        autoincrement=False,
-    ),
+    key("position", Position, ForeignKey("public_events.position")),
 )
 
 subscriptions_table = Table(
     "subscriptions",
     metadata,
-    Column("subscription_id", String(36), primary_key=True),
-    Column("owner", String(255), nullable=False, index=True),
-    Column("url", String(2048), nullable=False),
-    Column("event_types", JSON, nullable=False),
-    Column("secret", String(128), nullable=False),
-    Column("status", String(16), nullable=False),
-    Column("status_reason", String(500), nullable=True),
-    Column("paused_at", UtcDateTime(), nullable=True),
-    Column("consecutive_failures", Integer, nullable=False),
-    Column("version", Integer, nullable=False),
-    Column("created_at", UtcDateTime(), nullable=False),
+    key("subscription_id"),
+    required("owner", String(255), index=True),
+    required("url", String(2048)),
+    required("event_types", JSON),
+    required("secret", String(128)),
+    required("status", Status),
+    optional("status_reason", Reason),
+    optional("paused_at", Instant),
+    required("consecutive_failures", Integer),
+    required("version", Integer),
+    required("created_at", Instant),
     # Which dispatcher delivers to this subscription now, so deliveries stay in order.
-    Column("lease_owner", String(64), nullable=True),
-    Column("lease_until", UtcDateTime(), nullable=True),
+    optional("lease_owner", String(64)),
+    optional("lease_until", Instant),
 )
 
 webhook_deliveries_table = Table(
     "webhook_deliveries",
     metadata,
-    Column("position", Position, primary_key=True, autoincrement=True),
-    Column("delivery_id", String(36), nullable=False, unique=True),
-    Column(
+    numbered("position"),
+    required("delivery_id", Id, unique=True),
+    required(
         "subscription_id",
-        String(36),
+        Id,
         ForeignKey("subscriptions.subscription_id", ondelete="CASCADE"),
-        nullable=False,
     ),
-    Column("public_position", Position, ForeignKey("public_events.position"), nullable=False),
-    Column("event_type", String(64), nullable=False),
-    Column("status", String(16), nullable=False),
-    Column("attempts", Integer, nullable=False),
-    Column("next_attempt_at", UtcDateTime(), nullable=False),
-    Column("last_attempt_at", UtcDateTime(), nullable=True),
-    Column("last_status_code", SmallInteger, nullable=True),
-    Column("last_error", String(500), nullable=True),
-    Column("delivered_at", UtcDateTime(), nullable=True),
-    Column("created_at", UtcDateTime(), nullable=False),
+    required("public_position", Position, ForeignKey("public_events.position")),
+    required("event_type", EventType),
+    required("status", Status),
+    required("attempts", Integer),
+    required("next_attempt_at", Instant),
+    optional("last_attempt_at", Instant),
+    optional("last_status_code", SmallInteger),
+    optional("last_error", Reason),
+    optional("delivered_at", Instant),
+    required("created_at", Instant),
     UniqueConstraint("subscription_id", "public_position", name="uq_webhook_deliveries_event"),
     Index("ix_webhook_deliveries_queue", "subscription_id", "status", "position"),
 )

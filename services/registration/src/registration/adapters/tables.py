@@ -6,36 +6,27 @@ encrypted under the volunteer's key (`personal_data_keys`); withdrawal deletes t
 
 from __future__ import annotations
 
-from sqlalchemy import (
-    JSON,
-    Boolean,
-    Column,
-    Index,
-    Integer,
-    LargeBinary,
-    MetaData,
-    String,
-    Table,
-)
+from sqlalchemy.schema import Index, MetaData, Table
+from sqlalchemy.types import JSON, Boolean, Integer, LargeBinary, String
 
-from association.timestamps import UtcDateTime
+from association.columns import Id, Instant, key, optional, required
 
 metadata = MetaData()
 
 volunteers_table = Table(
     "volunteers",
     metadata,
-    Column("volunteer_id", String(36), primary_key=True),
-    Column("version", Integer, nullable=False),
-    Column("active", Boolean, nullable=False),
-    Column("street", String(64), nullable=True),
-    Column("skills", JSON, nullable=False),
-    Column("organisation_id", String(36), nullable=True, index=True),
-    Column("id_verified", Boolean, nullable=False),
-    Column("source", String(16), nullable=False),
-    Column("registered_at", UtcDateTime(), nullable=False),
-    Column("updated_at", UtcDateTime(), nullable=False),
-    Column("sealed", LargeBinary, nullable=True),
+    key("volunteer_id"),
+    required("version", Integer),
+    required("active", Boolean),
+    optional("street", String(64)),
+    required("skills", JSON),
+    optional("organisation_id", Id, index=True),
+    required("id_verified", Boolean),
+    required("source", String(16)),
+    required("registered_at", Instant),
+    required("updated_at", Instant),
+    optional("sealed", LargeBinary),
     Index("ix_volunteers_active_street", "active", "street"),
 )
 
@@ -43,31 +34,31 @@ volunteers_table = Table(
 volunteer_skills_table = Table(
     "volunteer_skills",
     metadata,
-    Column("skill", String(64), primary_key=True),
-    Column("volunteer_id", String(36), primary_key=True),
+    key("skill", String(64)),
+    key("volunteer_id"),
 )
 
 # Keyed hashes (HMAC) of active volunteers' phones and ID numbers: uniqueness without plain text.
 identities_table = Table(
     "volunteer_identities",
     metadata,
-    Column("kind", String(16), primary_key=True),
-    Column("digest", String(64), primary_key=True),
-    Column("volunteer_id", String(36), nullable=False, index=True),
+    key("kind", String(16)),
+    key("digest", String(64)),
+    required("volunteer_id", Id, index=True),
 )
 
 personal_data_keys_table = Table(
     "personal_data_keys",
     metadata,
-    Column("volunteer_id", String(36), primary_key=True),
-    Column("key", LargeBinary(32), nullable=False),
+    key("volunteer_id"),
+    required("key", LargeBinary(32)),
 )
 
 organisations_table = Table(
     "organisations",
     metadata,
-    Column("organisation_id", String(36), primary_key=True),
-    Column("name", String(100), nullable=False, unique=True),
-    Column("kind", String(32), nullable=False),
-    Column("joined_at", UtcDateTime(), nullable=False),
+    key("organisation_id"),
+    required("name", String(100), unique=True),
+    required("kind", String(32)),
+    required("joined_at", Instant),
 )

@@ -6,20 +6,10 @@ stored as UTC instants.
 
 from __future__ import annotations
 
-from sqlalchemy import (
-    JSON,
-    BigInteger,
-    Boolean,
-    Column,
-    Index,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    Text,
-)
+from sqlalchemy.schema import Index, MetaData, Table
+from sqlalchemy.types import JSON, BigInteger, Boolean, Integer, String, Text
 
-from association.timestamps import UtcDateTime
+from association.columns import Id, Instant, Reason, Status, key, optional, required
 
 metadata = MetaData()
 
@@ -27,64 +17,64 @@ metadata = MetaData()
 volunteers_table = Table(
     "volunteers",
     metadata,
-    Column("volunteer_id", String(36), primary_key=True),
-    Column("name", String(50), nullable=True),
-    Column("street", String(64), nullable=True),
-    Column("skills", JSON, nullable=False),
-    Column("active", Boolean, nullable=False),
-    Column("version", Integer, nullable=False),
-    Column("updated_at", UtcDateTime(), nullable=False),
+    key("volunteer_id"),
+    optional("name", String(50)),
+    optional("street", String(64)),
+    required("skills", JSON),
+    required("active", Boolean),
+    required("version", Integer),
+    required("updated_at", Instant),
 )
 
 teams_table = Table(
     "teams",
     metadata,
-    Column("team_id", String(36), primary_key=True),
-    Column("name", String(100), nullable=False, unique=True),
-    Column("kind", String(32), nullable=False),
-    Column("description", Text, nullable=False),
-    Column("required_skills", JSON, nullable=False),
-    Column("capacity", Integer, nullable=True),
-    Column("created_at", UtcDateTime(), nullable=False),
+    key("team_id"),
+    required("name", String(100), unique=True),
+    required("kind", String(32)),
+    required("description", Text),
+    required("required_skills", JSON),
+    optional("capacity", Integer),
+    required("created_at", Instant),
 )
 
 team_members_table = Table(
     "team_members",
     metadata,
-    Column("team_id", String(36), primary_key=True),
-    Column("volunteer_id", String(36), primary_key=True),
-    Column("role", String(16), nullable=False),
-    Column("assigned_at", UtcDateTime(), nullable=False),
+    key("team_id"),
+    key("volunteer_id"),
+    required("role", String(16)),
+    required("assigned_at", Instant),
     Index("ix_team_members_volunteer", "volunteer_id"),
 )
 
 activities_table = Table(
     "activities",
     metadata,
-    Column("activity_id", String(36), primary_key=True),
-    Column("team_id", String(36), nullable=False),
-    Column("title", String(200), nullable=False),
-    Column("kind", String(64), nullable=False),
-    Column("location", String(200), nullable=False),
-    Column("starts_at", UtcDateTime(), nullable=False),
-    Column("ends_at", UtcDateTime(), nullable=False),
-    Column("content", Text, nullable=False),
-    Column("organising_unit", String(100), nullable=False),
-    Column("person_in_charge", String(50), nullable=False),
-    Column("status", String(16), nullable=False),
-    Column("scheduled_at", UtcDateTime(), nullable=False),
-    Column("completed_at", UtcDateTime(), nullable=True),
-    Column("cancelled_at", UtcDateTime(), nullable=True),
-    Column("cancel_reason", String(500), nullable=True),
+    key("activity_id"),
+    required("team_id", Id),
+    required("title", String(200)),
+    required("kind", String(64)),
+    required("location", String(200)),
+    required("starts_at", Instant),
+    required("ends_at", Instant),
+    required("content", Text),
+    required("organising_unit", String(100)),
+    required("person_in_charge", String(50)),
+    required("status", Status),
+    required("scheduled_at", Instant),
+    optional("completed_at", Instant),
+    optional("cancelled_at", Instant),
+    optional("cancel_reason", Reason),
     Index("ix_activities_team_starts", "team_id", "starts_at"),
 )
 
 attendance_table = Table(
     "attendance",
     metadata,
-    Column("activity_id", String(36), primary_key=True),
-    Column("volunteer_id", String(36), primary_key=True),
-    Column("hundredths", Integer, nullable=False),
+    key("activity_id"),
+    key("volunteer_id"),
+    required("hundredths", Integer),
     Index("ix_attendance_volunteer", "volunteer_id"),
 )
 
@@ -92,7 +82,7 @@ attendance_table = Table(
 service_hours_table = Table(
     "service_hours",
     metadata,
-    Column("volunteer_id", String(36), primary_key=True),
-    Column("hundredths", BigInteger, nullable=False),
-    Column("activity_count", Integer, nullable=False),
+    key("volunteer_id"),
+    required("hundredths", BigInteger),
+    required("activity_count", Integer),
 )

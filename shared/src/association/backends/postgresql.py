@@ -37,18 +37,6 @@ from sqlalchemy.exc import DBAPIError, InvalidatePoolError
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import ConnectionPoolEntry
 
-__all__ = [
-    "PING_AFTER_IDLE_SECONDS",
-    "bulk",
-    "engines",
-    "insert",
-    "insert_new_from_arrays",
-    "insert_with_outbox_row",
-    "is_outage",
-    "lock_schema",
-    "writers_lock",
-]
-
 PING_AFTER_IDLE_SECONDS = 30.0
 _LAST_CHECKOUT = "association_last_checkout"
 

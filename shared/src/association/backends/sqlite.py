@@ -18,25 +18,11 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, Executable, Table, create_engine, event, text
 from sqlalchemy.dialects import registry
-from sqlalchemy.dialects.sqlite import insert
+from sqlalchemy.dialects.sqlite import insert as insert  # the backend's INSERT, with ON CONFLICT
 from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
-
-__all__ = [
-    "BULK_CACHE_KIB",
-    "SQLITE_BUSY_TIMEOUT_MS",
-    "WriteLock",
-    "bulk",
-    "engines",
-    "insert",
-    "insert_new_from_arrays",
-    "insert_with_outbox_row",
-    "is_outage",
-    "lock_schema",
-    "writers_lock",
-]
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 BULK_CACHE_KIB = 65_536  # SQLite's page cache in a bulk transaction: 64 MiB

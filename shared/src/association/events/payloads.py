@@ -73,12 +73,17 @@ class Attendance(_Payload):
     hours = Hours(required=True)
 
 
-class ActivityCompletedV1(_Payload):
+class _Activity(_Payload):
+    """What scheduling and completing an activity both say first: which, whose, what, where."""
+
     activity_id = fields.UUID(required=True)
     team_id = fields.UUID(required=True)
     title = fields.String(required=True, validate=validate.Length(min=1, max=200))
     kind = fields.String(required=True, validate=validate.Length(min=1, max=64))
     location = fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
+class ActivityCompletedV1(_Activity):
     started_at = fields.AwareDateTime(required=True)
     ended_at = fields.AwareDateTime(required=True)
     completed_at = fields.AwareDateTime(required=True)
@@ -154,12 +159,7 @@ class TeamMemberRemovedV1(_Payload):
     removed_at = fields.AwareDateTime(required=True)
 
 
-class ActivityScheduledV1(_Payload):
-    activity_id = fields.UUID(required=True)
-    team_id = fields.UUID(required=True)
-    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    kind = fields.String(required=True, validate=validate.Length(min=1, max=64))
-    location = fields.String(required=True, validate=validate.Length(min=1, max=200))
+class ActivityScheduledV1(_Activity):
     starts_at = fields.AwareDateTime(required=True)
     ends_at = fields.AwareDateTime(required=True)
     content = fields.String(required=True, validate=validate.Length(max=2000))

@@ -45,8 +45,7 @@ class MessageDispatcher(PollingLoop):
         lease_seconds: float = 600.0,
         max_read_age: float = 0.05,
     ) -> None:
-        super().__init__(poll_interval)
-        self.database = database
+        super().__init__(database, poll_interval)
         self.channels = {channel.name: channel for channel in channels}
         self.policy = policy
         self.max_attempts = max_attempts

@@ -7,6 +7,7 @@ import threading
 from abc import ABC, abstractmethod
 
 from association.backends import is_outage
+from association.db import Database
 from association.messaging.backoff import Backoff
 
 log = logging.getLogger(__name__)
@@ -15,7 +16,8 @@ log = logging.getLogger(__name__)
 class PollingLoop(ABC):
     """Calls `work_once` until stopped; waits `poll_interval` when idle, backs off on DB errors."""
 
-    def __init__(self, poll_interval: float) -> None:
+    def __init__(self, database: Database, poll_interval: float) -> None:
+        self.database = database
         self.poll_interval = poll_interval
         self._stop = threading.Event()
 

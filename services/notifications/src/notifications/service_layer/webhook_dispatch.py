@@ -67,8 +67,7 @@ class WebhookDispatcher(PollingLoop):
         batch_size: int = 20,
         poll_interval: float = 0.2,
     ) -> None:
-        super().__init__(poll_interval)
-        self.database = database
+        super().__init__(database, poll_interval)
         self.store = store
         self.public_log = public_log
         self.client = client

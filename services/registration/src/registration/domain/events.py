@@ -45,12 +45,16 @@ class VolunteerProfileUpdated:
 
 @dataclass(frozen=True)
 class VolunteerWithdrawn:
+    """A volunteer left the association; their personal data is erased."""
+
     volunteer_id: str
     withdrawn_at: datetime
 
 
 @dataclass(frozen=True)
 class OrganisationJoined:
+    """An organisation became a member of the association."""
+
     organisation_id: str
     name: str
     kind: str

@@ -12,6 +12,8 @@ from teams.domain.vocabularies import ActivityKind, RemovalReason, TeamKind, Tea
 
 @dataclass(frozen=True)
 class TeamCreated:
+    """A team set up, with what it does and whom it takes."""
+
     team_id: UUID
     name: str
     kind: TeamKind
@@ -23,6 +25,8 @@ class TeamCreated:
 
 @dataclass(frozen=True)
 class TeamAssigned:
+    """A volunteer joined a team, as member or leader."""
+
     team_id: UUID
     team_name: str
     volunteer_id: UUID
@@ -32,6 +36,8 @@ class TeamAssigned:
 
 @dataclass(frozen=True)
 class TeamMemberRemoved:
+    """A volunteer left a team: removed, or gone with their withdrawal."""
+
     team_id: UUID
     volunteer_id: UUID
     reason: RemovalReason
@@ -40,6 +46,8 @@ class TeamMemberRemoved:
 
 @dataclass(frozen=True)
 class ActivityScheduled:
+    """An activity planned for a team, with its service-record fields."""
+
     activity_id: UUID
     team_id: UUID
     title: str
@@ -55,12 +63,16 @@ class ActivityScheduled:
 
 @dataclass(frozen=True)
 class Attendance:
+    """The hours one volunteer served at a completed activity."""
+
     volunteer_id: UUID
     hours: Decimal
 
 
 @dataclass(frozen=True)
 class ActivityCompleted:
+    """An activity held, with the hours each volunteer present served."""
+
     activity_id: UUID
     team_id: UUID
     title: str
@@ -78,6 +90,8 @@ class ActivityCompleted:
 
 @dataclass(frozen=True)
 class ActivityCancelled:
+    """An activity called off before it was held, and why."""
+
     activity_id: UUID
     team_id: UUID
     reason: str

@@ -27,6 +27,8 @@ class Vocabulary(StrEnum):
 
 
 class TeamKind(Vocabulary):
+    """The kinds of volunteer team."""
+
     PROFESSIONAL = ("professional", "专业志愿服务队")
     UNIVERSITY = ("university", "高校志愿服务队")
     COMMUNITY = ("community", "社区志愿服务队")
@@ -35,16 +37,22 @@ class TeamKind(Vocabulary):
 
 
 class TeamRole(Vocabulary):
+    """What a volunteer is in a team."""
+
     MEMBER = ("member", "队员")
     LEADER = ("leader", "队长")
 
 
 class RemovalReason(Vocabulary):
+    """Why a volunteer left a team."""
+
     WITHDRAWN = ("withdrawn", "志愿者已注销")
     REMOVED = ("removed", "移出队伍")
 
 
 class ActivityKind(Vocabulary):
+    """The kinds of service an activity gives."""
+
     CIVILISED_TRAFFIC = ("civilised_traffic", "文明交通劝导")
     WASTE_SORTING = ("waste_sorting", "垃圾分类桶边督导")
     SHARED_BIKES = ("shared_bikes", "共享单车整理")
@@ -58,6 +66,8 @@ class ActivityKind(Vocabulary):
 
 
 class ActivityStatus(Vocabulary):
+    """Where an activity stands: planned, held or called off."""
+
     SCHEDULED = ("scheduled", "待开展")
     COMPLETED = ("completed", "已完成")
     CANCELLED = ("cancelled", "已取消")

@@ -19,7 +19,7 @@ Id = String(36)
 
 Instant = UtcDateTime()
 
-# An envelope's `event_type` (`<service>.<aggregate>.<event>.v<n>`).
+# An event's type as its envelope names it, e.g. `VolunteerRegistered`.
 EventType = String(64)
 
 # A record's state, one word of its table's own vocabulary.

@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 
 export WEBHOOK_ALLOW_LOOPBACK ?= true
 
-# run, seed and token share development secrets, made once in var/secrets.env
+# run, seed, token and the Docker stack share development secrets, made once in var/secrets.env
 # (mode 0600); a value set in the environment wins.
 WITH_SECRETS := $(BIN)/association-dev-secrets var/secrets.env --
 
@@ -48,14 +48,14 @@ token: install
 bench: install
 	$(BIN)/python -m bench
 
-up:
-	docker compose up --build -d --wait
+up: install
+	$(WITH_SECRETS) docker compose up --build -d --wait
 
-down:
-	docker compose down
+down: install
+	$(WITH_SECRETS) docker compose down
 
-logs:
-	docker compose logs -f
+logs: install
+	$(WITH_SECRETS) docker compose logs -f
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -8,6 +8,10 @@ STAMP := $(VENV)/.installed
 
 export WEBHOOK_ALLOW_LOOPBACK ?= true
 
+# run, seed, token and the Docker stack share development secrets, made once in var/secrets.env
+# (mode 0600); a value set in the environment wins.
+WITH_SECRETS := $(BIN)/association-dev-secrets var/secrets.env --
+
 .PHONY: install run seed test lint format token bench up down logs clean
 
 install: $(STAMP)
@@ -19,12 +23,12 @@ $(STAMP): $(foreach p,$(PACKAGES),$(p)/pyproject.toml) requirements-dev.txt
 	@touch $(STAMP)
 
 run: install
-	@$(BIN)/association-preflight
+	@$(WITH_SECRETS) $(BIN)/association-preflight
 	@mkdir -p var
-	@PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile || test $$? -eq 130
+	@PATH="$(CURDIR)/$(BIN):$$PATH" $(WITH_SECRETS) honcho start -f Procfile || test $$? -eq 130
 
 seed: install
-	$(BIN)/python -m tools.seed $(SEED_ARGS)
+	$(WITH_SECRETS) $(BIN)/python -m tools.seed $(SEED_ARGS)
 
 test: install
 	$(BIN)/ruff check .
@@ -39,19 +43,19 @@ format: install
 	$(BIN)/ruff check --fix .
 
 token: install
-	@$(BIN)/association-token --scope "$(or $(SCOPE),admin)" --sub "$(or $(SUB),operator)"
+	@$(WITH_SECRETS) $(BIN)/association-token --scope "$(or $(SCOPE),admin)" --sub "$(or $(SUB),operator)"
 
 bench: install
 	$(BIN)/python -m bench
 
-up:
-	docker compose up --build -d --wait
+up: install
+	$(WITH_SECRETS) docker compose up --build -d --wait
 
-down:
-	docker compose down
+down: install
+	$(WITH_SECRETS) docker compose down
 
-logs:
-	docker compose logs -f
+logs: install
+	$(WITH_SECRETS) docker compose logs -f
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -164,7 +164,6 @@ def _stack(
     common = {
         "AMQP_URL": amqp_url,
         "AMQP_PREFIX": prefix,
-        "AUTH_SECRET": f"bench-{uuid.uuid4().hex}{uuid.uuid4().hex}",
         "SIGNUP_RATE_LIMIT": "off",
         "WEB_CONCURRENCY": str(WEB_CONCURRENCY),
         "WEB_THREADS": str(WEB_THREADS),

@@ -1,8 +1,12 @@
-"""The benchmarks' processes: web servers on free loopback ports, workers; stopped as groups."""
+"""The benchmarks' processes: web servers on free loopback ports, workers; stopped as groups.
+
+Every process is given this run's own secrets (`BENCH_SECRETS`), as none has a built-in one.
+"""
 
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -12,7 +16,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from association.process_secrets import ALL_SECRETS
 from support.ports import free_port
+
+BENCH_SECRETS = {secret.variable: secrets.token_urlsafe(48) for secret in ALL_SECRETS}
 
 
 @dataclass(frozen=True)
@@ -25,7 +32,9 @@ class Served:
 def server(command: list[str], env: Mapping[str, str], log: Path) -> Iterator[Served]:
     """Start a web process on a free port; yield it once it answers; stop it on exit."""
     port = free_port()
-    environment = dict(os.environ) | dict(env) | {"PORT": str(port), "HOST": "127.0.0.1"}
+    environment = (
+        dict(os.environ) | BENCH_SECRETS | dict(env) | {"PORT": str(port), "HOST": "127.0.0.1"}
+    )
     with log.open("wb") as output:
         # A session of its own, so that stopping the group stops gunicorn's workers too.
         process = subprocess.Popen(
@@ -46,7 +55,7 @@ def process_group(
     with log.open("wb") as output:
         process = subprocess.Popen(
             command,
-            env=dict(os.environ) | dict(env),
+            env=dict(os.environ) | BENCH_SECRETS | dict(env),
             stdout=output,
             stderr=subprocess.STDOUT,
             start_new_session=True,

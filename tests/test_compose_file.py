@@ -7,6 +7,12 @@ from pathlib import Path
 
 import yaml
 
+from association.process_secrets import ALL_SECRETS, Process, secrets_needed
+from notifications.definition import SERVICE as NOTIFICATIONS
+from registration.definition import SERVICE as REGISTRATION
+from teams.definition import SERVICE as TEAMS
+
+DEFINITIONS = (REGISTRATION, TEAMS, NOTIFICATIONS)
 ROOT = Path(__file__).resolve().parents[1]
 SERVICES = {"registration": 8081, "teams": 8082, "notifications": 8083}
 
@@ -85,3 +91,23 @@ def test_every_environment_variable_is_in_the_readme_table() -> None:
             continue
         undocumented = set(service["environment"]) - documented
         assert not undocumented, (name, undocumented)
+
+
+def test_every_service_restarts_unless_stopped() -> None:
+    for name, service in compose()["services"].items():
+        assert service.get("restart") == "unless-stopped", name
+
+
+def test_no_secret_has_a_default_and_each_process_gets_only_those_it_needs() -> None:
+    text = (ROOT / "docker-compose.yml").read_text()
+    for secret in ALL_SECRETS:
+        assert re.findall(rf"\${{{secret.variable}\b[^}}]*}}", text), secret.variable
+        for reference in re.findall(rf"\${{{secret.variable}\b[^}}]*}}", text):
+            assert reference.startswith(f"${{{secret.variable}:?"), reference
+    services = compose()["services"]
+    for definition in DEFINITIONS:
+        for process in (Process.WEB, Process.WORKER):
+            environment = services[f"{definition.name}-{process}"]["environment"]
+            given = {secret.variable for secret in ALL_SECRETS if secret.variable in environment}
+            needed = {s.variable for s in secrets_needed(process, definition.secrets)}
+            assert given == needed, (definition.name, process)

@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 import requests
 
 from association.auth import issue_token
-from association.settings import DEV_AUTH_SECRET
+from association.process_secrets import Process, require_secrets
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余"
 GIVEN = "明珠丽华建国伟芳娜敏静秀英强磊军洋勇艳杰娟涛超霞平刚桂兰文辉鹏飞玲婷欣怡浩宇子轩思雨梓涵"
@@ -210,9 +210,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--teams", default="http://127.0.0.1:8082")
     parser.add_argument("--seed", type=int, default=2013)
     args = parser.parse_args(argv)
+    require_secrets(Process.TOKEN_ISSUER)  # `make seed` takes the one of `make run` from var/
     seeder = Seeder(
-        {"registration": args.registration, "teams": args.teams},
-        os.environ.get("AUTH_SECRET") or DEV_AUTH_SECRET,
+        {"registration": args.registration, "teams": args.teams}, os.environ["AUTH_SECRET"]
     )
     rng = random.Random(args.seed)
     organisations = seeder.organisations()

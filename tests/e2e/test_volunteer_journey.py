@@ -19,7 +19,6 @@ import pika
 import pytest
 import requests
 
-from association.settings import DEV_AUTH_SECRET
 from association.testing import docker_answers
 from support.polling import wait_for
 from support.stack import running_stack
@@ -67,13 +66,14 @@ def test_the_journey_on_the_compose_stack(monkeypatch: pytest.MonkeyPatch) -> No
     from testcontainers.compose import DockerCompose
 
     monkeypatch.setenv("STAR_THRESHOLDS", "2,300,600,1000,1500")
+    # compose takes AUTH_SECRET and IDENTITY_HASH_KEY from the environment: this run's own.
     with DockerCompose(str(ROOT), compose_file_name="docker-compose.yml", build=True, wait=True):
         for url in COMPOSE_URLS.values():
             assert requests.get(f"{url}/health", timeout=10).status_code == 200
         # Webhooks are left out: the services run in containers, the receiver would not.
         walk_the_journey(
             COMPOSE_URLS,
-            partial(bearer, sub="e2e", secret=DEV_AUTH_SECRET),
+            partial(bearer, sub="e2e"),
             os.environ.get("COMPOSE_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/%2F"),
             "association.public.stream",
             None,

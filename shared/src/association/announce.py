@@ -14,6 +14,7 @@ import urllib.error
 import urllib.request
 
 from association.auth import issue_token
+from association.process_secrets import Process, require_secrets
 from association.settings import Settings
 
 SERVICES = (("registration", 8081), ("teams", 8082), ("notifications", 8083))
@@ -28,6 +29,9 @@ def healthy(url: str) -> bool:
 
 
 def main() -> None:
+    """Wait for the three services' `/health`, print where everything is and an admin token signed
+    with AUTH_SECRET (refusing at once without it), then wait until stopped."""
+    require_secrets(Process.TOKEN_ISSUER)
     settings = Settings.from_env()
     urls = {name: f"http://127.0.0.1:{port}" for name, port in SERVICES}
     deadline = time.monotonic() + settings.announce_timeout

@@ -1,11 +1,15 @@
-"""`association-preflight`: say in one line what is missing before the stack starts."""
+"""`association-preflight`: say in one line what is missing before the stack starts: a secret
+the processes need, or the broker."""
 
 from __future__ import annotations
 
+import os
 import sys
+from collections.abc import Mapping
 
 import pika
 
+from association.process_secrets import ALL_SECRETS, secret_problem
 from association.settings import Settings
 
 
@@ -26,8 +30,19 @@ def broker_problem(amqp_url: str) -> str | None:
     return None
 
 
+def secrets_problem(environ: Mapping[str, str]) -> str | None:
+    """None when every secret of the stack's processes is set at its full length, else the first
+    problem in one line (the processes would each refuse to start with it)."""
+    for secret in ALL_SECRETS:
+        problem = secret_problem(secret, environ)
+        if problem:
+            return problem
+    return None
+
+
 def main() -> None:
-    problem = broker_problem(Settings.from_env().amqp_url)
+    """Print the first thing missing on stderr and exit 1, or exit quietly."""
+    problem = secrets_problem(os.environ) or broker_problem(Settings.from_env().amqp_url)
     if problem:
         print(problem, file=sys.stderr)
         sys.exit(1)

@@ -7,7 +7,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 DEFAULT_AMQP_URL = "amqp://guest:guest@localhost:5672/%2F"
-DEV_AUTH_SECRET = "development-secret-not-for-production-use-0123456789"
 
 
 def _flag(value: str) -> bool:
@@ -22,7 +21,8 @@ class Settings:
     database_url: str
     amqp_url: str = DEFAULT_AMQP_URL
     amqp_prefix: str = ""
-    auth_secret: str = DEV_AUTH_SECRET
+    # No default: the processes that need it refuse to start without it (process_secrets).
+    auth_secret: str = ""
     smtp_url: str = ""
     signup_rate_limit: str = "20/minute"
     webhook_allow_loopback: bool = False
@@ -54,7 +54,7 @@ class Settings:
             or (f"sqlite:///var/{service}.db" if service else ""),
             amqp_url=env.get("AMQP_URL") or DEFAULT_AMQP_URL,
             amqp_prefix=env.get("AMQP_PREFIX", ""),
-            auth_secret=env.get("AUTH_SECRET") or DEV_AUTH_SECRET,
+            auth_secret=env.get("AUTH_SECRET", ""),
             smtp_url=env.get("SMTP_URL", ""),
             signup_rate_limit=env.get("SIGNUP_RATE_LIMIT") or "20/minute",
             webhook_allow_loopback=_flag(env.get("WEBHOOK_ALLOW_LOOPBACK", "false")),

@@ -2,12 +2,14 @@
 
 Servers come from `AMQP_URL` / `TEST_DATABASE_URL` when set, else from testcontainers when a Docker
 engine answers; otherwise the tests that need them fail with a message saying so (never a skip).
-Each test gets its own PostgreSQL schema or SQLite file and its own broker name prefix.
+Each test gets its own PostgreSQL schema or SQLite file and its own broker name prefix. The run
+makes its own secrets (`TEST_SECRETS`) and puts them in the environment of every test.
 """
 
 from __future__ import annotations
 
 import os
+import secrets
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,10 +26,25 @@ from association.messaging.topology import (
     PUBLIC_STREAM_QUEUE,
     Topology,
 )
+from association.process_secrets import ALL_SECRETS
 
 NO_SERVER = (
     "{what} is needed: set {var} (e.g. {example}) or start a Docker engine for testcontainers."
 )
+
+# This run's value of every secret: the processes and apps under test are given these, never a
+# value written in the repository.
+TEST_SECRETS = {secret.variable: secrets.token_urlsafe(48) for secret in ALL_SECRETS}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def test_secrets_in_the_environment() -> Iterator[dict[str, str]]:
+    """This run's secrets in the environment for the whole run (whatever the shell had), so that
+    every process a test starts and every service config it reads gets them."""
+    with pytest.MonkeyPatch.context() as patch:
+        for variable, value in TEST_SECRETS.items():
+            patch.setenv(variable, value)
+        yield TEST_SECRETS
 
 
 def docker_answers() -> bool:

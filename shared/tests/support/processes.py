@@ -11,23 +11,34 @@ from pathlib import Path
 
 import requests
 
+from association.testing import TEST_SECRETS
+
 BIN = Path(sys.executable).parent
 
 
 @dataclass
 class ServiceProcess:
-    """One `<service>-web` or `<service>-worker` process with its own environment and log file."""
+    """One `<service>-web` or `<service>-worker` process with its own environment and log file.
+
+    It is given this run's secrets (`TEST_SECRETS`) unless its environment names others, and none
+    of the variables in `unset`.
+    """
 
     command: str
     environment: dict[str, str]
     log_path: Path
+    unset: tuple[str, ...] = ()
     process: subprocess.Popen | None = field(default=None, init=False)
 
     def start(self) -> None:
         self.log = self.log_path.open("wb")
         self.process = subprocess.Popen(
             [str(BIN / self.command)],
-            env={**os.environ, **self.environment},
+            env={
+                name: value
+                for name, value in {**os.environ, **TEST_SECRETS, **self.environment}.items()
+                if name not in self.unset
+            },
             stdout=self.log,
             stderr=subprocess.STDOUT,
         )

@@ -14,7 +14,7 @@ from pathlib import Path
 from support.polling import wait_for
 from support.ports import free_port
 from support.processes import ServiceProcess, health
-from support.tokens import SECRET, bearer
+from support.tokens import bearer
 
 SERVICES = ("registration", "teams", "notifications")
 
@@ -47,7 +47,6 @@ def running_stack(
     common = {
         "AMQP_URL": amqp_url,
         "AMQP_PREFIX": amqp_prefix,
-        "AUTH_SECRET": SECRET,
         "SIGNUP_RATE_LIMIT": "off",
         "WEBHOOK_ALLOW_LOOPBACK": "true",
         "WEB_CONCURRENCY": "1",

@@ -1,4 +1,5 @@
-"""Bearer tokens in tests: the one test secret the apps and processes under test are given."""
+"""Bearer tokens in tests: signed with this run's AUTH_SECRET, the one the apps and processes under
+test are given (`association.testing.TEST_SECRETS`)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ import time
 import jwt
 
 from association.auth import issue_token
+from association.testing import TEST_SECRETS
 
-SECRET = "test-secret-" + "0123456789abcdef" * 4
+SECRET = TEST_SECRETS["AUTH_SECRET"]
 
 
 def token(*scopes: str, sub: str = "tester", secret: str = SECRET) -> str:

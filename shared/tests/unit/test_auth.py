@@ -9,7 +9,6 @@ import pytest
 
 from association.auth import SCOPES, Principal, TokenError, decode_token, issue_token
 from association.auth.token_cli import main as token_main
-from association.settings import DEV_AUTH_SECRET
 from support.tokens import SECRET
 
 
@@ -83,15 +82,29 @@ def test_issue_refuses_unknown_scope_empty_sub_and_bad_ttl() -> None:
         issue_token(SECRET, "ops", "admin", ttl_seconds=0)
 
 
-def test_cli_defaults_to_admin_operator_with_dev_secret(
+def test_cli_defaults_to_an_admin_operator(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.delenv("AUTH_SECRET", raising=False)
+    monkeypatch.setenv("AUTH_SECRET", SECRET)
     assert token_main([]) == 0
     out = capsys.readouterr().out
     assert out.count("\n") == 1
-    principal = decode_token(DEV_AUTH_SECRET, out.strip())
+    principal = decode_token(SECRET, out.strip())
     assert principal == Principal("operator", frozenset({"admin"}))
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [("", "AUTH_SECRET is not set"), ("x" * 31, "AUTH_SECRET must be at least 32 bytes")],
+)
+def test_cli_refuses_without_a_full_length_secret(
+    value: str, said: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("AUTH_SECRET", value)
+    with pytest.raises(SystemExit) as refused:
+        token_main([])
+    assert str(refused.value.code).startswith(said)
+    assert capsys.readouterr().out == ""
 
 
 def test_cli_uses_auth_secret_scope_sub_and_ttl(

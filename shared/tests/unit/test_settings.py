@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from association.settings import DEFAULT_AMQP_URL, DEV_AUTH_SECRET, Settings
+from association.settings import DEFAULT_AMQP_URL, Settings
 
 
 def test_defaults_of_a_service() -> None:
     settings = Settings.from_env("teams", {})
     assert settings.database_url == "sqlite:///var/teams.db"
-    assert (settings.amqp_url, settings.auth_secret) == (DEFAULT_AMQP_URL, DEV_AUTH_SECRET)
+    assert (settings.amqp_url, settings.auth_secret) == (DEFAULT_AMQP_URL, "")  # no built-in one
     assert (settings.host, settings.port) == ("127.0.0.1", None)
     assert (settings.web_concurrency, settings.web_threads) == (2, 4)
     assert settings.prometheus_multiproc_dir == ""

@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from association.process_secrets import IDENTITY_HASH_KEY, Process
 from registration.domain.vocabularies import Vocabulary
 
-DEV_IDENTITY_HASH_KEY = "development-identity-hash-key-not-for-production"
+# The processes that compute identity hashes: the web (sign-ups, changes) and the rebuild.
+SECRETS_NEEDED = {Process.WEB: (IDENTITY_HASH_KEY,), Process.REBUILD: (IDENTITY_HASH_KEY,)}
 
 
 @dataclass(frozen=True)
@@ -27,9 +29,13 @@ class RegistrationConfig:
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> RegistrationConfig:
-        """`IDENTITY_HASH_KEY`, `STREETS_FILE` and `SKILLS_FILE`, else their defaults."""
+        """`IDENTITY_HASH_KEY`, `STREETS_FILE` and `SKILLS_FILE` (else the vocabularies shipped).
+
+        The key has no default: the processes that hash (web, rebuild) refuse to start without it
+        (`SECRETS_NEEDED`); the worker needs none and reads it as empty.
+        """
         return cls(
-            identity_hash_key=(environ.get("IDENTITY_HASH_KEY") or DEV_IDENTITY_HASH_KEY).encode(),
+            identity_hash_key=environ.get("IDENTITY_HASH_KEY", "").encode(),
             streets=read_vocabulary("streets", environ.get("STREETS_FILE")),
             skills=read_vocabulary("skills", environ.get("SKILLS_FILE")),
         )

@@ -6,7 +6,7 @@ from registration.adapters.personal_data import PersonalDataCodec
 from registration.adapters.tables import metadata
 from registration.api.organisations import organisations_blueprint
 from registration.api.volunteers import volunteers_blueprint
-from registration.config import RegistrationConfig
+from registration.config import SECRETS_NEEDED, RegistrationConfig
 
 SERVICE = ServiceDefinition(
     name="registration",
@@ -18,4 +18,5 @@ SERVICE = ServiceDefinition(
     codec=PersonalDataCodec(),
     outward=outward,
     config=RegistrationConfig.from_environ,
+    secrets=SECRETS_NEEDED,
 )

@@ -7,13 +7,15 @@ import sys
 from collections.abc import Sequence
 
 from association.auth.tokens import SCOPES, issue_token
+from association.process_secrets import Process, require_secrets
 from association.settings import Settings
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse the command line, print one token to stdout and return the exit status.
 
-    The secret is AUTH_SECRET from the environment, else the development secret.
+    The secret is AUTH_SECRET from the environment; without it (or with one under 32 bytes) the
+    command refuses in one line.
     """
     parser = argparse.ArgumentParser(
         prog="association-token", description="Print a signed bearer token (HS256 JWT)."
@@ -26,6 +28,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--sub", default="operator", help="the token's subject (default: operator)")
     parser.add_argument("--ttl", type=int, default=3600, help="lifetime in seconds (default: 3600)")
     args = parser.parse_args(argv)
+    require_secrets(Process.TOKEN_ISSUER)
     try:
         token = issue_token(
             Settings.from_env().auth_secret, args.sub, args.scope, ttl_seconds=args.ttl

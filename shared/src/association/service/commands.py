@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from association.auth import issue_token
 from association.messaging.catch_up import catch_up, feed_pages
+from association.process_secrets import Process
 from association.service.definition import (
     ServiceContext,
     ServiceDefinition,
@@ -69,7 +70,7 @@ def catch_up_command(
     parser.add_argument("--from", dest="feeds", action="append", required=True, metavar="URL")
     parser.add_argument("--after", type=int, default=0)
     args = parser.parse_args(argv)
-    context = bootstrap(definition, process_settings(definition))
+    context = bootstrap(definition, process_settings(definition, Process.CATCH_UP))
     handlers = definition.handlers(context) if definition.handlers else {}
     if reset is not None:
         with context.database.transaction() as session:
@@ -99,7 +100,7 @@ def rebuild_projections_command(definition: ServiceDefinition, rebuild: Rebuild)
     """`<service>-rebuild-projections`: run `rebuild` in one bulk transaction, under the writers'
     lock so that no command appends while the read models are rebuilt, and say how many events
     it applied."""
-    context = bootstrap(definition, process_settings(definition))
+    context = bootstrap(definition, process_settings(definition, Process.REBUILD))
     with context.database.bulk_transaction() as session:
         serialise_writers(session)
         applied = rebuild(session, context)

@@ -20,6 +20,7 @@ from association.events import Envelope, EventRegistry, default_registry
 from association.logging_context import configure_logging
 from association.messaging.handlers import Handler
 from association.messaging.worker import Runnable
+from association.process_secrets import Process, ServiceNeeds, require_secrets
 from association.settings import Settings
 from association.store import EventStore, PayloadCodec
 from association.store import metadata as store_metadata
@@ -54,6 +55,8 @@ class ServiceDefinition:
     relay: bool = True
     # The service's own settings, read once per process from the environment it is given.
     config: Callable[[Mapping[str, str]], Any] | None = None
+    # The secrets the service's own processes need beyond the shared ones, by kind of process.
+    secrets: ServiceNeeds = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -68,9 +71,14 @@ class ServiceContext:
     config: Any = None
 
 
-def process_settings(definition: ServiceDefinition) -> Settings:
+def process_settings(definition: ServiceDefinition, process: Process) -> Settings:
     """The shared settings of a process of the service, read from the environment, with its JSON
-    logging configured at their level."""
+    logging configured at their level.
+
+    A process lacking a secret its kind needs (`process`: web, worker, …) refuses to start here,
+    with one line on stderr naming the variable, before it opens anything.
+    """
+    require_secrets(process, definition.secrets)
     settings = Settings.from_env(definition.name)
     configure_logging(definition.name, settings.log_level)
     return settings

@@ -18,6 +18,7 @@ from flask import Flask
 from gunicorn.app.base import BaseApplication
 
 from association.messaging.topology import Topology
+from association.process_secrets import Process
 from association.service.definition import (
     ServiceContext,
     ServiceDefinition,
@@ -169,7 +170,7 @@ def _tune_worker(_server: Any, _worker: Any) -> None:
 def serve_web(definition: ServiceDefinition) -> None:
     """Run the service's web process under gunicorn on `HOST`:`PORT` (default: 127.0.0.1 and its
     port)."""
-    settings = process_settings(definition)
+    settings = process_settings(definition, Process.WEB)
     if not settings.prometheus_multiproc_dir:
         directory = tempfile.mkdtemp(prefix=f"{definition.name}-metrics-")
         settings = replace(settings, prometheus_multiproc_dir=directory)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from association.events import Envelope
 from association.messaging.worker import Runnable, build_components, run_until_signalled
+from association.process_secrets import Process
 from association.service.definition import (
     ServiceContext,
     ServiceDefinition,
@@ -52,7 +53,7 @@ def worker_components(context: ServiceContext) -> list[Runnable]:
 
 def run_worker(definition: ServiceDefinition) -> None:
     """Run the worker process: the outbox relay and, if the service handles events, its consumer."""
-    settings = process_settings(definition)
+    settings = process_settings(definition, Process.WORKER)
     heartbeat = Path(settings.worker_heartbeat_file) if settings.worker_heartbeat_file else None
     sys.setswitchinterval(GIL_SWITCH_INTERVAL)
     run_until_signalled(worker_components(bootstrap(definition, settings)), heartbeat)

@@ -1,0 +1,97 @@
+"""The secrets the processes need: which kind of process needs which, and the refusal to start
+without them.
+
+No secret has a built-in value. A process checks the secrets it needs once, when it reads its
+settings, and refuses to start with one line naming the variable when one is missing or shorter
+than `MINIMUM_BYTES`; a process that needs none demands none.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+# An HMAC key shorter than its hash's output (SHA-256: 32 bytes) weakens it (RFC 2104, section 3).
+MINIMUM_BYTES = 32
+
+
+@dataclass(frozen=True)
+class Secret:
+    """A secret a process reads from the environment variable `variable`."""
+
+    variable: str
+    purpose: str
+
+
+AUTH_SECRET = Secret("AUTH_SECRET", "the key that signs and checks the bearer tokens")
+IDENTITY_HASH_KEY = Secret(
+    "IDENTITY_HASH_KEY",
+    "registration's key of the hashes that find duplicate phones and ID numbers",
+)
+# Every secret some process of the stack needs (`make run` generates a value for each).
+ALL_SECRETS = (AUTH_SECRET, IDENTITY_HASH_KEY)
+
+
+class Process(StrEnum):
+    """The kinds of process a service or an operator starts."""
+
+    WEB = "web"
+    WORKER = "worker"
+    CATCH_UP = "catch-up"
+    REBUILD = "rebuild"
+    # A command that signs a token for an operator: association-token, association-announce, seed.
+    TOKEN_ISSUER = "token-issuer"
+
+
+# What a process of each kind needs whatever its service; a service adds its own (its definition's
+# `secrets`). Workers neither issue nor check tokens.
+SHARED_NEEDS: Mapping[Process, tuple[Secret, ...]] = {
+    Process.WEB: (AUTH_SECRET,),  # checks the requests' tokens
+    Process.CATCH_UP: (AUTH_SECRET,),  # signs the token it reads the producers' feeds with
+    Process.TOKEN_ISSUER: (AUTH_SECRET,),
+}
+
+ServiceNeeds = Mapping[Process, Sequence[Secret]]
+
+
+def secrets_needed(process: Process, service_needs: ServiceNeeds | None = None) -> list[Secret]:
+    """The secrets a process of kind `process` needs: the shared ones, then its service's own."""
+    needed = list(SHARED_NEEDS.get(process, ()))
+    for secret in (service_needs or {}).get(process, ()):
+        if secret not in needed:
+            needed.append(secret)
+    return needed
+
+
+def secret_problem(secret: Secret, environ: Mapping[str, str]) -> str | None:
+    """None when `environ` holds the secret at its full length, else one line saying what is
+    wrong (naming the variable, never its value)."""
+    value = environ.get(secret.variable, "")
+    if not value:
+        return (
+            f"{secret.variable} is not set: it is {secret.purpose}; set it to {MINIMUM_BYTES} or "
+            "more random bytes (e.g. `openssl rand -base64 48`)"
+        )
+    length = len(value.encode())
+    if length < MINIMUM_BYTES:
+        return f"{secret.variable} must be at least {MINIMUM_BYTES} bytes (it has {length})"
+    return None
+
+
+def require_secrets(
+    process: Process,
+    service_needs: ServiceNeeds | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> None:
+    """Refuse to start unless every secret the process needs is set and long enough.
+
+    Raises SystemExit with the first problem: Python prints its one line on stderr, no
+    traceback, and the process exits with status 1.
+    """
+    env = os.environ if environ is None else environ
+    for secret in secrets_needed(process, service_needs):
+        problem = secret_problem(secret, env)
+        if problem:
+            raise SystemExit(problem)

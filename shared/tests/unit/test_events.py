@@ -322,3 +322,17 @@ def test_hours_that_validate_also_serialise(hours: str) -> None:
             written = Decimal(verdict.payload["attendance"][0]["hours"])
             assert written == Decimal(hours) and Decimal(0) < written < 10_000
 
+
+def test_an_envelope_with_half_a_surrogate_pair_is_refused_as_it_could_not_be_written_back() -> (
+    None
+):
+    event = new_event("VolunteerRegistered", VOLUNTEER_ID, 1, volunteer_registered())
+    body = json.loads(Envelope(**{**event.to_dict(), "producer": "registration"}).to_json())
+    lone = json.dumps(body | {"payload": volunteer_registered(name="\ud800")}).encode()
+    with pytest.raises(ValidationError, match="lone surrogate"):
+        Envelope.from_json(lone)
+    with pytest.raises(ValidationError, match="lone surrogate"):
+        Envelope.from_json(lone.decode().encode().decode("unicode_escape"))
+    paired = json.dumps(body | {"payload": volunteer_registered(name="刘😀")}).encode()
+    assert b"\\ud83d" in paired
+    assert Envelope.from_json(paired).payload["name"] == "刘😀"

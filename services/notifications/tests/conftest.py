@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -110,6 +112,8 @@ class EventFactory:
     ) -> Envelope:
         activity_id = str(uuid.uuid4())
         start = datetime(2026, 8, 9, 9, 0, tzinfo=UTC)
+        # Hours are at most the activity's length: 3 hours, or as long as the most credited.
+        length = max([3, *(math.ceil(Decimal(hours)) for _, hours in attendance)])
         payload = {
             "activity_id": activity_id,
             "team_id": team_id,
@@ -117,8 +121,8 @@ class EventFactory:
             "kind": "垃圾分类督导",
             "location": "五四广场",
             "started_at": start.isoformat(),
-            "ended_at": (start + timedelta(hours=3)).isoformat(),
-            "completed_at": (start + timedelta(hours=4)).isoformat(),
+            "ended_at": (start + timedelta(hours=length)).isoformat(),
+            "completed_at": (start + timedelta(hours=length + 1)).isoformat(),
             "attendance": [{"volunteer_id": v, "hours": h} for v, h in attendance],
         }
         return self.envelope("teams", "ActivityCompleted", activity_id, payload)

@@ -68,6 +68,24 @@ def test_an_event_encoded_as_nothing_leaves_the_outbox_unpublished(
     assert [json.loads(b)["aggregate_id"] for _, _, b in messages] == ["c0", "c2", "c4"]
 
 
+def test_an_event_that_cannot_be_encoded_stays_in_the_outbox_and_the_others_are_published(
+    database: Database, store: EventStore, amqp_url: str, topology: Topology
+) -> None:
+    def encode(event: Envelope) -> bytes | None:
+        if event.aggregate_id == "c1":
+            raise UnicodeEncodeError("utf-8", "\ud800", 0, 1, "surrogates not allowed")
+        return event.to_json()
+
+    with channel_on(amqp_url) as channel:
+        queue = probe_queue(channel, topology.events_exchange, "counting.CounterTicked")
+        append_ticks(database, store, 4)
+        with running([OutboxRelay(database, store, amqp_url, topology, encode=encode)]) as threads:
+            messages = drain(channel, queue, 3)
+            wait_for(lambda: backlog(database, store) == 1)
+            assert all(thread.is_alive() for thread in threads)
+    assert [json.loads(b)["aggregate_id"] for _, _, b in messages] == ["c0", "c2", "c3"]
+
+
 def test_events_appended_while_the_broker_is_away_are_published_when_it_returns(
     database: Database, store: EventStore, amqp_url: str, topology: Topology
 ) -> None:

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import json
 import uuid
+from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from marshmallow import Schema, ValidationError, fields, pre_load
 
 from association.events import Envelope, EventRegistry, InvalidEvent, default_registry, new_event
@@ -269,3 +272,67 @@ def test_upcast_all_never_hands_a_batch_to_hooks_that_take_collections() -> None
     events = [new_event("Greeting", "g", 1, {"name": name}) for name in ("王", "李")]
     assert [e.payload for e in registry.upcast_all(events)] == [{"name": "王"}, {"name": "李"}]
     assert schema.loads == [False, False]
+
+
+@pytest.mark.parametrize(
+    "hours",
+    ["1e30", "NaN", "Infinity", "-Infinity", "1E+5", "-0", "0", "0.001", "1e999999999", "10000"],
+)
+def test_hours_out_of_bounds_are_refused(hours: str) -> None:
+    payload = activity_completed(attendance=[{"volunteer_id": VOLUNTEER_ID, "hours": hours}])
+    with pytest.raises(InvalidEvent) as raised:
+        default_registry().upcast(new_event("ActivityCompleted", "a", 1, payload))
+    assert list(raised.value.errors["attendance"][0]) == ["hours"]
+
+
+def test_hours_beyond_the_activity_s_length_are_refused() -> None:
+    attendance = [
+        {"volunteer_id": VOLUNTEER_ID, "hours": "2.5"},
+        {"volunteer_id": str(uuid.uuid4()), "hours": "2.51"},
+    ]
+    payload = activity_completed(attendance=attendance)
+    with pytest.raises(InvalidEvent) as raised:
+        default_registry().validate(new_event("ActivityCompleted", "a", 1, payload))
+    assert raised.value.errors["attendance"] == {
+        1: {"hours": ["must not exceed the activity's length of 2.50 hours"]}
+    }
+
+
+hours_texts = st.one_of(
+    st.decimals(allow_nan=True, allow_infinity=True).map(str),
+    st.from_regex(r"\A-?[0-9]{1,6}(\.[0-9]{0,4})?([eE][+-]?[0-9]{1,12})?\Z"),
+    st.floats().map(repr),
+)
+
+
+@given(hours_texts)
+def test_hours_that_validate_also_serialise(hours: str) -> None:
+    """Whatever hours load, the dump writes back (the issue: 1e30 loaded and then raised)."""
+    payload = activity_completed(
+        ended_at="2027-08-10T01:30:00+08:00",
+        attendance=[{"volunteer_id": VOLUNTEER_ID, "hours": hours}],
+    )
+    registry = default_registry()
+    events = [
+        new_event("ActivityCompleted", "a", 1, payload),
+        new_event("ActivityCompleted", "a", 1, payload | SERVICE_RECORD, **V2),
+    ]
+    for verdict in registry.upcast_all(events):
+        if not isinstance(verdict, InvalidEvent):
+            written = Decimal(verdict.payload["attendance"][0]["hours"])
+            assert written == Decimal(hours) and Decimal(0) < written < 10_000
+
+
+def test_an_envelope_with_half_a_surrogate_pair_is_refused_as_it_could_not_be_written_back() -> (
+    None
+):
+    event = new_event("VolunteerRegistered", VOLUNTEER_ID, 1, volunteer_registered())
+    body = json.loads(Envelope(**{**event.to_dict(), "producer": "registration"}).to_json())
+    lone = json.dumps(body | {"payload": volunteer_registered(name="\ud800")}).encode()
+    with pytest.raises(ValidationError, match="lone surrogate"):
+        Envelope.from_json(lone)
+    with pytest.raises(ValidationError, match="lone surrogate"):
+        Envelope.from_json(lone.decode().encode().decode("unicode_escape"))
+    paired = json.dumps(body | {"payload": volunteer_registered(name="刘😀")}).encode()
+    assert b"\\ud83d" in paired
+    assert Envelope.from_json(paired).payload["name"] == "刘😀"

@@ -9,12 +9,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from association.service_hours import hours_problems, length_in_hours
 from teams.domain.hours import (
     ServiceHours,
     StarThresholds,
     from_hundredths,
-    hours_problems,
-    length_in_hours,
     star_label,
     to_hundredths,
 )
@@ -112,11 +111,22 @@ def test_thresholds_accept_decimals_and_spaces() -> None:
         ("0.001", ["must have at most two decimal places"]),
         ("2.01", ["must not exceed the activity's length of 2.00 hours"]),
         ("NaN", ["must be a number"]),
-        ("1E+40", ["must not exceed the activity's length of 2.00 hours"]),
+        (
+            "1E+40",
+            ["must be less than 10000", "must not exceed the activity's length of 2.00 hours"],
+        ),
+        ("Infinity", ["must be a number"]),
+        ("-0", ["must be greater than 0"]),
     ],
 )
 def test_hours_rules(hours: str, problems: list[str]) -> None:
     assert hours_problems(Decimal(hours), Decimal(2)) == problems
+
+
+def test_no_activity_length_lets_hours_reach_ten_thousand() -> None:
+    """An activity of more than 10,000 hours could be planned; its hours stay below the bound."""
+    assert hours_problems(Decimal("9999.99"), Decimal(20_000)) == []
+    assert hours_problems(Decimal(10_000), Decimal(20_000)) == ["must be less than 10000"]
 
 
 @given(st.decimals(allow_nan=False, allow_infinity=False, places=3, min_value=-10, max_value=10))

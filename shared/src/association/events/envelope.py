@@ -66,8 +66,27 @@ class Envelope:
             raise ValidationError({"_body": ["JSON nested too deeply"]}) from error
         if not isinstance(data, dict):
             raise ValidationError({"_body": ["an envelope is a JSON object"]})
+        if _LONE_SURROGATE_SIGN.search(body if isinstance(body, bytes) else _raw(body)):
+            _refuse_lone_surrogates(data)
         loaded = _plainly_valid(data)
         return cls(**(_ENVELOPE_SCHEMA.load(data) if loaded is None else loaded))
+
+
+# A \uD800-\uDFFF escape, or such a code point in a str body: only then is the full check run.
+_LONE_SURROGATE_SIGN = re.compile(rb"\\u[dD][89a-fA-F]|\xed[\xa0-\xbf]")
+
+
+def _raw(body: str) -> bytes:
+    return body.encode("utf-8", "surrogatepass")
+
+
+def _refuse_lone_surrogates(data: dict[str, Any]) -> None:
+    """ValidationError when a string of `data` holds half a surrogate pair: it loads from JSON
+    but is no text, and `to_json` (UTF-8) could not write it back."""
+    try:
+        json.dumps(data, ensure_ascii=False).encode()
+    except UnicodeEncodeError as error:
+        raise ValidationError({"_body": ["a string holds a lone surrogate"]}) from error
 
 
 class EnvelopeSchema(Schema):

@@ -6,6 +6,14 @@ from decimal import Decimal
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from association.service_hours import (
+    CENT,
+    MAX_HOURS,
+    decimal_places,
+    hours_problems,
+    length_in_hours,
+)
+
 SIGNUP_SOURCES = ("web", "partner", "import")
 TEAM_ROLES = ("member", "leader")
 TEAM_KINDS = ("professional", "university", "community", "youth", "enterprise")
@@ -49,23 +57,23 @@ class TeamAssignedV1(_Payload):
 
 
 class Hours(fields.Decimal):
-    """Service hours: a positive decimal of at most two places, refused (not rounded) beyond."""
+    """Service hours as `association.service_hours` bounds them: finite, > 0, at most two decimal
+    places (refused, not rounded, beyond), below 10,000; so every hours that loads also dumps."""
 
     default_error_messages = {"places": "At most two decimal places."}  # noqa: RUF012
 
     def __init__(self, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(
-            as_string=True, validate=validate.Range(min=0, min_inclusive=False), **kwargs
-        )
+        bounds = validate.Range(min=0, min_inclusive=False, max=MAX_HOURS, max_inclusive=False)
+        super().__init__(as_string=True, validate=bounds, **kwargs)
 
     def _validated(self, value):  # type: ignore[no-untyped-def]
         number = super()._validated(value)
-        if number is not None and number.is_finite() and number.as_tuple().exponent < -2:
+        if number is not None and number.is_finite() and decimal_places(number) > 2:
             raise self.make_error("places")
         return number
 
     def _serialize(self, value, attr, obj, **kwargs):  # type: ignore[no-untyped-def]
-        return None if value is None else format(Decimal(value).quantize(Decimal("0.01")), "f")
+        return None if value is None else format(Decimal(value).quantize(CENT), "f")
 
 
 class Attendance(_Payload):
@@ -93,6 +101,19 @@ class ActivityCompletedV1(_Activity):
     def _ends_after_start(self, data, **_kwargs) -> None:  # type: ignore[no-untyped-def]
         if data["ended_at"] <= data["started_at"]:
             raise ValidationError("must be after started_at", "ended_at")
+
+    @validates_schema
+    def _hours_within_the_activity(self, data, **_kwargs) -> None:  # type: ignore[no-untyped-def]
+        length = length_in_hours(data["started_at"], data["ended_at"])
+        if length <= 0:  # _ends_after_start says what is wrong
+            return
+        problems = {
+            index: {"hours": hours_problems(attendee["hours"], length)}
+            for index, attendee in enumerate(data["attendance"])
+        }
+        beyond = {index: found for index, found in problems.items() if found["hours"]}
+        if beyond:
+            raise ValidationError(beyond, "attendance")
 
 
 class ActivityCompletedV2(ActivityCompletedV1):

@@ -75,11 +75,12 @@ class BatchApplier:
                 sleep(delay)
 
     def apply(self, batch: list[Delivery]) -> set[int]:
-        """Apply a batch; the tags of the deliveries whose handler failed.
+        """Apply a batch; the tags of the deliveries that failed (whatever raised).
 
         The common case runs the whole batch in one transaction with one inbox statement. Only
         when a handler fails is the batch run again, event by event in savepoints and with the
-        per-event handlers, so that the failing event alone is handed back.
+        per-event handlers, so that the failing event alone is handed back. Should the batch
+        fail otherwise (its commit, say), each event is applied in a transaction of its own.
         """
         try:
             self._apply_all(batch)
@@ -87,9 +88,28 @@ class BatchApplier:
         except _HandlerFailed as failure:
             blamed = failure.delivery
             self._log_batch_failure(failure)
+        except Exception as error:
+            if is_outage(error):
+                raise
+            log.warning("the batch failed as a whole (%r); applying each event alone", error)
+            return self._apply_alone(batch)
         # A blamed event has had its attempt; the others (all, if a set-based handler failed) are
         # applied around it, one by one.
         failed = set() if blamed is None else {blamed.tag}
+        try:
+            return self._apply_around(batch, failed)
+        except Exception as error:
+            if is_outage(error):
+                raise
+            log.warning(
+                "the batch failed around its failing events (%r); applying each alone", error
+            )
+            return failed | self._apply_alone([d for d in batch if d.tag not in failed])
+
+    def _apply_around(self, batch: list[Delivery], failed: set[int]) -> set[int]:
+        """Apply the batch but `failed` in one transaction, each event in a savepoint; `failed`
+        and the tags of the events whose handler failed."""
+        failed = set(failed)
         with self.database.transaction() as session:
             for delivery in batch:
                 if delivery.tag in failed:
@@ -103,6 +123,22 @@ class BatchApplier:
                             raise
                         failed.add(delivery.tag)
                         self._log_failure(delivery, error)
+        return failed
+
+    def _apply_alone(self, batch: list[Delivery]) -> set[int]:
+        """Apply each event in a transaction of its own; the tags of those that failed."""
+        failed: set[int] = set()
+        for delivery in batch:
+            event = delivery.valid_event
+            with correlation(_correlation_id(event)):
+                try:
+                    with self.database.transaction() as session:
+                        apply_once(session, self.handlers[event.routing_key], event)
+                except Exception as error:  # whatever this event made raise is its failure
+                    if is_outage(error):
+                        raise
+                    failed.add(delivery.tag)
+                    self._log_failure(delivery, error)
         return failed
 
     def _log_batch_failure(self, failure: _HandlerFailed) -> None:
@@ -152,17 +188,24 @@ class BatchApplier:
                     raise _HandlerFailed(delivery) from error
 
     def _log_failure(self, delivery: Delivery, error: Exception) -> None:
-        event = delivery.valid_event
-        final = delivery.attempt >= self.topology.max_delivery_attempts
-        log.error(
-            "handler failed on attempt %d of %d for %s%s",
-            delivery.attempt,
-            self.topology.max_delivery_attempts,
-            event.routing_key,
-            " (goes to the dead-letter queue)" if final else "",
-            exc_info=error,
-            extra={"event_id": event.event_id, "event_type": event.event_type},
-        )
+        log_failed_attempt("handler", delivery, error, self.topology.max_delivery_attempts)
+
+
+def log_failed_attempt(step: str, delivery: Delivery, error: Exception, attempts: int) -> None:
+    """Log that `step` (decoding, validation, the handler) failed on this delivery, saying when
+    the failure sends the event to the dead-letter queue, with the error and its traceback."""
+    event = delivery.event
+    log.error(
+        "%s failed on attempt %d of %d for %s%s: %r",
+        step,
+        delivery.attempt,
+        attempts,
+        delivery.routing_key,
+        " (goes to the dead-letter queue)" if delivery.attempt >= attempts else "",
+        error,
+        exc_info=error,
+        extra={"event_id": event.event_id, "event_type": event.event_type} if event else {},
+    )
 
 
 def _unprocessed(session: Session, batch: list[Delivery]) -> list[Delivery]:

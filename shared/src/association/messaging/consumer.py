@@ -6,11 +6,13 @@ transaction committed. Deliveries are handled in small batches to keep commits a
 (`association.messaging.batches`): one transaction and one inbox statement a batch, runs of a
 set-based handler's events in one call, and a savepoint per event only once a handler failed.
 
-A handler that raises sends its event back to the queue after a pause that doubles with each
-attempt (so an event waiting for an earlier one gives it time to arrive); the broker dead-letters
-it to `<service>.dead` after the delivery limit. An event that does not validate goes there at
-once. A database outage is not the event's fault: the batch in hand is retried until the
-database answers, without spending the events' attempts.
+Whatever an event makes raise while it is decoded, validated, upcast, handled or committed
+costs that event one attempt: it goes back to the queue after a pause that doubles with each
+attempt (so an event waiting for an earlier one gives it time to arrive), and the broker
+dead-letters it to `<service>.dead` after the delivery limit; the log line of each attempt says
+what failed and why. An event that does not validate goes there at once. A database outage is
+not the event's fault: the batch in hand is retried until the database answers, without
+spending the events' attempts. Only broker errors (reconnect) and outages leave the loop.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from pika.adapters.blocking_connection import BlockingChannel
 from association.db import Database
 from association.events import Envelope, EventRegistry, InvalidEvent
 from association.messaging.backoff import Backoff
-from association.messaging.batches import BatchApplier, Delivery
+from association.messaging.batches import BatchApplier, Delivery, log_failed_attempt
 from association.messaging.handlers import Handler
 from association.messaging.topology import Topology
 
@@ -176,8 +178,9 @@ class Consumer:
     def _validate(self, channel: BlockingChannel, batch: list[Delivery]) -> list[Delivery]:
         """The deliveries holding a valid event this consumer handles, their `event` set.
 
-        The others are dead-lettered at once: no attempt would make them valid. The envelopes
-        are checked one by one, the payloads of the batch together (`EventRegistry.upcast_all`).
+        Invalid ones are dead-lettered at once: no attempt would make them valid. Those whose
+        decoding or validation raised anything else are held, at the cost of an attempt. The
+        envelopes are checked one by one, the payloads of the batch together (`_upcast_all`).
         """
         parsed: list[Delivery] = []
         envelopes: list[Envelope] = []
@@ -187,19 +190,42 @@ class Consumer:
             except ValidationError as error:
                 _reject(channel, delivery, f"invalid envelope: {error.messages}")
                 continue
+            except Exception as error:  # the decoder's own failure: this event's, not the loop's
+                self._fail("decoding", delivery, error)
+                continue
             if envelope.routing_key not in self.handlers:
                 _reject(channel, delivery, f"no handler for {envelope.routing_key}")
                 continue
             parsed.append(delivery)
             envelopes.append(envelope)
         valid: list[Delivery] = []
-        for delivery, result in zip(parsed, self.registry.upcast_all(envelopes), strict=True):
+        for delivery, result in zip(parsed, self._upcast_all(envelopes), strict=True):
             if isinstance(result, InvalidEvent):
                 _reject(channel, delivery, f"{result}: {result.errors}")
+            elif isinstance(result, Exception):
+                self._fail("validation", delivery, result)
             else:
                 delivery.event = result
                 valid.append(delivery)
         return valid
+
+    def _upcast_all(self, envelopes: list[Envelope]) -> list[Envelope | Exception]:
+        """`EventRegistry.upcast_all`; should it raise, each envelope's own verdict or error."""
+        try:
+            return list(self.registry.upcast_all(envelopes))
+        except Exception:  # one of them broke a schema's dump or an upcaster: find which
+            verdicts: list[Envelope | Exception] = []
+            for envelope in envelopes:
+                try:
+                    verdicts.append(self.registry.upcast(envelope))
+                except Exception as error:
+                    verdicts.append(error)
+            return verdicts
+
+    def _fail(self, step: str, delivery: Delivery, error: Exception) -> None:
+        """`step` raised on this delivery: log why and hold it, at the cost of an attempt."""
+        log_failed_attempt(step, delivery, error, self.topology.max_delivery_attempts)
+        self._hold(delivery)
 
 
 def _reject(channel: BlockingChannel, delivery: Delivery, reason: str) -> None:

@@ -39,7 +39,8 @@ class OutboxRelay:
     `outbox` is usually the service's EventStore; `exchange` defaults to `association.events`
     and `lock_name` tells apart two relays of one service publishing different outboxes. `encode`
     gives an event's message body, or None when nothing of it may leave: that event is taken out
-    of the outbox unpublished.
+    of the outbox unpublished. An event `encode` raises on stays in the outbox, logged, and the
+    events after it are published (it is tried again on the next connection).
     `batch_size` events are read per query and up to `max_in_flight` wait for confirms at once;
     confirmed events are deleted from the outbox in one transaction per `flush_interval` seconds
     (the cursor keeps them from being sent again meanwhile; a crash sends them again, and consumers
@@ -202,7 +203,15 @@ class OutboxRelay:
         connection.ioloop.call_later(0 if busy else self.poll_interval, self._pump)
 
     def _publish(self, channel: Channel, event: Envelope) -> None:
-        body = self.encode(event)
+        try:
+            body = self.encode(event)
+        except Exception:  # one event that cannot be written must not stop the others
+            log.exception(
+                "relay cannot encode event %s (%s); it stays in the outbox",
+                event.event_id,
+                event.routing_key,
+            )
+            return
         if body is None:  # nothing of this event may leave: done with it, as if confirmed
             self._confirmed.append(event.sequence or 0)
             self._schedule_flush()

@@ -8,6 +8,7 @@ from uuid import UUID
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from association.service_hours import length_in_hours
 from teams.adapters.tables import (
     activities_table,
     attendance_table,
@@ -16,7 +17,7 @@ from teams.adapters.tables import (
     teams_table,
     volunteers_table,
 )
-from teams.domain.hours import ServiceHours, from_hundredths, length_in_hours
+from teams.domain.hours import ServiceHours, from_hundredths
 
 _t, _m, _a = teams_table.c, team_members_table.c, activities_table.c
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
+from association.service_hours import hours_problems, length_in_hours
 from teams.domain.errors import ActivityClosed, Invalid, InvalidAttendance
 from teams.domain.events import (
     ActivityCancelled,
@@ -17,7 +18,6 @@ from teams.domain.events import (
     ActivityScheduled,
     Attendance,
 )
-from teams.domain.hours import hours_problems, length_in_hours
 from teams.domain.vocabularies import ActivityStatus
 
 

@@ -1,12 +1,15 @@
-"""Service hours: exact decimal hours, the per-volunteer ledger and star levels (星级志愿者)."""
+"""Service hours: the per-volunteer ledger of exact decimal hours and star levels (星级志愿者).
+
+What may be credited is the shared rule of `association.service_hours`.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from decimal import Decimal
 
+from association.service_hours import CENT
 from association.star_levels import (
     DEFAULT_STAR_THRESHOLDS,
     checked_star_thresholds,
@@ -14,39 +17,7 @@ from association.star_levels import (
 )
 from teams.domain.vocabularies import STAR_LABELS
 
-CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
-_MICROSECONDS_PER_HOUR = Decimal(3_600_000_000)
-
-
-def length_in_hours(starts_at: datetime, ends_at: datetime) -> Decimal:
-    """The exact length of a period in hours (aware datetimes, so midnight and offsets are fine)."""
-    return Decimal((ends_at - starts_at) // timedelta(microseconds=1)) / _MICROSECONDS_PER_HOUR
-
-
-def hours_problems(hours: Decimal, limit: Decimal) -> list[str]:
-    """What is wrong with crediting `hours` for an activity `limit` hours long (empty when fine)."""
-    if not hours.is_finite():
-        return ["must be a number"]
-    problems = []
-    if hours <= 0:
-        problems.append("must be greater than 0")
-    if decimal_places(hours) > 2:
-        problems.append("must have at most two decimal places")
-    if hours > limit:
-        problems.append(f"must not exceed the activity's length of {limit.quantize(CENT)} hours")
-    return problems
-
-
-def decimal_places(number: Decimal) -> int:
-    """How many decimal places a finite number needs (trailing zeros do not count), exactly."""
-    _sign, digits, exponent = number.as_tuple()
-    assert isinstance(exponent, int)
-    kept = list(digits)
-    while exponent < 0 and kept and kept[-1] == 0:
-        kept.pop()
-        exponent += 1
-    return max(0, -exponent)
 
 
 def to_hundredths(hours: Decimal) -> int:

@@ -16,10 +16,11 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from association.db import checkpoint_after_commit
+from association.sealing import Keyring
 from association.store import EventStore, serialise_writers
 from association.web.idempotency import forget_responses_naming
 from registration.adapters.identities import IdentityIndex
-from registration.adapters.personal_data import Keyring
+from registration.adapters.personal_data import volunteer_keyring
 from registration.adapters.projections import RegistrationProjection
 from registration.adapters.read_models import organisation_exists, organisation_name_taken
 from registration.adapters.repository import load_volunteer, record
@@ -49,7 +50,7 @@ class Registration:
     @classmethod
     def wired(cls, store: EventStore, identity_hash_key: bytes) -> Registration:
         """The commands on `store`, hashing phones and ID numbers with `identity_hash_key`."""
-        keyring = Keyring()
+        keyring = volunteer_keyring()
         projection = RegistrationProjection(keyring, IdentityIndex(identity_hash_key))
         return cls(store, projection, keyring)
 

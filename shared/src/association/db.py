@@ -1,4 +1,5 @@
-"""The database of one service: write and read sessions, bulk transactions, schema creation.
+"""The database of one service: write and read sessions, bulk transactions, schema creation,
+and the checkpoint a transaction that erases personal data asks for after its commit.
 
 What differs between SQLite and PostgreSQL (engines, locks, tuning) is their backend's, in
 `association.backends`; this module is the same for both.
@@ -6,14 +7,18 @@ What differs between SQLite and PostgreSQL (engines, locks, tuning) is their bac
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import MetaData
+from sqlalchemy import Engine, MetaData, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
 from association import backends
+
+log = logging.getLogger(__name__)
+_CHECKPOINT = "association.checkpoint_after_commit"
 
 
 class Database:
@@ -89,3 +94,33 @@ def normalise_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
     return url
+
+
+def checkpoint_after_commit(session: Session) -> None:
+    """Once the session's transaction commits, leave no older copy of what it changed beside the
+    database (on SQLite, empty the WAL; see the backends' `checkpoint`).
+
+    For the transactions that erase a person's data, so that other commands pay nothing for it.
+    A rollback of the transaction forgets the request.
+    """
+    session.info[_CHECKPOINT] = True
+
+
+@event.listens_for(Session, "after_commit")
+def _checkpoint(session: Session) -> None:
+    # Released savepoints report a commit too: only the end of the whole transaction counts.
+    root = session.get_transaction()
+    if (root is not None and root.is_active) or not session.info.pop(_CHECKPOINT, False):
+        return
+    bind = session.get_bind()
+    engine = bind if isinstance(bind, Engine) else bind.engine
+    try:
+        backends.of(session).checkpoint(engine)
+    except Exception:  # the erasure is committed: the answer stands, the WAL waits for the next
+        log.exception("the checkpoint after an erasure failed")
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_checkpoint(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_CHECKPOINT, None)

@@ -6,8 +6,8 @@ from sqlalchemy.orm import Session
 from association import service
 from association.service import ServiceCommands
 from association.store import serialise_writers
+from notifications.adapters.volunteer_records import CONTACT_TABLES
 from notifications.adapters.volunteer_tables import (
-    contacts_table,
     hours_credits_table,
     service_hours_table,
     team_names_table,
@@ -35,5 +35,5 @@ def rebuild_projections() -> None:
 def forget_volunteers_and_teams(session: Session) -> None:
     """Empty the contacts, team names and hours, queued behind every other writer."""
     serialise_writers(session)
-    for table in (contacts_table, team_names_table, hours_credits_table, service_hours_table):
+    for table in (*CONTACT_TABLES, team_names_table, hours_credits_table, service_hours_table):
         session.execute(delete(table))

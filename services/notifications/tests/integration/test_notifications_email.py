@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
+from sqlalchemy import text
 
 from association.settings import Settings
 from notifications.adapters.notification_records import notifications_of
@@ -26,7 +27,16 @@ class Mailbox:
         self.messages: list[EmailMessage] = []
         self.envelopes: list[Any] = []
         self.answers: list[str] = []  # answers to give before accepting again
+        self.refusing_recipients = False  # refuse every recipient, quoting the address
         self.lock = threading.Lock()
+
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, options: list[str]
+    ) -> str:
+        if self.refusing_recipients:
+            return f"550 5.1.1 <{address}>: Recipient address rejected"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         with self.lock:
@@ -171,3 +181,51 @@ def test_a_permanent_refusal_is_not_retried(
             ),
         )
     assert failed["attempts"] == 1 and "550" in failed["last_error"]
+
+
+def test_smtp_errors_name_no_recipient_in_the_delivery_or_the_logs(
+    offline_settings: Settings,
+    mailbox,
+    events,
+    make_service,
+    run_components,
+    fast_retries,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    box, smtp_url = mailbox
+    address = "qiu.yue@example.cn"
+    box.answers = [f"451 4.2.0 <{address}> mailbox of 邱悦 over quota"]
+    service = make_service(with_smtp(offline_settings, smtp_url))
+    first = events.registered(name="邱悦", email=address)
+    service.apply(first)
+    database = service.context.database
+    with run_components([message_dispatcher(service)]):
+        sent = wait_for(
+            lambda: (
+                (c := email_channel(database, first.payload["volunteer_id"]))
+                and c["status"] == "sent"
+                and c
+            )
+        )
+        box.refusing_recipients = True
+        third = events.registered(name="邱悦", email=address.upper())
+        service.apply(third)
+        refused = wait_for(
+            lambda: (
+                (c := email_channel(database, third.payload["volunteer_id"]))
+                and c["status"] == "failed"
+                and c
+            )
+        )
+    assert sent["attempts"] == 2 and refused["attempts"] == 1
+    assert "550" in refused["last_error"]
+    with database.reader() as session:
+        errors = " ".join(
+            str(error)
+            for error in session.execute(text("SELECT last_error FROM message_deliveries"))
+            .scalars()
+            .all()
+        )
+    logged = caplog.text + errors
+    assert "451" in caplog.text and "550" in errors
+    assert errors and address not in logged.lower() and "邱悦" not in logged

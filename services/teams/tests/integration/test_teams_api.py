@@ -5,7 +5,9 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from sqlalchemy import select
 
+from association.store.tables import idempotency_table
 from support.tokens import bearer
 from teams_testkit import READER, WRITER, Kit, withdrawn
 
@@ -211,6 +213,27 @@ def test_idempotency_key_replays_the_first_answer(kit: Kit) -> None:
     assert kit.client.post(path, json=member, headers=assign_headers).status_code == 201
     assert kit.client.post(path, json=member, headers=assign_headers).status_code == 201
     assert kit.event_types() == ["TeamCreated", "TeamAssigned"]
+
+
+def test_a_withdrawal_forgets_the_stored_answers_that_name_the_volunteer(kit: Kit) -> None:
+    team = kit.team()
+    volunteer, other = kit.volunteer("欧阳澜珊"), kit.volunteer("李雷")
+    path = f"/teams/{team['team_id']}/members"
+    keys = {"naming": {**WRITER, "Idempotency-Key": "assign-a"}}
+    keys["other"] = {**WRITER, "Idempotency-Key": "assign-b"}
+    assert (
+        kit.client.post(path, json={"volunteer_id": str(other)}, headers=keys["other"]).status_code
+        == 201
+    )
+    answer = kit.client.post(path, json={"volunteer_id": str(volunteer)}, headers=keys["naming"])
+    assert "欧阳澜珊" in answer.get_data(as_text=True)
+    kit.deliver(withdrawn(volunteer, 2))
+    with kit.context.database.reader() as session:
+        stored = session.execute(select(idempotency_table.c.key, idempotency_table.c.body)).all()
+    assert [key for key, _ in stored] == ["assign-b"]
+    assert not [body for _, body in stored if "欧阳澜珊".encode() in body]
+    replayed = kit.client.post(path, json={"volunteer_id": str(other)}, headers=keys["other"])
+    assert replayed.headers["Idempotent-Replayed"] == "true"
 
 
 def test_the_openapi_document_publishes_the_vocabularies(kit: Kit) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from contextlib import AbstractContextManager
 from typing import Any, Protocol, cast
 
-from sqlalchemy import Connection, Engine, Executable, Table
+from sqlalchemy import ColumnElement, Connection, Engine, Executable, Table
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
@@ -28,6 +28,9 @@ class Backend(Protocol):
 
     def bulk(self, session: Session) -> AbstractContextManager[None]:
         """Tune the transaction in hand for a job that touches much of the database."""
+
+    def checkpoint(self, engine: Engine) -> None:
+        """Leave no older copy of committed changes beside the database (SQLite's WAL)."""
 
     def lock_schema(self, connection: Connection, name: str) -> None:
         """Hold off other processes creating the schema `name` until the transaction ends."""
@@ -48,6 +51,9 @@ class Backend(Protocol):
 
     def is_outage(self, error: DBAPIError) -> bool:
         """Whether this backend's error says the database is unreachable or unavailable."""
+
+    def bytes_contain(self, column: ColumnElement[bytes], part: bytes) -> ColumnElement[bool]:
+        """Whether a binary column's value holds the bytes `part`."""
 
 
 _BY_DIALECT: dict[str, Backend] = {

@@ -17,6 +17,7 @@ from select import POLLIN, poll
 
 import psycopg
 from sqlalchemy import (
+    ColumnElement,
     Connection,
     Dialect,
     Engine,
@@ -43,7 +44,13 @@ _LAST_CHECKOUT = "association_last_checkout"
 
 def engines(url: URL) -> tuple[Engine, Engine]:
     """One pooled engine, for writers and readers alike."""
-    engine = create_engine(url, pool_size=10, max_overflow=20, connect_args={"connect_timeout": 5})
+    engine = create_engine(
+        url,
+        pool_size=10,
+        max_overflow=20,
+        hide_parameters=True,  # statements' values (personal data) never reach logs or errors
+        connect_args={"connect_timeout": 5},
+    )
     event.listen(engine, "connect", _LivenessCheck.connected)
     event.listen(engine, "checkout", _LivenessCheck(engine.dialect))
     return engine, engine
@@ -103,6 +110,10 @@ class _LivenessCheck:
 def bulk(session: Session) -> Iterator[None]:
     """Nothing to change: PostgreSQL's shared buffers serve a large transaction as they are."""
     yield
+
+
+def checkpoint(engine: Engine) -> None:
+    """Nothing to do: a deleted or updated row is a dead tuple until VACUUM, out of reach here."""
 
 
 def lock_schema(connection: Connection, name: str) -> None:
@@ -166,3 +177,10 @@ def insert_new_from_arrays(
 def is_outage(error: DBAPIError) -> bool:
     """Whether PostgreSQL could not be reached or served no one (psycopg's OperationalError)."""
     return isinstance(error.orig, psycopg.OperationalError)
+
+
+def bytes_contain(column: ColumnElement[bytes], part: bytes) -> ColumnElement[bool]:
+    """LIKE on the bytea, `part`'s wildcards and backslashes escaped (LIKE's default escape)."""
+    for special in (b"\\", b"%", b"_"):
+        part = part.replace(special, b"\\" + special)
+    return column.op("LIKE", is_comparison=True)(b"%" + part + b"%")

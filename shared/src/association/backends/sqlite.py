@@ -1,4 +1,5 @@
-"""SQLite: its engines (WAL, a write lock taken at BEGIN), bulk transactions, outages, statements.
+"""SQLite: its engines (WAL, a write lock taken at BEGIN), bulk transactions, outages, statements,
+and the checkpoint that leaves no copy of erased data in the WAL.
 
 Writers begin IMMEDIATE under the file's write lock, so on SQLite a transaction that writes is
 already alone: the writers' lock and the schema lock of PostgreSQL have nothing to add here.
@@ -7,6 +8,7 @@ already alone: the writers' lock and the schema lock of PostgreSQL have nothing 
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import sqlite3
 import threading
@@ -14,15 +16,27 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Connection, Engine, Executable, Table, create_engine, event, text
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Engine,
+    Executable,
+    Table,
+    create_engine,
+    event,
+    func,
+    text,
+)
 from sqlalchemy.dialects import registry
 from sqlalchemy.dialects.sqlite import insert as insert  # the backend's INSERT, with ON CONFLICT
 from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
+
+log = logging.getLogger(__name__)
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 BULK_CACHE_KIB = 65_536  # SQLite's page cache in a bulk transaction: 64 MiB
@@ -171,6 +185,7 @@ def _engine(url: URL, begin: str, write_lock: WriteLock | None) -> Engine:
         url.set(drivername="sqlite+association"),
         begin=begin,
         write_lock=write_lock,
+        hide_parameters=True,  # statements' values (personal data) never reach logs or errors
         connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "factory": _LockingConnection},
     )
 
@@ -183,6 +198,8 @@ def _engine(url: URL, begin: str, write_lock: WriteLock | None) -> Engine:
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
+        # Deleted content and free pages are zeroed, so erased data is not left in the file.
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     return engine
@@ -219,6 +236,31 @@ def bulk(session: Session) -> Iterator[None]:
     session.execute(text(f"PRAGMA cache_size={int(previous)}"))
 
 
+def checkpoint(engine: Engine) -> None:
+    """Copy the WAL into the main file and empty it (TRUNCATE), under the file's write lock.
+
+    The WAL keeps the pages as they were before each transaction changed them until a checkpoint
+    overwrites it: after an erasure, this leaves the erased data in neither file (with
+    `secure_delete`, the main file's freed space is zeroed). It waits, up to the busy timeout, for
+    readers of an older snapshot; if one still holds it, it says so and the WAL waits for the
+    next checkpoint.
+    """
+    proxied = engine.raw_connection()
+    try:
+        connection = proxied.driver_connection
+        lock = cast(_SQLiteDialect, engine.dialect).write_lock
+        if lock is not None:
+            connection.hold(lock)
+        try:
+            busy, _, _ = connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        finally:
+            connection.let_go()
+    finally:
+        proxied.close()
+    if busy:
+        log.warning("the WAL of %s could not be emptied: a reader held it", engine.url.database)
+
+
 def lock_schema(connection: Connection, name: str) -> None:
     """Nothing to take: the BEGIN IMMEDIATE of the connection's transaction is the lock."""
 
@@ -246,3 +288,8 @@ def is_outage(error: DBAPIError) -> bool:
         return False
     message = str(error.orig).lower()
     return "locked" in message or "unable to open" in message
+
+
+def bytes_contain(column: ColumnElement[bytes], part: bytes) -> ColumnElement[bool]:
+    """`instr` on the blob: SQLite's LIKE never matches a blob."""
+    return func.instr(column, part) > 0

@@ -51,7 +51,5 @@ idempotency_table = Table(
     optional("status", SmallInteger),
     optional("headers", JSON),
     optional("body", LargeBinary),
-    # The Location of what the first response created, so erasing it can drop its replays too.
-    optional("location", String(255), index=True),
     required("created_at", Instant),
 )

@@ -10,6 +10,9 @@ answering below 400 the row is completed with status, whitelisted headers and bo
 commit; any other status rolls the reservation back with everything else, so the client may retry
 with the same key. A request without a valid token for the view's scope is left to the view's
 401/403 before any key is looked at.
+
+Stored responses may name people: when one is erased, `forget_responses_naming` deletes every
+stored response that names them (a repeat of such a request then runs again, as a new one).
 """
 
 from __future__ import annotations
@@ -21,10 +24,11 @@ from datetime import UTC, datetime
 
 from flask import Response, current_app, g, request
 from flask_smorest import abort
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
+from association import backends
 from association.auth.tokens import (
     TokenError,
     authorised_for,
@@ -131,9 +135,18 @@ def record_response(response: Response) -> Response:
                 status=response.status_code,
                 headers=headers,
                 body=response.get_data(),
-                location=response.headers.get("Location"),
             )
         )
     except Exception as error:
         return response_for_exception(error)
     return response
+
+
+def forget_responses_naming(session: Session, subject: str) -> None:
+    """Delete, in the caller's transaction, every stored response whose body holds `subject`
+    (a person's id), whatever the route: for the erasure of that person.
+
+    Withdrawals are rare, so a scan of the stored responses is cheap enough.
+    """
+    holds = backends.of(session).bytes_contain(_table.body, subject.encode())
+    session.execute(delete(idempotency_table).where(holds))

@@ -16,11 +16,8 @@ from sqlalchemy import Integer, bindparam, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from notifications.adapters.database import utcnow
-from notifications.adapters.volunteer_tables import (
-    contacts_table,
-    message_deliveries_table,
-    notifications_table,
-)
+from notifications.adapters.volunteer_records import contact_in, with_contact
+from notifications.adapters.volunteer_tables import message_deliveries_table, notifications_table
 
 PENDING, RETRYING, SENT, FAILED, SKIPPED = "pending", "retrying", "sent", "failed", "skipped"
 WAITING = (PENDING, RETRYING)
@@ -81,13 +78,14 @@ def release(session: Session, keys: Sequence[tuple[str, str]]) -> None:
         )
 
 
-_OUTGOING = (
-    select(_n.notification_id, _n.volunteer_id, _n.kind, _n.subject, _n.body)
-    .add_columns(contacts_table.c.name, contacts_table.c.email, _d.channel, _d.attempts)
+_OUTGOING = with_contact(
+    select(
+        _n.notification_id, _n.volunteer_id, _n.kind, _n.subject, _n.body, _d.channel, _d.attempts
+    )
     .select_from(message_deliveries_table)
     .join(notifications_table, _n.notification_id == _d.notification_id)
-    .outerjoin(contacts_table, contacts_table.c.volunteer_id == _n.volunteer_id)
-    .where(tuple_(_d.notification_id, _d.channel).in_(bindparam("keys", expanding=True)))
+    .where(tuple_(_d.notification_id, _d.channel).in_(bindparam("keys", expanding=True))),
+    _n.volunteer_id,
 )
 
 
@@ -103,8 +101,17 @@ def outgoing(
         return {}
     found = {}
     for row in session.execute(_OUTGOING, {"keys": list(keys)}):
-        *message, channel, attempts = row
-        found[(row.notification_id, channel)] = (OutgoingMessage(*message), attempts)
+        contact = contact_in(row, row.volunteer_id)
+        message = OutgoingMessage(
+            row.notification_id,
+            row.volunteer_id,
+            row.kind,
+            row.subject,
+            row.body,
+            contact.name if contact else None,
+            contact.email if contact else None,
+        )
+        found[(row.notification_id, row.channel)] = (message, row.attempts)
     return found
 
 

@@ -16,6 +16,7 @@ from notifications.adapters.volunteer_tables import (
     contacts_table,
     message_deliveries_table,
     notifications_table,
+    sealed_contacts_table,
 )
 from notifications.domain.messages import RenderedMessage
 
@@ -69,7 +70,11 @@ def add_notification(
 
 def knows_volunteer(session: Session, volunteer_id: str) -> bool:
     """Whether the volunteer has a contact or any notification here."""
-    for column in (contacts_table.c.volunteer_id, _n.volunteer_id):
+    for column in (
+        sealed_contacts_table.c.volunteer_id,
+        contacts_table.c.volunteer_id,
+        _n.volunteer_id,
+    ):
         if session.execute(select(column).where(column == volunteer_id).limit(1)).first():
             return True
     return False

@@ -7,6 +7,7 @@ for TLS from the first byte (port 465 by default). The sender defaults to
 
 from __future__ import annotations
 
+import re
 import smtplib
 import ssl
 from dataclasses import dataclass
@@ -48,17 +49,24 @@ class SmtpServer:
 
 
 class Mailer:
-    """Sends plain-text UTF-8 e-mail, one SMTP session per message, with a timeout."""
+    """Sends plain-text UTF-8 e-mail, one SMTP session per message, with a timeout.
+
+    Its errors never name the recipient: servers often quote the address in their answers, and
+    the errors are logged and stored with the delivery.
+    """
 
     class Refused(Exception):
         """The server refused the message permanently (a 5xx answer)."""
+
+    class Failed(Exception):
+        """The server failed the message this time (any other SMTP error)."""
 
     def __init__(self, server: SmtpServer, timeout: float = 10.0) -> None:
         self.server = server
         self.timeout = timeout
 
     def send(self, to: str, name: str | None, subject: str, body: str) -> None:
-        """Send one message; raises Mailer.Refused on a 5xx answer, OSError/SMTPException else."""
+        """Send one message; Mailer.Refused on a 5xx answer, Mailer.Failed or OSError else."""
         message = EmailMessage()
         message["From"] = self.server.sender
         message["To"] = formataddr((name, to)) if name else to
@@ -70,14 +78,16 @@ class Mailer:
                 if self.server.username:
                     client.login(self.server.username, self.server.password or "")
                 client.send_message(message)
-        except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused) as error:
-            if _permanent(error):
-                raise Mailer.Refused(str(error)) from error
-            raise
+        except smtplib.SMTPRecipientsRefused as error:
+            codes = ", ".join(sorted({str(code) for code, _ in error.recipients.values()}))
+            raise _failure(_permanent(error), f"recipient refused ({codes})") from None
         except smtplib.SMTPResponseException as error:
-            if 500 <= error.smtp_code < 600:
-                raise Mailer.Refused(f"{error.smtp_code} {error.smtp_error!r}") from error
-            raise
+            answer = error.smtp_error
+            text = answer.decode(errors="replace") if isinstance(answer, bytes) else str(answer)
+            refused = 500 <= error.smtp_code < 600
+            raise _failure(refused, f"{error.smtp_code} {_without(text, to, name)}") from None
+        except smtplib.SMTPException as error:
+            raise Mailer.Failed(_without(str(error), to, name)) from None
 
     def _connect(self) -> smtplib.SMTP:
         server = self.server
@@ -95,7 +105,17 @@ class Mailer:
         return client
 
 
-def _permanent(error: smtplib.SMTPRecipientsRefused | smtplib.SMTPSenderRefused) -> bool:
-    if isinstance(error, smtplib.SMTPSenderRefused):
-        return 500 <= error.smtp_code < 600
+def _permanent(error: smtplib.SMTPRecipientsRefused) -> bool:
     return all(500 <= code < 600 for code, _ in error.recipients.values())
+
+
+def _failure(permanent: bool, text: str) -> Exception:
+    return Mailer.Refused(text) if permanent else Mailer.Failed(text)
+
+
+def _without(text: str, *personal: str | None) -> str:
+    """`text` with each of the recipient's `personal` values (address, name) left out."""
+    for value in personal:
+        if value:
+            text = re.sub(re.escape(value), "<recipient>", text, flags=re.IGNORECASE)
+    return text

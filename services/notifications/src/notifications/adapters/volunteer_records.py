@@ -1,20 +1,28 @@
-"""Reading and writing the volunteer projection: contacts, withdrawals, team names, hours."""
+"""Reading and writing the volunteer projection: contacts, withdrawals, team names, hours.
+
+Contacts are sealed under a key per volunteer (`association.sealing`) that their withdrawal
+destroys; a contact stored in clear by an earlier version is read as it is until it is rewritten.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import ColumnElement, Row, Select, bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
+from association.sealing import Keyring, open_fields, seal_fields
 from association.statements import insert_new, upsert
 from association.transaction_memo import transaction_memo
 from notifications.adapters.database import utcnow
 from notifications.adapters.volunteer_tables import (
+    contact_keys_table,
     contact_versions_table,
     contacts_table,
     hours_credits_table,
+    sealed_contacts_table,
     service_hours_table,
     team_names_table,
     withdrawn_table,
@@ -25,10 +33,27 @@ from notifications.domain.contacts import Contact
 _WITHDRAWN = select(withdrawn_table.c.volunteer_id).where(
     withdrawn_table.c.volunteer_id == bindparam("volunteer_id")
 )
-_CONTACT = select(contacts_table).where(contacts_table.c.volunteer_id == bindparam("volunteer_id"))
+_s, _k, _c = sealed_contacts_table.c, contact_keys_table.c, contacts_table.c
+_SEALED_CONTACT = (
+    select(_s.sealed, _k.key)
+    .join(contact_keys_table, _k.volunteer_id == _s.volunteer_id)
+    .where(_s.volunteer_id == bindparam("volunteer_id"))
+)
+_CLEAR_CONTACT = select(_c.name, _c.email).where(_c.volunteer_id == bindparam("volunteer_id"))
+_CONTACT_COLUMNS = (
+    _s.sealed.label("contact_sealed"),
+    _k.key.label("contact_key"),
+    _c.name.label("contact_name"),
+    _c.email.label("contact_email"),
+)
+_SEALED_FIELDS = ("name", "email")
+_keyring = Keyring(contact_keys_table)
 _CONTACT_VERSIONS = select(contact_versions_table).where(
     contact_versions_table.c.volunteer_id == bindparam("volunteer_id")
 )
+
+# Where contacts are kept: their keys, sealed and (from earlier versions) clear, their versions.
+CONTACT_TABLES = (contact_keys_table, sealed_contacts_table, contacts_table, contact_versions_table)
 
 # Volunteers found not withdrawn in the transaction in hand (see `is_withdrawn`).
 _NOT_WITHDRAWN = "notifications.not_withdrawn"
@@ -52,8 +77,34 @@ def is_withdrawn(session: Session, volunteer_id: str) -> bool:
 
 def contact_of(session: Session, volunteer_id: str) -> Contact | None:
     """The volunteer's contact, or None when they are unknown here."""
-    row = session.execute(_CONTACT, {"volunteer_id": volunteer_id}).first()
-    return Contact(row.volunteer_id, row.name, row.email) if row else None
+    parameters = {"volunteer_id": volunteer_id}
+    row = session.execute(_SEALED_CONTACT, parameters).first()
+    if row is not None:
+        return Contact(volunteer_id, **open_fields(row.key, row.sealed, volunteer_id))
+    row = session.execute(_CLEAR_CONTACT, parameters).first()
+    return Contact(volunteer_id, row.name, row.email) if row is not None else None
+
+
+def with_contact(query: Select[Any], volunteer_id: ColumnElement[str]) -> Select[Any]:
+    """`query` joined with the contact of its rows' `volunteer_id`, for `contact_in` to read (in
+    the same statement): sealed, or in clear as an earlier version wrote it, or none."""
+    return (
+        query.add_columns(*_CONTACT_COLUMNS)
+        .outerjoin(sealed_contacts_table, _s.volunteer_id == volunteer_id)
+        .outerjoin(contact_keys_table, _k.volunteer_id == volunteer_id)
+        .outerjoin(contacts_table, _c.volunteer_id == volunteer_id)
+    )
+
+
+def contact_in(row: Row[Any], volunteer_id: str) -> Contact | None:
+    """The contact a row of a `with_contact` query holds, opened; None when there is none."""
+    if row.contact_sealed is not None and row.contact_key is not None:
+        return Contact(
+            volunteer_id, **open_fields(row.contact_key, row.contact_sealed, volunteer_id)
+        )
+    if row.contact_name is not None:
+        return Contact(volunteer_id, row.contact_name, row.contact_email)
+    return None
 
 
 def contact_versions(session: Session, volunteer_id: str) -> dict[str, int]:
@@ -63,14 +114,18 @@ def contact_versions(session: Session, volunteer_id: str) -> dict[str, int]:
 
 
 def save_contact(session: Session, contact: Contact, versions: Mapping[str, int]) -> None:
-    """Store or replace the volunteer's contact, its fields set by the events of `versions`."""
+    """Store or replace the volunteer's contact, sealed, its fields set by the events of
+    `versions` (a contact kept in clear before is deleted: it is rewritten sealed)."""
+    volunteer_id = contact.volunteer_id
+    key = _keyring.get(session, volunteer_id) or _keyring.create(session, volunteer_id)
+    fields = {name: getattr(contact, name) for name in _SEALED_FIELDS}
     row = {
-        "volunteer_id": contact.volunteer_id,
-        "name": contact.name,
-        "email": contact.email,
+        "volunteer_id": volunteer_id,
+        "sealed": seal_fields(key, fields, volunteer_id),
         "updated_at": utcnow(),
     }
-    upsert(session, contacts_table, row, ["volunteer_id"])
+    upsert(session, sealed_contacts_table, row, ["volunteer_id"])
+    session.execute(delete(contacts_table).where(contacts_table.c.volunteer_id == volunteer_id))
     upsert(
         session,
         contact_versions_table,
@@ -84,9 +139,12 @@ def save_contact(session: Session, contact: Contact, versions: Mapping[str, int]
 
 
 def erase_volunteer(session: Session, volunteer_id: str, withdrawn_at: datetime) -> None:
-    """Delete the volunteer's contact and hours and remember only that they withdrew."""
+    """Destroy the volunteer's key, delete their contact and hours, and remember only that they
+    withdrew."""
     transaction_memo(session, _NOT_WITHDRAWN).pop(volunteer_id, None)
-    for table in (contacts_table, contact_versions_table, service_hours_table, hours_credits_table):
+    _keyring.destroy(session, volunteer_id)
+    erased = (sealed_contacts_table, contacts_table, contact_versions_table)
+    for table in (*erased, service_hours_table, hours_credits_table):
         session.execute(delete(table).where(table.c.volunteer_id == volunteer_id))
     insert_new(
         session,

@@ -3,13 +3,28 @@
 from __future__ import annotations
 
 from sqlalchemy.schema import ForeignKey, Index, Table, UniqueConstraint
-from sqlalchemy.types import BigInteger, Integer, SmallInteger, String, Text
+from sqlalchemy.types import BigInteger, Integer, LargeBinary, SmallInteger, String, Text
 
 from association.columns import Id, Instant, Reason, Status, key, numbered, optional, required
+from association.sealing import keys_table
 from notifications.adapters.database import metadata
 
 NOTIFICATION_UNIQUE = "uq_notifications_event_recipient_kind"
 
+# Each volunteer's contact (name, e-mail), sealed under their key in `contact_keys`: the key is
+# destroyed on withdrawal.
+sealed_contacts_table = Table(
+    "sealed_contacts",
+    metadata,
+    key("volunteer_id"),
+    required("sealed", LargeBinary),
+    required("updated_at", Instant),
+)
+
+contact_keys_table = keys_table(metadata, "contact_keys")
+
+# Contacts as they were stored before they were sealed, in clear: read until the contact is next
+# written (then sealed, and its row here deleted) or the volunteer withdraws.
 contacts_table = Table(
     "contacts",
     metadata,

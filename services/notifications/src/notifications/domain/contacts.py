@@ -12,7 +12,10 @@ CONTACT_FIELDS = ("name", "email")
 
 @dataclass(frozen=True)
 class Contact:
-    """A volunteer's name and e-mail address (phone numbers are not kept: there is no SMS)."""
+    """A volunteer's name and e-mail address (phone numbers are not kept: there is no SMS).
+
+    Stored sealed under the volunteer's key, which their withdrawal destroys.
+    """
 
     volunteer_id: str
     name: str

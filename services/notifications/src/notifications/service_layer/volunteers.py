@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from association.db import checkpoint_after_commit
 from notifications.adapters import volunteer_records
 from notifications.adapters.notification_records import erase_notifications
 from notifications.adapters.public_log import PublicEventLog
@@ -57,7 +58,9 @@ def follow_profile_update(
 def erase(
     session: Session, public_log: PublicEventLog, volunteer_id: str, withdrawn_at: datetime
 ) -> None:
-    """Erase everything about the volunteer here, and their data from the public log."""
+    """Erase everything about the volunteer here (their contact's key first), and their data
+    from the public log; once the transaction commits, the database keeps no older copy."""
     erase_notifications(session, volunteer_id)
     volunteer_records.erase_volunteer(session, volunteer_id, withdrawn_at)
     public_log.erase_volunteer(session, volunteer_id)
+    checkpoint_after_commit(session)

@@ -8,10 +8,10 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
+from association.sealing import Keyring, open_fields, seal_fields
 from association.store import EventStore
 from registration.adapters.codec import from_envelope, is_domain_event
 from registration.adapters.identities import IdentityIndex
-from registration.adapters.personal_data import Keyring, open_fields, seal_fields
 from registration.adapters.tables import (
     identities_table,
     organisations_table,

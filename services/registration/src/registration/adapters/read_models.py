@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
-from registration.adapters.personal_data import Keyring, open_fields
+from association.sealing import Keyring, open_fields
 from registration.adapters.projections import personal_columns
 from registration.adapters.tables import (
     organisations_table,

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from association.events import Envelope
 from association.store import EventStore
-from association.store.tables import idempotency_table
 from registration.adapters.codec import from_envelope, to_envelope
 from registration.adapters.projections import RegistrationProjection
 from registration.adapters.read_models import volunteer_active
@@ -35,8 +33,3 @@ def record(
     projection.apply(session, event, version)
     [envelope] = store.append(session, [to_envelope(event, version)])
     return envelope
-
-
-def forget_stored_responses(session: Session, location: str) -> None:
-    """Drop first responses kept for Idempotency-Key replays that describe this resource."""
-    session.execute(delete(idempotency_table).where(idempotency_table.c.location == location))

@@ -10,6 +10,7 @@ from sqlalchemy.schema import Index, MetaData, Table
 from sqlalchemy.types import JSON, Boolean, Integer, LargeBinary, String
 
 from association.columns import Id, Instant, key, optional, required
+from association.sealing import keys_table
 
 metadata = MetaData()
 
@@ -47,12 +48,7 @@ identities_table = Table(
     required("volunteer_id", Id, index=True),
 )
 
-personal_data_keys_table = Table(
-    "personal_data_keys",
-    metadata,
-    key("volunteer_id"),
-    required("key", LargeBinary(32)),
-)
+personal_data_keys_table = keys_table(metadata)
 
 organisations_table = Table(
     "organisations",

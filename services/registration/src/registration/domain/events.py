@@ -31,7 +31,7 @@ class VolunteerRegistered:
     birth_date: date | None
     id_number: str | None
     consent: bool
-    guardian_consent: bool
+    guardian_consent: bool | None
 
 
 @dataclass(frozen=True)

@@ -15,12 +15,15 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from association.db import checkpoint_after_commit
+from association.sealing import Keyring
 from association.store import EventStore, serialise_writers
+from association.web.idempotency import forget_responses_naming
 from registration.adapters.identities import IdentityIndex
-from registration.adapters.personal_data import Keyring
+from registration.adapters.personal_data import volunteer_keyring
 from registration.adapters.projections import RegistrationProjection
 from registration.adapters.read_models import organisation_exists, organisation_name_taken
-from registration.adapters.repository import forget_stored_responses, load_volunteer, record
+from registration.adapters.repository import load_volunteer, record
 from registration.domain import organisation, volunteer
 from registration.domain.errors import (
     ChangeRefused,
@@ -47,7 +50,7 @@ class Registration:
     @classmethod
     def wired(cls, store: EventStore, identity_hash_key: bytes) -> Registration:
         """The commands on `store`, hashing phones and ID numbers with `identity_hash_key`."""
-        keyring = Keyring()
+        keyring = volunteer_keyring()
         projection = RegistrationProjection(keyring, IdentityIndex(identity_hash_key))
         return cls(store, projection, keyring)
 
@@ -86,11 +89,13 @@ class Registration:
         return current.apply(event)
 
     def withdraw_volunteer(self, session: Session, volunteer_id: str) -> None:
+        """Withdraw the volunteer: their key, stored answers naming them and WAL copies go."""
         serialise_writers(session)
         current = self.load(session, volunteer_id)
         event = volunteer.withdraw(current, _now())
-        forget_stored_responses(session, f"/volunteers/{volunteer_id}")
+        forget_responses_naming(session, volunteer_id)
         record(session, self.store, self.projection, event, current.version + 1)
+        checkpoint_after_commit(session)
 
     def add_organisation(self, session: Session, name: str, kind: str) -> OrganisationJoined:
         if organisation_name_taken(session, name):

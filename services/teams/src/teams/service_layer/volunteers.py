@@ -20,7 +20,9 @@ from uuid import UUID
 
 from sqlalchemy.orm import Session
 
+from association.db import checkpoint_after_commit
 from association.store import EventStore, serialise_writers
+from association.web.idempotency import forget_responses_naming
 from teams.adapters.repository import load_team, record
 from teams.adapters.volunteers import (
     add_volunteer,
@@ -57,7 +59,9 @@ def record_withdrawal(
 ) -> bool:
     """Erase the volunteer's name, mark them withdrawn and remove them from every team.
 
-    Each removal is a TeamMemberRemoved event with reason "withdrawn". False when already done.
+    Each removal is a TeamMemberRemoved event with reason "withdrawn". The stored answers that
+    name them (a team's members) are forgotten, and once the transaction commits the database
+    keeps no older copy of what it erased. False when already done.
     """
 
     def attempt() -> bool:
@@ -67,6 +71,8 @@ def record_withdrawal(
         withdrawn = after_withdrawal(known, volunteer_id, version)
         if withdrawn is None:
             return False
+        forget_responses_naming(session, str(volunteer_id))
+        checkpoint_after_commit(session)
         if known is None:
             add_volunteer(session, withdrawn, withdrawn_at)
             return True

@@ -1,4 +1,4 @@
-"""Sealing and opening personal fields with AES-GCM."""
+"""Sealing and opening personal fields with AES-GCM (association.sealing)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from registration.adapters.personal_data import open_fields, seal_fields
+from association.sealing import open_fields, seal_fields
 
 
 def test_sealed_fields_open_only_with_their_key_and_context() -> None:

@@ -1,0 +1,87 @@
+"""Every personal field of a stored sign-up is sealed under the volunteer's key, gender and guardian
+consent included; sign-ups stored with those two in clear still read, and are erased alike."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from sqlalchemy import select, update
+
+from association.sealing import seal_fields
+from association.store.tables import events_table
+from registration.adapters.codec import from_envelope
+from registration.adapters.personal_data import volunteer_keyring
+from registration.definition import SERVICE
+from registration.domain.events import VolunteerRegistered
+from support.apps import context_of, make_app
+from support.sign_ups import sign_up_form
+from support.tokens import bearer
+
+WRITER = bearer("volunteers:write", "volunteers:read")
+MINOR = {"birth_date": "2010-05-01", "gender": "female", "guardian_consent": True}
+
+
+@pytest.fixture
+def app(database_url: str) -> Iterator[Flask]:
+    app = make_app(SERVICE, database_url)
+    yield app
+    context_of(app).database.dispose()
+
+
+def stored_sign_up(app: Flask, volunteer_id: str) -> dict:
+    with context_of(app).database.reader() as session:
+        return session.execute(
+            select(events_table.c.payload).where(
+                events_table.c.aggregate_id == volunteer_id, events_table.c.aggregate_version == 1
+            )
+        ).scalar_one()
+
+
+def opened_sign_up(app: Flask, volunteer_id: str) -> VolunteerRegistered:
+    context = context_of(app)
+    with context.database.reader() as session:
+        [first, *_] = context.store.load(session, volunteer_id, upcast=False)
+    event = from_envelope(first)
+    assert isinstance(event, VolunteerRegistered)
+    return event
+
+
+def test_gender_and_guardian_consent_are_sealed_and_erased_with_the_key(app: Flask) -> None:
+    client = app.test_client()
+    volunteer_id = client.post("/volunteers", json=sign_up_form(**MINOR)).get_json()["volunteer_id"]
+    stored = stored_sign_up(app, volunteer_id)
+    assert not {"name", "phone", "birth_date", "gender", "guardian_consent"} & stored.keys()
+    opened = opened_sign_up(app, volunteer_id)
+    assert (opened.gender, opened.guardian_consent) == ("female", True)
+    assert client.delete(f"/volunteers/{volunteer_id}", headers=WRITER).status_code == 204
+    erased = opened_sign_up(app, volunteer_id)
+    assert (erased.name, erased.gender, erased.guardian_consent, erased.birth_date) == (None,) * 4
+
+
+def test_a_sign_up_stored_with_gender_in_clear_still_reads_and_is_erased(app: Flask) -> None:
+    client = app.test_client()
+    volunteer_id = client.post("/volunteers", json=sign_up_form(**MINOR)).get_json()["volunteer_id"]
+    context = context_of(app)
+    with context.database.transaction() as session:  # as an earlier version stored it
+        event_id, payload = session.execute(
+            select(events_table.c.event_id, events_table.c.payload).where(
+                events_table.c.aggregate_id == volunteer_id
+            )
+        ).one()
+        key = volunteer_keyring().get(session, volunteer_id)
+        assert key is not None
+        old_fields = {"name": "刘明珠", "phone": "13812345678", "email": None}
+        old_fields |= {"id_number": None, "birth_date": "2010-05-01"}
+        sealed = base64.b64encode(seal_fields(key, old_fields, event_id)).decode()
+        legacy = payload | {"gender": "female", "guardian_consent": True, "sealed": sealed}
+        session.execute(
+            update(events_table).where(events_table.c.event_id == event_id).values(payload=legacy)
+        )
+    opened = opened_sign_up(app, volunteer_id)
+    assert (opened.name, opened.gender, opened.guardian_consent) == ("刘明珠", "female", True)
+    assert client.delete(f"/volunteers/{volunteer_id}", headers=WRITER).status_code == 204
+    erased = opened_sign_up(app, volunteer_id)
+    assert (erased.name, erased.gender, erased.guardian_consent) == (None, None, None)

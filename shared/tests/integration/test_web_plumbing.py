@@ -17,6 +17,7 @@ from association.events import EventRegistry, new_event
 from association.store import EventStore
 from association.web import create_service_app, events_feed_blueprint
 from association.web.app_factory import MAX_BODY_BYTES
+from association.web.request_body import MAX_JSON_DEPTH, json_depth_exceeds
 from support.apps import settings_for
 from support.tokens import bearer, expired_bearer
 from support.widgets import widget_count, widgets_app
@@ -115,6 +116,41 @@ def test_malformed_json_is_400(client: FlaskClient, database: Database) -> None:
     )
     assert "JSON" in assert_error(response, 400)["message"]
     assert widget_count(database) == 0
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "[" * 60_000,
+        "[" * 30_000 + "]" * 30_000,
+        '{"name":' * 8_000,
+        '{"name": ' + "[" * 40 + "]" * 40 + "}",
+    ],
+    ids=["60,000 open arrays", "30,000 closed arrays", "8,000 objects", "41 levels"],
+)
+def test_a_body_nested_too_deep_is_400_and_changes_nothing(
+    client: FlaskClient, database: Database, body: str
+) -> None:
+    response = client.post("/widgets", data=body, content_type=JSON, headers=bearer("teams:write"))
+    assert assert_error(response, 400)["errors"] == {
+        "json": [f"JSON body nested deeper than {MAX_JSON_DEPTH} levels"]
+    }
+    assert widget_count(database) == 0
+
+
+def test_nesting_up_to_the_limit_reaches_validation(client: FlaskClient) -> None:
+    body = '{"name": ' + "[" * (MAX_JSON_DEPTH - 1) + "]" * (MAX_JSON_DEPTH - 1) + "}"
+    response = client.post("/widgets", data=body, content_type=JSON, headers=bearer("teams:write"))
+    assert "name" in assert_error(response, 422)["errors"]["json"]
+
+
+def test_json_depth_is_measured_without_recursion() -> None:
+    deep: list = []
+    for _ in range(100_000):
+        deep = [deep]
+    assert json_depth_exceeds(deep, 32)
+    assert not json_depth_exceeds({"a": [[1, {"b": []}]]}, 5)
+    assert json_depth_exceeds({"a": [[1, {"b": []}]]}, 4)
 
 
 def test_non_json_body_is_415(client: FlaskClient) -> None:

@@ -124,3 +124,33 @@ def test_with_an_admin_token(case: schemathesis.Case, apps: dict[str, Flask]) ->
 @bounded
 def test_without_a_token(case: schemathesis.Case, apps: dict[str, Flask]) -> None:
     case.call_and_validate(app=app_for(case, apps))
+
+
+DEEP_BODIES = {
+    "60,000 nested arrays": "[" * 60_000,
+    "12,000 nested objects": '{"a":' * 12_000,
+    "deep but complete": "[" * 5_000 + "]" * 5_000,
+    "33 levels": "[" * 33 + "]" * 33,
+}
+
+
+@pytest.mark.parametrize("service", SERVICES)
+@pytest.mark.parametrize("body", DEEP_BODIES.values(), ids=DEEP_BODIES.keys())
+def test_every_route_taking_a_body_answers_400_to_a_body_nested_too_deep(
+    service: str, body: str, apps: dict[str, Flask]
+) -> None:
+    app = apps[service]
+    urls = app.url_map.bind("localhost")
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {ADMIN_TOKEN}", "Content-Type": "application/json"}
+    taking_a_body = [
+        (rule, method)
+        for rule in app.url_map.iter_rules()
+        for method in sorted(rule.methods & {"POST", "PUT", "PATCH"})
+    ]
+    assert taking_a_body
+    for rule, method in taking_a_body:
+        path = urls.build(rule.endpoint, {a: str(uuid.uuid4()) for a in rule.arguments}, method)
+        response = client.open(path, method=method, data=body, headers=headers)
+        assert response.status_code == 400, (method, path, response.get_data(as_text=True))
+        assert response.get_json()["errors"] == {"json": ["JSON body nested deeper than 32 levels"]}

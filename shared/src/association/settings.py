@@ -25,6 +25,9 @@ class Settings:
     auth_secret: str = ""
     smtp_url: str = ""
     signup_rate_limit: str = "20/minute"
+    rate_limit_storage_url: str = "memory://"
+    # Proxies in front whose X-Forwarded-For entries are believed (0: the peer address counts).
+    trusted_proxy_count: int = 0
     webhook_allow_loopback: bool = False
     cors_origins: tuple[str, ...] = field(default_factory=tuple)
     log_level: str = "INFO"
@@ -57,6 +60,8 @@ class Settings:
             auth_secret=env.get("AUTH_SECRET", ""),
             smtp_url=env.get("SMTP_URL", ""),
             signup_rate_limit=env.get("SIGNUP_RATE_LIMIT") or "20/minute",
+            rate_limit_storage_url=env.get("RATE_LIMIT_STORAGE_URL") or "memory://",
+            trusted_proxy_count=int(env.get("TRUSTED_PROXY_COUNT") or 0),
             webhook_allow_loopback=_flag(env.get("WEBHOOK_ALLOW_LOOPBACK", "false")),
             cors_origins=origins,
             log_level=env.get("LOG_LEVEL") or "INFO",

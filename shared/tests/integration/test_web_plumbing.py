@@ -14,10 +14,13 @@ from marshmallow import Schema, fields
 
 from association.db import Database
 from association.events import EventRegistry, new_event
+from association.service.web import BrokerProbe
 from association.store import EventStore
 from association.web import create_service_app, events_feed_blueprint
 from association.web.app_factory import MAX_BODY_BYTES
+from association.web.request_body import MAX_JSON_DEPTH, json_depth_exceeds
 from support.apps import settings_for
+from support.ports import free_port
 from support.tokens import bearer, expired_bearer
 from support.widgets import widget_count, widgets_app
 
@@ -115,6 +118,41 @@ def test_malformed_json_is_400(client: FlaskClient, database: Database) -> None:
     )
     assert "JSON" in assert_error(response, 400)["message"]
     assert widget_count(database) == 0
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "[" * 60_000,
+        "[" * 30_000 + "]" * 30_000,
+        '{"name":' * 8_000,
+        '{"name": ' + "[" * 40 + "]" * 40 + "}",
+    ],
+    ids=["60,000 open arrays", "30,000 closed arrays", "8,000 objects", "41 levels"],
+)
+def test_a_body_nested_too_deep_is_400_and_changes_nothing(
+    client: FlaskClient, database: Database, body: str
+) -> None:
+    response = client.post("/widgets", data=body, content_type=JSON, headers=bearer("teams:write"))
+    assert assert_error(response, 400)["errors"] == {
+        "json": [f"JSON body nested deeper than {MAX_JSON_DEPTH} levels"]
+    }
+    assert widget_count(database) == 0
+
+
+def test_nesting_up_to_the_limit_reaches_validation(client: FlaskClient) -> None:
+    body = '{"name": ' + "[" * (MAX_JSON_DEPTH - 1) + "]" * (MAX_JSON_DEPTH - 1) + "}"
+    response = client.post("/widgets", data=body, content_type=JSON, headers=bearer("teams:write"))
+    assert "name" in assert_error(response, 422)["errors"]["json"]
+
+
+def test_json_depth_is_measured_without_recursion() -> None:
+    deep: list = []
+    for _ in range(100_000):
+        deep = [deep]
+    assert json_depth_exceeds(deep, 32)
+    assert not json_depth_exceeds({"a": [[1, {"b": []}]]}, 5)
+    assert json_depth_exceeds({"a": [[1, {"b": []}]]}, 4)
 
 
 def test_non_json_body_is_415(client: FlaskClient) -> None:
@@ -237,7 +275,7 @@ def test_failing_extra_check_degrades_but_stays_200(database: Database) -> None:
     assert response.status_code == 200
     body = response.get_json()
     assert body["status"] == "degraded"
-    assert body["checks"]["broker"] == {"ok": False, "error": "ConnectionError: broker refused"}
+    assert body["checks"]["broker"] == {"ok": False, "state": "failing"}
     assert body["checks"]["outbox"] == {"ok": False, "backlog": 12}
     assert body["checks"]["cache"] == {"ok": True}
 
@@ -250,9 +288,44 @@ def test_health_is_503_when_the_database_is_unreachable() -> None:
     assert response.status_code == 503
     body = response.get_json()
     assert body["status"] == "down"
-    assert body["checks"]["database"]["ok"] is False
-    assert body["checks"]["database"]["error"]
+    assert body["checks"]["database"] == {
+        "ok": False,
+        "state": "unreachable",
+        "dialect": "postgresql",
+    }
     unreachable.dispose()
+
+
+def test_health_answers_states_without_addresses_or_driver_messages(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    database_port, broker_port = free_port(), free_port()
+    unreachable = Database(f"postgresql+psycopg://postgres@127.0.0.1:{database_port}/test")
+    broker = BrokerProbe(f"amqp://guest:guest@127.0.0.1:{broker_port}/%2F", {})
+
+    def cache() -> dict:
+        raise ConnectionRefusedError(f"cache at 10.0.0.7:{database_port} refused")
+
+    settings = settings_for("testsvc", unreachable.url)
+    app, _ = create_service_app(
+        settings, unreachable, title="Down", health_checks={"broker": broker.health, "cache": cache}
+    )
+    with caplog.at_level(logging.WARNING, logger="association.health"):
+        response = app.test_client().get("/health")
+    unreachable.dispose()
+    assert response.status_code == 503
+    assert response.get_json()["checks"] == {
+        "database": {"ok": False, "state": "unreachable", "dialect": "postgresql"},
+        "broker": {"ok": False, "state": "unreachable"},
+        "cache": {"ok": False, "state": "failing"},
+    }
+    text = response.get_data(as_text=True)
+    for secret in ("127.0.0.1", "10.0.0.7", str(database_port), str(broker_port), "guest"):
+        assert secret not in text
+    for word in ("Error", "refused", "connection", "psycopg", "pika", "AMQP"):
+        assert word.lower() not in text.lower()
+    logged = caplog.text  # the operator still learns what failed
+    assert "database failed" in logged and "broker failed" in logged and "cache" in logged
 
 
 # --- OpenAPI --------------------------------------------------------------------------------------

@@ -37,3 +37,13 @@ def test_an_operator_command_has_no_database_of_its_own() -> None:
     settings = Settings.from_env(environ={"AUTH_SECRET": "s" * 40})
     assert settings.database_url == ""
     assert settings.auth_secret == "s" * 40
+
+
+def test_the_rate_limit_counts_in_memory_and_believes_no_proxy_unless_told() -> None:
+    default = Settings.from_env("registration", {})
+    assert (default.rate_limit_storage_url, default.trusted_proxy_count) == ("memory://", 0)
+    told = Settings.from_env(
+        "registration",
+        {"RATE_LIMIT_STORAGE_URL": "redis://cache:6379/1", "TRUSTED_PROXY_COUNT": "2"},
+    )
+    assert (told.rate_limit_storage_url, told.trusted_proxy_count) == ("redis://cache:6379/1", 2)

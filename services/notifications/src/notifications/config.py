@@ -28,6 +28,7 @@ class NotificationSettings:
     public_stream_max_age: str = "30D"
     webhook_timeout: float = 5.0
     webhook_pause_after: int = 12
+    webhook_max_subscriptions: int = 20
     retry_base: float = 2.0
     retry_ceiling: float = 900.0
     email_max_attempts: int = 8
@@ -42,6 +43,8 @@ class NotificationSettings:
             raise ValueError("timeouts and retry delays must be positive")
         if self.webhook_pause_after < 1 or self.email_max_attempts < 1:
             raise ValueError("WEBHOOK_PAUSE_AFTER and EMAIL_MAX_ATTEMPTS must be at least 1")
+        if self.webhook_max_subscriptions < 1:
+            raise ValueError("WEBHOOK_MAX_SUBSCRIPTIONS must be at least 1")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> NotificationSettings:
@@ -55,6 +58,9 @@ class NotificationSettings:
             or defaults.public_stream_max_age,
             webhook_timeout=float(env.get("WEBHOOK_TIMEOUT_SECONDS") or defaults.webhook_timeout),
             webhook_pause_after=int(env.get("WEBHOOK_PAUSE_AFTER") or defaults.webhook_pause_after),
+            webhook_max_subscriptions=int(
+                env.get("WEBHOOK_MAX_SUBSCRIPTIONS") or defaults.webhook_max_subscriptions
+            ),
             retry_base=float(env.get("DELIVERY_RETRY_BASE_SECONDS") or defaults.retry_base),
             retry_ceiling=float(env.get("DELIVERY_RETRY_MAX_SECONDS") or defaults.retry_ceiling),
             email_max_attempts=int(env.get("EMAIL_MAX_ATTEMPTS") or defaults.email_max_attempts),

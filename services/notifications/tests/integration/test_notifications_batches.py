@@ -46,6 +46,7 @@ def subscribe(session: Session, service: Any, *event_types: str) -> str:
         owner="uni",
         url="http://127.0.0.1:1/",
         event_types=list(event_types),
+        limit=service.context.config.webhook_max_subscriptions,
     )
     return created["subscription_id"]
 

@@ -106,15 +106,67 @@ def test_missing_fields_are_named(client: FlaskClient, bearer) -> None:
     assert set(response.get_json()["errors"]["json"]) == {"url", "event_types"}
 
 
-def test_loopback_urls_are_refused_unless_the_setting_allows_them(
-    offline_settings: Settings, bearer
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8080/",
+        "http://[::1]/hook",
+        "http://10.0.0.5:5432/",
+        "http://172.17.0.2:15672/api",
+        "http://192.168.1.1/",
+        "http://100.100.100.200/latest/meta-data",
+        "http://169.254.169.254/latest/meta-data",
+        "http://[fd00::1]/hook",
+        "http://0.0.0.0/",
+        "https://localhost/hook",
+        "https://nowhere.invalid/hook",
+    ],
+)
+def test_a_url_off_the_public_internet_gets_one_answer_that_tells_nothing_more(
+    offline_settings: Settings, bearer, url: str
 ) -> None:
     strict = Settings(**{**vars(offline_settings), "webhook_allow_loopback": False})
     app = create_app(SERVICE, strict)
+    client = app.test_client()
     try:
-        response = subscribe(app.test_client(), bearer("partner"), url="http://127.0.0.1:8080/")
+        response = subscribe(client, bearer("partner"), url=url)
         assert response.status_code == 422
-        assert "loopback" in response.get_json()["errors"]["json"]["url"][0]
+        assert response.get_json()["errors"] == {
+            "json": {"url": ["must be a public http(s) address"]}
+        }
+        assert client.get("/subscriptions", headers=bearer("partner")).get_json() == {
+            "subscriptions": []
+        }
+    finally:
+        context_of(app).database.dispose()
+
+
+def test_loopback_urls_are_accepted_when_the_setting_allows_them(
+    client: FlaskClient, bearer
+) -> None:
+    for url in ("http://127.0.0.1:8080/", "http://[::1]:8080/", "http://localhost:8080/"):
+        assert subscribe(client, bearer("partner"), url=url).status_code == 201
+
+
+def test_a_partner_has_at_most_the_configured_number_of_subscriptions(
+    offline_settings: Settings, bearer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("WEBHOOK_MAX_SUBSCRIPTIONS", "2")
+    app = create_app(SERVICE, offline_settings)
+    client = app.test_client()
+    fzu, mju = bearer("partner", sub="fzu"), bearer("partner", sub="mju")
+    try:
+        made = [subscribe(client, fzu).get_json()["id"] for _ in range(2)]
+        refused = subscribe(client, fzu, url="http://127.0.0.1:9/third")
+        assert refused.status_code == 409
+        assert "at most 2 subscriptions" in refused.get_json()["message"]
+        listed = client.get("/subscriptions", headers=fzu).get_json()["subscriptions"]
+        assert [s["id"] for s in listed] == made
+        log = client.get("/events", headers=bearer("events:read")).get_json()["events"]
+        assert [e["event_type"] for e in log] == ["SubscriptionCreated"] * 2
+        assert subscribe(client, mju).status_code == 201  # the cap is per partner
+        assert client.delete(f"/subscriptions/{made[0]}", headers=fzu).status_code == 204
+        assert subscribe(client, fzu).status_code == 201  # room again
     finally:
         context_of(app).database.dispose()
 

@@ -232,6 +232,7 @@ def test_deliveries_are_queued_for_the_subscriptions_to_each_event_type(service,
             owner="uni",
             url="http://127.0.0.1:1/",
             event_types=["TeamAssigned", "ActivityCompleted"],
+            limit=service.context.config.webhook_max_subscriptions,
         )
     volunteer = events.registered()
     volunteer_id = volunteer.payload["volunteer_id"]

@@ -16,6 +16,7 @@ def test_defaults() -> None:
     assert settings.star_thresholds == tuple(Decimal(h) for h in (100, 300, 600, 1000, 1500))
     assert settings.public_stream_max_age == "30D"
     assert settings.webhook_timeout == 5.0
+    assert settings.webhook_max_subscriptions == 20
 
 
 def test_values_from_the_environment() -> None:
@@ -29,6 +30,7 @@ def test_values_from_the_environment() -> None:
             "DELIVERY_RETRY_BASE_SECONDS": "1",
             "DELIVERY_RETRY_MAX_SECONDS": "60",
             "EMAIL_MAX_ATTEMPTS": "4",
+            "WEBHOOK_MAX_SUBSCRIPTIONS": "5",
         }
     )
     assert settings.language == "en"
@@ -36,6 +38,7 @@ def test_values_from_the_environment() -> None:
     assert (settings.public_stream_max_age, settings.webhook_timeout) == ("7D", 2.5)
     assert (settings.webhook_pause_after, settings.email_max_attempts) == (3, 4)
     assert (settings.retry_base, settings.retry_ceiling) == (1.0, 60.0)
+    assert settings.webhook_max_subscriptions == 5
 
 
 @pytest.mark.parametrize(
@@ -47,6 +50,7 @@ def test_values_from_the_environment() -> None:
         {"STAR_THRESHOLDS": "300,100"},
         {"STAR_THRESHOLDS": "50,150"},
         {"WEBHOOK_TIMEOUT_SECONDS": "-1"},
+        {"WEBHOOK_MAX_SUBSCRIPTIONS": "0"},
     ],
 )
 def test_malformed_values_are_refused(environ: dict[str, str]) -> None:

@@ -3,6 +3,7 @@ gunicorn serving it with the GIL tuned for its threads."""
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import tempfile
@@ -27,6 +28,7 @@ from association.service.definition import (
 )
 from association.settings import Settings
 from association.web import create_service_app, events_feed_blueprint
+from association.web.health import OK, UNREACHABLE
 from association.web.metrics import StateGauge, install_metrics
 
 # Python hands the GIL to another thread every 5 ms by default. A thread back from the database,
@@ -35,6 +37,8 @@ from association.web.metrics import StateGauge, install_metrics
 # more sign-ups/s at lower latency on both databases (`python -m bench http`). Web and worker
 # processes alike run several threads.
 GIL_SWITCH_INTERVAL = 0.001
+
+log = logging.getLogger("association.health")
 
 
 def create_app(definition: ServiceDefinition, settings: Settings | None = None) -> Flask:
@@ -94,7 +98,8 @@ class BrokerProbe:
         self._answer: tuple[float, dict[str, Any], dict[str, int]] | None = None
 
     def health(self) -> dict[str, Any]:
-        """The broker check of `GET /health`: {"ok": True} or {"ok": False, "error": …}."""
+        """The broker check of `GET /health`: {"ok": True, "state": "ok"} or {"ok": False,
+        "state": "unreachable"}; why it is unreachable goes to the log, not to the public answer."""
         return self._probe()[0]
 
     def queue_depths(self) -> dict[str, int]:
@@ -119,9 +124,10 @@ class BrokerProbe:
                             continue  # not declared yet: its consumer has not started
                 finally:
                     connection.close()
-                health: dict[str, Any] = {"ok": True}
+                health: dict[str, Any] = {"ok": True, "state": OK}
             except pika.exceptions.AMQPError as error:
-                health = {"ok": False, "error": repr(error)}
+                log.warning("health check broker failed: %r", error)
+                health = {"ok": False, "state": UNREACHABLE}
             self._answer = (time.monotonic(), health, depths)
             return health, depths
 

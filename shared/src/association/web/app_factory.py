@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Flask, Response
 from flask_cors import CORS
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from association.auth.tokens import SECURITY_SCHEME
 from association.db import Database
@@ -39,7 +40,9 @@ def create_service_app(
     JSON errors for every status, correlation ids and access logs, body checks (413/415/400), one
     transaction per request (`request_session()`), Idempotency-Key on POST, `GET /health` and the
     OpenAPI document at `GET /openapi.json` with the bearer scheme. The caller registers its own
-    blueprints on the returned Api (and `events_feed_blueprint` for `GET /events`).
+    blueprints on the returned Api (and `events_feed_blueprint` for `GET /events`). The client's
+    address is the peer's, or behind `TRUSTED_PROXY_COUNT` proxies the one they put in
+    X-Forwarded-For.
     """
     app = Flask(settings.service)
     app.config.update(
@@ -52,6 +55,9 @@ def create_service_app(
         OPENAPI_JSON_PATH="openapi.json",
     )
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    if settings.trusted_proxy_count > 0:
+        # Only the entries our own proxies appended are believed; a client can forge the rest.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxy_count)  # type: ignore[method-assign]
     app.extensions["association"] = {"database": database, "settings": settings}
 
     api = ServiceApi(app)

@@ -2,7 +2,9 @@
 
 200 with status "ok", or "degraded" when a non-database check fails; 503 with status "down" when
 the database does not answer `SELECT 1`. A check is a callable returning a dict with an "ok" key; a
-check that raises counts as not ok, with its error message.
+check that raises counts as not ok. The answer is public, so it gives states only
+({"ok": false, "state": "unreachable"}): never a server's address, a driver's message or an
+exception's text, which go to the log.
 """
 
 from __future__ import annotations
@@ -31,35 +33,37 @@ class HealthSchema(Schema):
     checks = fields.Dict(
         keys=fields.String(),
         values=fields.Dict(),
-        metadata={"description": 'one entry per check, each with an "ok" boolean'},
+        metadata={
+            "description": 'one entry per check, each with an "ok" boolean and, for the database, '
+            'the broker and any check that failed, a "state" ("ok", "unreachable", "failing")'
+        },
     )
 
 
-def _error_text(error: BaseException) -> str:
-    first_line = (str(error).strip().splitlines() or [""])[0]
-    return f"{type(error).__name__}: {first_line}"[:300]
+OK, UNREACHABLE, FAILING = "ok", "unreachable", "failing"
 
 
 def database_check(database: Database) -> dict[str, Any]:
-    """Run `SELECT 1` on the database; never raises."""
+    """Run `SELECT 1` on the database; never raises. What went wrong is logged, not answered."""
     started = time.perf_counter()
     try:
         with database.reader() as session:
             session.execute(text("SELECT 1"))
     except Exception as error:
         log.warning("health check database failed: %s", error)
-        return {"ok": False, "dialect": database.dialect, "error": _error_text(error)}
+        return {"ok": False, "state": UNREACHABLE, "dialect": database.dialect}
     latency = round((time.perf_counter() - started) * 1000, 1)
-    return {"ok": True, "dialect": database.dialect, "latency_ms": latency}
+    return {"ok": True, "state": OK, "dialect": database.dialect, "latency_ms": latency}
 
 
 def run_check(name: str, check: HealthCheck) -> dict[str, Any]:
-    """Run one extra check; an exception or a result without a true "ok" counts as not ok."""
+    """Run one extra check; an exception (logged, state "failing") or a result without a true "ok"
+    counts as not ok."""
     try:
         result = dict(check())
     except Exception as error:
         log.warning("health check %s failed", name, exc_info=error)
-        return {"ok": False, "error": _error_text(error)}
+        return {"ok": False, "state": FAILING}
     result["ok"] = bool(result.get("ok"))
     return result
 

@@ -1,17 +1,43 @@
 """Checks on request bodies before any view runs: size (413), media type (415), JSON syntax (400).
 
-A POST, PUT or PATCH with a non-empty body must be JSON (`application/json` or `application/*+json`)
-and parse. Requests whose route does not exist are left to the 404/405 handlers.
+A POST, PUT or PATCH with a non-empty body must be JSON (`application/json` or
+`application/*+json`), parse, and nest arrays and objects at most `MAX_JSON_DEPTH` deep: no request
+of the contract comes near it, and a deeper body would exhaust the parser's recursion (or a later
+reader's) instead of being refused. Requests whose route does not exist are left to the 404/405
+handlers.
 """
 
 from __future__ import annotations
 
 import json
+from typing import Any, NoReturn
 
 from flask import current_app, request
 from flask_smorest import abort
 
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+MAX_JSON_DEPTH = 32
+
+
+def json_depth_exceeds(value: Any, limit: int) -> bool:
+    """Whether `value` (parsed JSON) nests lists and dicts more than `limit` deep; iterative, so
+    any depth is measured without recursion."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            item = list(item.values())
+        elif not isinstance(item, list):
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in item)
+    return False
+
+
+def _too_deep() -> NoReturn:
+    message = f"JSON body nested deeper than {MAX_JSON_DEPTH} levels"
+    abort(400, message=message, errors={"json": [message]})
 
 
 def check_request_body() -> None:
@@ -27,6 +53,13 @@ def check_request_body() -> None:
     if not request.is_json:
         abort(415, message="the request body must be JSON (Content-Type: application/json)")
     try:
-        json.loads(body)
+        parsed = json.loads(body)
+    except RecursionError:
+        _too_deep()
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         abort(400, message=f"malformed JSON body: {error}", errors={"json": [str(error)]})
+    # Counting brackets runs at C speed; only a body with enough of them can be too deep.
+    if body.count(b"[") + body.count(b"{") > MAX_JSON_DEPTH and json_depth_exceeds(
+        parsed, MAX_JSON_DEPTH
+    ):
+        _too_deep()

@@ -41,10 +41,13 @@ _QUEUED_COLUMNS = (
 
 
 def _queue_statement() -> Any:
-    """INSERT … SELECT: a delivery goes in only for a subscription still there at that moment."""
+    """INSERT … SELECT: a delivery goes in only for a subscription still there and active at that
+    moment (a paused one queues nothing)."""
     values = {name: bindparam(f"new_{name}", type_=_w[name].type) for name in _QUEUED_COLUMNS}
     values["subscription_id"] = _s.subscription_id
-    wanted = select(*values.values()).where(_s.subscription_id == bindparam("subscriber"))
+    wanted = select(*values.values()).where(
+        _s.subscription_id == bindparam("subscriber"), _s.status == ACTIVE
+    )
     return insert(webhook_deliveries_table).from_select(list(values), wanted)
 
 
@@ -57,7 +60,8 @@ def queue_deliveries(
     """Queue one delivery of the public event at `public_position` per subscription.
 
     The subscriptions come from a read made once per transaction, so one may have been cancelled
-    since; it is passed over rather than failing the event on its foreign key.
+    or paused since; it is passed over rather than failing the event on its foreign key. A paused
+    subscription gets nothing: the events it misses are in the public feed and stream.
     """
     now = utcnow()
     queued = {

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import Response
 from flask_smorest import Blueprint
 
@@ -9,9 +11,13 @@ from association.web import error_response
 from association.web.refusals import answering_refusals
 from notifications.domain.webhook_urls import UrlRefused
 
+log = logging.getLogger(__name__)
+
 
 def refused_url_response(refusal: UrlRefused) -> Response:
-    """422 with the reason under `errors.json.url`, as for any other invalid field."""
+    """422 with the reason under `errors.json.url`, as for any other invalid field; why an address
+    was refused goes to the log only."""
+    log.info("webhook URL refused: %s", refusal.detail)
     return error_response(422, "validation failed", {"json": {"url": [str(refusal)]}})
 
 

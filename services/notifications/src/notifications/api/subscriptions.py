@@ -31,6 +31,7 @@ from notifications.api.schemas import (
     SubscriptionListSchema,
     SubscriptionSchema,
 )
+from notifications.config import NotificationSettings
 from notifications.domain.webhook_urls import check_webhook_url
 from notifications.service_layer import subscriptions
 
@@ -47,6 +48,7 @@ def subscriptions_blueprint(context: ServiceContext) -> Blueprint:
     )
     database, store = context.database, context.store
     allow_loopback = context.settings.webhook_allow_loopback
+    config: NotificationSettings = context.config
 
     def find(subscription_id: uuid.UUID, session: Session) -> dict[str, Any]:
         return subscriptions.subscription_of(session, str(subscription_id), _owner())
@@ -54,6 +56,7 @@ def subscriptions_blueprint(context: ServiceContext) -> Blueprint:
     @blp.route("/subscriptions")
     class Subscriptions(MethodView):
         @idempotent_create(blp, SubscriptionInSchema, CreatedSubscriptionSchema, "partner")
+        @blp.alt_response(409, description="The partner has WEBHOOK_MAX_SUBSCRIPTIONS already")
         def post(self, data: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
             """Subscribe a URL to event types; the answer holds the signing secret, once."""
             check_webhook_url(data["url"], allow_loopback=allow_loopback, resolve=resolve_host)
@@ -63,6 +66,7 @@ def subscriptions_blueprint(context: ServiceContext) -> Blueprint:
                 owner=g.principal.sub,
                 url=data["url"],
                 event_types=data["event_types"],
+                limit=config.webhook_max_subscriptions,
             )
             location = f"/subscriptions/{created['subscription_id']}"
             return {**created, "secret": secret}, 201, {"Location": location}

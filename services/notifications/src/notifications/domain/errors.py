@@ -15,3 +15,7 @@ class UnknownSubscription(NotFound):
 
 class NotPaused(Conflict):
     """Only a paused subscription can be resumed."""
+
+
+class TooManySubscriptions(Conflict):
+    """A partner has as many subscriptions as it may (`WEBHOOK_MAX_SUBSCRIPTIONS`)."""

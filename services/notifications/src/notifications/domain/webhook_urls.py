@@ -1,26 +1,44 @@
-"""Which webhook URLs a partner may register: http(s) only, and never a way into the host.
+"""Which webhook URLs a partner may register: http(s) only, on the public internet only.
 
-Addresses that are link-local (169.254.0.0/16, fe80::/10, where cloud metadata services live),
-unspecified, multicast or reserved are always refused; loopback only when the operator allows it
-(`WEBHOOK_ALLOW_LOOPBACK`, for tests and local runs). Every address a host name resolves to must
-pass, and the check is repeated at each delivery, on the address actually connected to.
+Every address a host name resolves to must be globally routable: private (10/8, 172.16/12,
+192.168/16, fc00::/7), link-local (169.254/16, fe80::/10, where cloud metadata services live),
+shared address space (100.64/10: Alibaba Cloud's metadata service is 100.100.100.200), loopback,
+unspecified, multicast, reserved, documentation and every other range Python's `ipaddress` does not
+call global are refused, and so is an IPv6 address that carries one of them (IPv4-mapped, 6to4,
+Teredo, NAT64). Loopback passes only when the operator allows it (`WEBHOOK_ALLOW_LOOPBACK`, for
+tests and local runs). A refused address and a name that does not resolve get the same message, so
+the answer does not tell which names exist inside the deployment; the reason stays in `detail`, for
+the log. The check is repeated at each delivery, on the address actually connected to.
 """
 
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 SCHEMES = ("http", "https")
 DEFAULT_PORTS = {"http": 80, "https": 443}
+PUBLIC_ONLY = "must be a public http(s) address"
+
+# The NAT64 well-known prefix: a gateway that has one forwards to the IPv4 address in its last bits.
+NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
 
 Resolver = Callable[[str, int], Sequence[str]]
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
 class UrlRefused(ValueError):
-    """A webhook URL that may not be used; the message says why."""
+    """A webhook URL that may not be used; the message is what the partner is told.
+
+    `detail` says why for the log (which address, whether the name resolved); it is never shown
+    to the partner.
+    """
+
+    def __init__(self, message: str, detail: str = "") -> None:
+        super().__init__(message)
+        self.detail = detail or message
 
 
 @dataclass(frozen=True)
@@ -34,18 +52,44 @@ class WebhookTarget:
     addresses: tuple[str, ...]
 
 
-def address_refusal(address: str, *, allow_loopback: bool) -> str | None:
-    """What kind of forbidden address `address` is ("a link-local address"), or None if allowed."""
-    ip = ipaddress.ip_address(address)
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    if ip.is_link_local:
-        return "a link-local address"
-    if ip.is_loopback:
-        return None if allow_loopback else "a loopback address"
-    if ip.is_unspecified or ip.is_multicast or ip.is_reserved:
-        return "not a routable unicast address"
-    return None
+def _carried(ip: IPAddress) -> Iterator[IPAddress]:
+    """What a connection to `ip` reaches: an IPv4-mapped or NAT64 address stands for its IPv4
+    address, a 6to4 or Teredo one is itself and the IPv4 address it carries."""
+    if isinstance(ip, ipaddress.IPv4Address):
+        yield ip
+    elif ip.ipv4_mapped is not None:
+        yield ip.ipv4_mapped
+    elif ip in NAT64:
+        yield ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    else:
+        yield ip
+        if ip.sixtofour is not None:
+            yield ip.sixtofour
+        if ip.teredo is not None:
+            yield from ip.teredo
+
+
+def _is_public(ip: IPAddress) -> bool:
+    # is_global alone lets multicast, fec0::/10 and the mapped forms (whose own bits look global)
+    # through, so those are refused by name as well.
+    return (
+        ip.is_global
+        and not ip.is_multicast
+        and not ip.is_reserved
+        and not (isinstance(ip, ipaddress.IPv6Address) and ip.is_site_local)
+    )
+
+
+def address_allowed(address: str, *, allow_loopback: bool) -> bool:
+    """Whether webhooks may be sent to `address` (an IPv4 or IPv6 address, maybe with a scope)."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    carried = list(_carried(ip))
+    if allow_loopback and any(each.is_loopback for each in carried):
+        return True
+    return all(_is_public(each) for each in carried)
 
 
 def parse_webhook_url(url: str) -> tuple[str, str, int, str]:
@@ -69,18 +113,17 @@ def parse_webhook_url(url: str) -> tuple[str, str, int, str]:
 def check_webhook_url(url: str, *, allow_loopback: bool, resolve: Resolver) -> WebhookTarget:
     """The target of `url` when every address it resolves to may receive webhooks.
 
-    Raises UrlRefused naming the first reason it may not.
+    Raises UrlRefused: with what is wrong for a malformed or non-http(s) URL, with the one message
+    `PUBLIC_ONLY` for a host that does not resolve or has an address that is not public.
     """
     scheme, host, port, path = parse_webhook_url(url)
     try:
         addresses = tuple(dict.fromkeys(resolve(host, port)))
-    except OSError as error:
-        raise UrlRefused(f"the host {host} does not resolve: {error}") from error
+    except (OSError, UnicodeError) as error:
+        raise UrlRefused(PUBLIC_ONLY, f"{host} does not resolve: {error}") from error
     if not addresses:
-        raise UrlRefused(f"the host {host} does not resolve")
+        raise UrlRefused(PUBLIC_ONLY, f"{host} resolves to no address")
     for address in addresses:
-        refusal = address_refusal(address, allow_loopback=allow_loopback)
-        if refusal:
-            where = address if address == host else f"{host} resolves to {address}, which"
-            raise UrlRefused(f"{where} is {refusal}; webhooks may not go there")
+        if not address_allowed(address, allow_loopback=allow_loopback):
+            raise UrlRefused(PUBLIC_ONLY, f"{host} resolves to {address}, which is not public")
     return WebhookTarget(scheme, host, port, path, addresses)

@@ -8,12 +8,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from association.store import EventStore
+from association.store import EventStore, serialise_writers
 from notifications.adapters import subscription_records as records
 from notifications.adapters import webhook_deliveries
 from notifications.adapters.codec import to_envelope
 from notifications.adapters.database import utcnow
-from notifications.domain.errors import NotPaused, UnknownSubscription
+from notifications.domain.errors import NotPaused, TooManySubscriptions, UnknownSubscription
 from notifications.domain.events import (
     SubscriptionCancelled,
     SubscriptionCreated,
@@ -38,9 +38,23 @@ def subscription_of(session: Session, subscription_id: str, owner: str | None) -
 
 
 def subscribe(
-    session: Session, store: EventStore, *, owner: str, url: str, event_types: Sequence[str]
+    session: Session,
+    store: EventStore,
+    *,
+    owner: str,
+    url: str,
+    event_types: Sequence[str],
+    limit: int,
 ) -> tuple[dict[str, Any], str]:
-    """Create a subscription; returns it and its signing secret (shown to the partner once)."""
+    """Create a subscription; returns it and its signing secret (shown to the partner once).
+
+    A partner (`owner`) has at most `limit` subscriptions; one more is TooManySubscriptions.
+    """
+    serialise_writers(session)  # two creations at once must not both see room for one more
+    if len(records.subscriptions_of(session, owner)) >= limit:
+        raise TooManySubscriptions(
+            f"a partner may have at most {limit} subscriptions; delete one before adding another"
+        )
     subscription_id = uuid.uuid4()
     secret = new_secret()
     types = sorted(set(event_types))

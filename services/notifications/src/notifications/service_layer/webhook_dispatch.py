@@ -1,9 +1,12 @@
 """Delivering public events to partners' webhooks: signed, in order per subscription, retried.
 
-Each round leases up to `concurrency` due subscriptions and delivers to them side by side, each one
-strictly in order: its oldest pending delivery first, and nothing behind it until it succeeds. A
-failure (no answer within the timeout, or a non-2xx status) is retried with exponential backoff;
-after `pause_after` failures in a row the subscription is paused, with the reason recorded.
+Up to `concurrency` subscriptions are delivered to side by side, each on a thread of the pool and
+strictly in order: its oldest pending delivery first, and nothing behind it until it succeeds.
+Subscriptions are independent: whenever a thread is free, the next due subscription is leased and
+handed to it, so a partner that answers slowly (up to the client's deadline per delivery) holds one
+thread and nobody else's deliveries. A failure (no complete answer within the deadline, or a
+non-2xx status) is retried with exponential backoff; after `pause_after` failures in a row the
+subscription is paused, with the reason recorded.
 """
 
 from __future__ import annotations
@@ -11,8 +14,9 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import threading
 import uuid
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any, Protocol
 
@@ -79,21 +83,39 @@ class WebhookDispatcher(PollingLoop):
         self.owner = f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.delivered = 0
         self._pool = ThreadPoolExecutor(concurrency, thread_name_prefix="webhook")
+        self._busy: set[str] = set()  # subscriptions a thread of the pool is delivering to
+        self._busy_lock = threading.Lock()
 
     def work_once(self) -> int:
-        """Lease the subscriptions whose next delivery is due and deliver to them."""
+        """Lease due subscriptions for the pool's free threads and hand them over; no waiting."""
+        with self._busy_lock:
+            free = self.concurrency - len(self._busy)
+        if free <= 0:
+            return 0
         now = utcnow()
         with self.database.reader() as session:
-            due = records.due_subscriptions(session, now, self.concurrency)
+            due = records.due_subscriptions(session, now, free)
+        with self._busy_lock:  # one whose thread has released it but not yet returned waits
+            due = [s for s in due if s not in self._busy]
         if not due:
             return 0
         with self.database.transaction() as session:
             claimed = [
                 s for s in due if records.claim(session, s, self.owner, now, now + self.lease)
             ]
-        for _ in self._pool.map(self._deliver_in_order, claimed):
-            pass
+        for subscription_id in claimed:
+            with self._busy_lock:
+                self._busy.add(subscription_id)
+            future = self._pool.submit(self._deliver_in_order, subscription_id)
+            future.add_done_callback(lambda done, s=subscription_id: self._finished(s, done))
         return len(claimed)
+
+    def _finished(self, subscription_id: str, done: Future[None]) -> None:
+        with self._busy_lock:
+            self._busy.discard(subscription_id)
+        error = done.exception()
+        if error is not None:  # the lease runs out and the subscription is tried again
+            log.error("delivering to subscription %s failed", subscription_id, exc_info=error)
 
     def finish(self) -> None:
         self._pool.shutdown(wait=True)

@@ -7,8 +7,6 @@ from typing import Any
 
 from flask import Response
 from flask.views import MethodView
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_smorest import Blueprint
 from sqlalchemy.orm import Session
 
@@ -19,6 +17,7 @@ from association.web import request_session
 from registration.adapters.read_models import VolunteerFilter, VolunteerReadModel, described
 from registration.api.errors import answering_errors
 from registration.api.etags import etag, expected_version
+from registration.api.rate_limit import signup_limits
 from registration.api.schemas import VolunteerPageSchema, VolunteerSchema, volunteer_schemas
 from registration.config import RegistrationConfig
 from registration.domain.errors import VolunteerNotFound
@@ -71,10 +70,7 @@ def volunteers_blueprint(context: ServiceContext) -> Blueprint:
     blp = answering_errors(
         Blueprint("volunteers", __name__, url_prefix="/volunteers", description="Volunteers")
     )
-    limiter = Limiter(key_func=get_remote_address, storage_uri="memory://", headers_enabled=True)
-    blp.record_once(lambda state: limiter.init_app(state.app))
-    rate = context.settings.signup_rate_limit.strip()
-    signup_limits = [] if rate.lower() == "off" else [limiter.limit(rate, methods=["POST"])]
+    limits = signup_limits(blp, context.settings)
 
     def one(session: Session, volunteer_id: str) -> dict[str, Any]:
         found = volunteers.get(session, volunteer_id)
@@ -84,7 +80,7 @@ def volunteers_blueprint(context: ServiceContext) -> Blueprint:
 
     @blp.route("")
     class Volunteers(MethodView):
-        decorators = signup_limits
+        decorators = limits
 
         # An instance: given the class, webargs would build a schema for every request.
         @blp.arguments(schemas.sign_up(), example=SIGN_UP_EXAMPLE)

@@ -12,7 +12,9 @@ import uuid
 from typing import Any
 
 from flask import Flask, request
-from gunicorn.app.base import BaseApplication
+
+from association.service.web import GunicornApplication, gunicorn_options
+from association.settings import Settings
 
 app = Flask(__name__)
 
@@ -23,32 +25,10 @@ def sign_up() -> tuple[dict[str, Any], int]:
     return {"volunteer_id": str(uuid.uuid4()), "street": form.get("street")}, 201
 
 
-class _Gunicorn(BaseApplication):  # type: ignore[misc]
-    def __init__(self, options: dict[str, Any]) -> None:
-        self.options = options
-        super().__init__()
-
-    def load_config(self) -> None:
-        for key, value in self.options.items():
-            if key in self.cfg.settings:  # settings differ between gunicorn releases
-                self.cfg.set(key, value)
-
-    def load(self) -> Flask:
-        return app
-
-
 def main() -> None:
     """Serve the bare endpoint with the options `serve_web` gives a service's web process."""
-    options = {
-        "bind": f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ['PORT']}",
-        "workers": int(os.environ.get("WEB_CONCURRENCY", 2)),
-        "worker_class": "gthread",
-        "threads": int(os.environ.get("WEB_THREADS", 4)),
-        "accesslog": None,
-        "graceful_timeout": 10,
-        "control_socket_disable": True,
-    }
-    _Gunicorn(options).run()
+    settings = Settings.from_env()
+    GunicornApplication(lambda: app, gunicorn_options(settings, int(os.environ["PORT"]))).run()
 
 
 if __name__ == "__main__":

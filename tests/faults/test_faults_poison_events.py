@@ -32,6 +32,7 @@ from association.messaging.dead_letters import peek
 from association.messaging.topology import Topology
 from notifications.domain.public_events import REPUBLISHED
 from support.broker import channel_on
+from support.payloads import activity_completed_v2
 from support.polling import wait_for
 from support.processes import health
 from support.stack import Stack, running_stack
@@ -156,23 +157,6 @@ def sign_up(volunteer_id: str, name: str = "刘明珠", **changes: Any) -> dict[
     } | changes
 
 
-def activity_completed(hours: Any) -> dict[str, Any]:
-    return {
-        "activity_id": str(uuid.uuid4()),
-        "team_id": str(uuid.uuid4()),
-        "title": "文明交通劝导",
-        "kind": "traffic_civility",
-        "location": "浦口大道",
-        "started_at": "2026-08-09T23:00:00+08:00",
-        "ended_at": "2026-08-10T01:30:00+08:00",
-        "completed_at": "2026-08-10T02:00:00+08:00",
-        "attendance": [{"volunteer_id": str(uuid.uuid4()), "hours": hours}],
-        "content": "劝导",
-        "organising_unit": "江浦街道",
-        "person_in_charge": "刘明珠",
-    }
-
-
 ISSUE_HOURS = ["1e30", "NaN", "Infinity", "1E+5", "-0", "0.001", "1e999999999", "10000", 1e30]
 
 
@@ -217,7 +201,7 @@ def test_events_that_break_a_handler_or_a_serialiser_are_dead_lettered_and_nothi
 ) -> None:
     generated = generated_events()
     assert len(generated) == GENERATED
-    refused = [producer_event("ActivityCompleted", activity_completed(h)) for h in ISSUE_HOURS]
+    refused = [producer_event("ActivityCompleted", activity_completed_v2(h)) for h in ISSUE_HOURS]
     surrogate = producer_event("VolunteerRegistered", sign_up(str(uuid.uuid4()), "刘\ud800"))
     nobody = producer_event(
         "VolunteerProfileUpdated",

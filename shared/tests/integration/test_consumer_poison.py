@@ -25,6 +25,7 @@ from association.messaging.consumer import Consumer
 from association.messaging.topology import Topology
 from support.broker import message_count, publish
 from support.counters import apply_tick, counter_registry, published, ticked, ticks
+from support.payloads import activity_completed_v2
 from support.polling import wait_for
 from support.threads import running
 
@@ -83,26 +84,8 @@ def wire(event: Envelope) -> bytes:
 
 def activity_completed(hours: str) -> bytes:
     """A schema-version-2 ActivityCompleted as teams would publish it, with these hours."""
-    volunteer = str(uuid.uuid4())
     event = new_event(
-        "ActivityCompleted",
-        str(uuid.uuid4()),
-        2,
-        {
-            "activity_id": str(uuid.uuid4()),
-            "team_id": str(uuid.uuid4()),
-            "title": "文明交通劝导",
-            "kind": "traffic_civility",
-            "location": "浦口大道",
-            "started_at": "2026-08-09T23:00:00+08:00",
-            "ended_at": "2026-08-10T01:30:00+08:00",
-            "completed_at": "2026-08-10T02:00:00+08:00",
-            "attendance": [{"volunteer_id": volunteer, "hours": hours}],
-            "content": "劝导",
-            "organising_unit": "江浦街道",
-            "person_in_charge": "刘明珠",
-        },
-        schema_version=2,
+        "ActivityCompleted", str(uuid.uuid4()), 2, activity_completed_v2(hours), schema_version=2
     )
     body = json.loads(event.to_json())
     return json.dumps(body | {"producer": "teams", "sequence": 1}).encode()

@@ -14,6 +14,8 @@ from marshmallow import Schema, ValidationError, fields, pre_load
 
 from association.events import Envelope, EventRegistry, InvalidEvent, default_registry, new_event
 from association.logging_context import correlation
+from support import payloads
+from support.payloads import SERVICE_RECORD
 
 VOLUNTEER_ID = str(uuid.uuid4())
 
@@ -35,18 +37,7 @@ def volunteer_registered(**overrides) -> dict:
 
 
 def activity_completed(**overrides) -> dict:
-    payload = {
-        "activity_id": str(uuid.uuid4()),
-        "team_id": str(uuid.uuid4()),
-        "title": "文明交通劝导",
-        "kind": "traffic_civility",
-        "location": "浦口大道",
-        "started_at": "2026-08-09T23:00:00+08:00",
-        "ended_at": "2026-08-10T01:30:00+08:00",
-        "completed_at": "2026-08-10T02:00:00+08:00",
-        "attendance": [{"volunteer_id": VOLUNTEER_ID, "hours": "2.5"}],
-    }
-    return payload | overrides
+    return payloads.activity_completed(volunteer_id=VOLUNTEER_ID, **overrides)
 
 
 def test_envelope_round_trips_through_json() -> None:
@@ -212,7 +203,6 @@ def test_activity_completed_version_1_upcasts_to_2_with_empty_service_record_fie
 
 
 V2 = {"schema_version": 2}
-SERVICE_RECORD = {"content": "劝导", "organising_unit": "江浦街道", "person_in_charge": "刘明珠"}
 
 
 def _verdict(registry: EventRegistry, event: Envelope) -> object:

@@ -154,7 +154,9 @@ def _state_reader(context: ServiceContext, broker: BrokerProbe) -> Callable[[], 
     return read
 
 
-class _Gunicorn(BaseApplication):  # type: ignore[misc]
+class GunicornApplication(BaseApplication):  # type: ignore[misc]
+    """A Flask app made by `app_factory` in each gunicorn worker, under `options`."""
+
     def __init__(self, app_factory: Callable[[], Flask], options: dict[str, Any]) -> None:
         self.app_factory = app_factory
         self.options = options
@@ -183,7 +185,13 @@ def serve_web(definition: ServiceDefinition) -> None:
     # prometheus_client reads it in the workers, so it is set before they fork and import it.
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = settings.prometheus_multiproc_dir
     port = definition.port if settings.port is None else settings.port
-    options = {
+    options = {**gunicorn_options(settings, port), "post_fork": _tune_worker}
+    GunicornApplication(lambda: create_app(definition, settings), options).run()
+
+
+def gunicorn_options(settings: Settings, port: int) -> dict[str, Any]:
+    """How a web process is served: gthread workers on `HOST`:`port`, no access log."""
+    return {
         "bind": f"{settings.host}:{port}",
         "workers": settings.web_concurrency,
         "worker_class": "gthread",
@@ -191,6 +199,4 @@ def serve_web(definition: ServiceDefinition) -> None:
         "accesslog": None,
         "graceful_timeout": 10,
         "control_socket_disable": True,
-        "post_fork": _tune_worker,
     }
-    _Gunicorn(lambda: create_app(definition, settings), options).run()

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
+from sqlalchemy.orm import Session
 
 from association.auth.tokens import require_scope
 from association.db import Database
@@ -57,6 +58,10 @@ class FeedPageSchema(Schema):
     next_after = fields.Integer()
 
 
+# Reads at most `limit` events positioned after `after`, in order.
+ReadAfter = Callable[[Session, int, int], list[Envelope]]
+
+
 def events_feed_blueprint(
     store: EventStore,
     database: Database,
@@ -67,19 +72,41 @@ def events_feed_blueprint(
     `present` turns a stored event into what may leave the service (as the relay publishes it);
     an event it gives None for is left out of the page (`next_after` still passes it).
     """
-    blp = Blueprint("events_feed", __name__, description="The service's event log as a feed")
+    return feed_blueprint(
+        Blueprint("events_feed", __name__, description="The service's event log as a feed"),
+        "/events",
+        "events:read",
+        "Events with a sequence above `after`, in sequence order.",
+        store.read_after,
+        database,
+        present,
+    )
 
-    @blp.route("/events")
-    @require_scope("events:read")
-    @blp.arguments(FeedQuerySchema, location="query", as_kwargs=True)
-    @blp.response(200, FeedPageSchema)
+
+def feed_blueprint(
+    blp: Blueprint,
+    rule: str,
+    scope: str,
+    summary: str,
+    read_after: ReadAfter,
+    database: Database,
+    present: Callable[[Envelope], Envelope | None] | None = None,
+) -> Blueprint:
+    """`blp` serving a log as a feed at `rule` for `scope`: pages of `read_after`'s events.
+
+    `summary` is the route's line in the OpenAPI document; `present`, as for the events feed.
+    """
+
     def feed(after: int, limit: int) -> dict[str, Any]:
-        """Events with a sequence above `after`, in sequence order."""
         with database.reader() as session:
-            events = store.read_after(session, after, limit)
+            events = read_after(session, after, limit)
         next_after = events[-1].sequence if events else after
         if present is not None:
             events = [shown for event in events if (shown := present(event)) is not None]
         return {"events": [event.to_dict() for event in events], "next_after": next_after}
 
+    feed.__doc__ = summary  # read by the decorators below, for the OpenAPI document
+    view = blp.response(200, FeedPageSchema)(feed)
+    view = blp.arguments(FeedQuerySchema, location="query", as_kwargs=True)(view)
+    blp.route(rule)(require_scope(scope)(view))
     return blp

@@ -12,9 +12,9 @@ from sqlalchemy import create_engine, text
 
 
 def forms(value: str) -> set[bytes]:
-    """The byte strings `value` may be stored as: UTF-8, UTF-16 either way round, JSON's
-    `\\u` escapes of four hex digits (SQLAlchemy's JSON columns write ASCII), and hex of UTF-8 (a PostgreSQL
-    bytea cast to text)."""
+    """The byte strings `value` may be stored as: UTF-8, UTF-16 either way round, JSON's `\\u`
+    escapes of four hex digits (SQLAlchemy's JSON columns write ASCII), and hex of UTF-8 (a
+    PostgreSQL bytea cast to text)."""
     escaped = json.dumps(value)[1:-1]
     found = {
         value.encode(),

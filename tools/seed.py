@@ -2,22 +2,27 @@
 
 Member units, volunteers with valid generated ID numbers, teams of every kind, activities and
 completions — so a newcomer sees hours, star levels and notifications appear. Every POST carries
-an Idempotency-Key derived from what it creates, so running the seed twice creates nothing twice.
+an Idempotency-Key derived from what it creates, and every body is the same on every run (dates
+count from a fixed day, not today), so running the seed twice, on any day, creates nothing twice.
+Its sign-ups carry an operator token (scope `volunteers:write`), which the public sign-up rate
+limit does not count. Progress (count, rate, time left) goes to stderr.
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import random
-import time
+import time as clock
 import uuid
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import requests
 
 from association.auth import issue_token
 from association.process_secrets import Process, require_secrets
+from association.progress import Progress
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余"
 GIVEN = "明珠丽华建国伟芳娜敏静秀英强磊军洋勇艳杰娟涛超霞平刚桂兰文辉鹏飞玲婷欣怡浩宇子轩思雨梓涵"
@@ -58,6 +63,9 @@ TEAMS = [
     ("开发区企业志愿服务队", "enterprise", "waste_sorting", "新城社区垃圾分类点"),
 ]
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+# Birth dates and activities count from this day, so the bodies (and so the keys) never change.
+REFERENCE_DAY = date(2026, 11, 2)
+ACTIVITIES_PER_TEAM = 3
 
 
 def resident_id(rng: random.Random, birth: date) -> str:
@@ -74,10 +82,14 @@ def key(*parts: object) -> dict[str, str]:
 
 
 class Seeder:
-    def __init__(self, urls: dict[str, str], secret: str) -> None:
+    def __init__(self, urls: dict[str, str], secret: str, progress: Progress) -> None:
         self.urls = urls
         self.admin = {"Authorization": f"Bearer {issue_token(secret, 'seed', ['admin'])}"}
+        self.operator = {
+            "Authorization": f"Bearer {issue_token(secret, 'seed', ['volunteers:write'])}"
+        }
         self.http = requests.Session()
+        self.progress = progress
 
     def post(self, service: str, path: str, body: dict, headers: dict[str, str]) -> dict:
         response = self.http.post(
@@ -85,6 +97,7 @@ class Seeder:
         )
         if response.status_code not in (200, 201):
             raise RuntimeError(f"POST {service}{path}: {response.status_code} {response.text}")
+        self.progress.advance()
         return response.json()
 
     def organisations(self) -> list[str]:
@@ -101,9 +114,8 @@ class Seeder:
 
     def volunteers(self, rng: random.Random, count: int, organisations: list[str]) -> list[str]:
         ids = []
-        today = date.today()
         for n in range(count):
-            birth = today - timedelta(days=rng.randrange(16 * 365 + 30, 70 * 365))
+            birth = REFERENCE_DAY - timedelta(days=rng.randrange(16 * 365 + 30, 70 * 365))
             form = {
                 "name": rng.choice(SURNAMES)
                 + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2)))),
@@ -113,11 +125,10 @@ class Seeder:
                 "skills": rng.sample(SKILLS, rng.randrange(1, 4)),
                 "organisation_id": rng.choice([*organisations, None, None]),
                 "consent": True,
-                "guardian_consent": (today - birth).days < 18 * 365 + 5,
+                "guardian_consent": (REFERENCE_DAY - birth).days < 18 * 365 + 5,
             }
-            ids.append(
-                self.post("registration", "/volunteers", form, key("volunteer", n))["volunteer_id"]
-            )
+            headers = self.operator | key("volunteer", n)
+            ids.append(self.post("registration", "/volunteers", form, headers)["volunteer_id"])
         return ids
 
     def teams(self, rng: random.Random, volunteers: list[str]) -> None:
@@ -144,7 +155,7 @@ class Seeder:
 
     def assign(self, team_id: str, volunteer_id: str, deadline: float = 60) -> None:
         """Assign, waiting while the sign-up is still on its way to the teams service (422)."""
-        give_up = time.monotonic() + deadline
+        give_up = clock.monotonic() + deadline
         while True:
             response = self.http.post(
                 f"{self.urls['teams']}/teams/{team_id}/members",
@@ -153,12 +164,13 @@ class Seeder:
                 timeout=15,
             )
             if response.status_code in (201, 409):
+                self.progress.advance()
                 return
-            if response.status_code != 422 or time.monotonic() > give_up:
+            if response.status_code != 422 or clock.monotonic() > give_up:
                 raise RuntimeError(
                     f"assigning {volunteer_id}: {response.status_code} {response.text}"
                 )
-            time.sleep(0.2)
+            clock.sleep(0.2)
 
     def activities(
         self,
@@ -169,10 +181,8 @@ class Seeder:
         location: str,
         members: list[str],
     ) -> None:
-        for week in range(3):
-            starts = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) - timedelta(
-                days=7 * week + 1, hours=2
-            )
+        for week in range(ACTIVITIES_PER_TEAM):
+            starts = datetime.combine(REFERENCE_DAY, time(9), UTC) - timedelta(days=7 * week)
             activity = self.post(
                 "teams",
                 "/activities",
@@ -204,23 +214,37 @@ class Seeder:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="make seed", description=__doc__)
-    parser.add_argument("--volunteers", type=int, default=200)
-    parser.add_argument("--registration", default="http://127.0.0.1:8081")
-    parser.add_argument("--teams", default="http://127.0.0.1:8082")
-    parser.add_argument("--seed", type=int, default=2013)
+    """Parse the command line (`--help` touches nothing), then seed the running services."""
+    parser = argparse.ArgumentParser(
+        prog="python -m tools.seed",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--volunteers", type=int, default=200, help="how many (default: 200)")
+    parser.add_argument("--registration", default="http://127.0.0.1:8081", metavar="URL")
+    parser.add_argument("--teams", default="http://127.0.0.1:8082", metavar="URL")
+    parser.add_argument("--seed", type=int, default=2013, help="of the random choices")
     args = parser.parse_args(argv)
     require_secrets(Process.TOKEN_ISSUER)  # `make seed` takes the one of `make run` from var/
-    seeder = Seeder(
-        {"registration": args.registration, "teams": args.teams}, os.environ["AUTH_SECRET"]
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    # Organisations, sign-ups, teams, their members, activities and their completions.
+    members = max(1, args.volunteers // len(TEAMS)) * len(TEAMS)
+    total = (
+        len(ORGANISATIONS) + args.volunteers + members + len(TEAMS) * (1 + 2 * ACTIVITIES_PER_TEAM)
     )
-    rng = random.Random(args.seed)
-    organisations = seeder.organisations()
-    volunteers = seeder.volunteers(rng, args.volunteers, organisations)
-    seeder.teams(rng, volunteers)
+    with Progress("seeding", total, unit="requests", every=100) as progress:
+        seeder = Seeder(
+            {"registration": args.registration, "teams": args.teams},
+            os.environ["AUTH_SECRET"],
+            progress,
+        )
+        rng = random.Random(args.seed)
+        organisations = seeder.organisations()
+        volunteers = seeder.volunteers(rng, args.volunteers, organisations)
+        seeder.teams(rng, volunteers)
     print(
         f"seeded {len(organisations)} member units, {len(volunteers)} volunteers, "
-        f"{len(TEAMS)} teams with 3 activities each"
+        f"{len(TEAMS)} teams with {ACTIVITIES_PER_TEAM} activities each"
     )
 
 

@@ -6,12 +6,14 @@ announcing it waits quietly until it is stopped.
 
 from __future__ import annotations
 
+import argparse
 import json
 import signal
 import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Sequence
 
 from association.auth import issue_token
 from association.process_secrets import Process, require_secrets
@@ -28,9 +30,14 @@ def healthy(url: str) -> bool:
         return False
 
 
-def main() -> None:
+def main(argv: Sequence[str] | None = None) -> None:
     """Wait for the three services' `/health`, print where everything is and an admin token signed
     with AUTH_SECRET (refusing at once without it), then wait until stopped."""
+    argparse.ArgumentParser(
+        prog="association-announce",
+        description="Wait until the three services of `make run` answer /health, print their "
+        "URLs and an admin token signed with AUTH_SECRET, then wait until stopped.",
+    ).parse_args(argv)
     require_secrets(Process.TOKEN_ISSUER)
     settings = Settings.from_env()
     urls = {name: f"http://127.0.0.1:{port}" for name, port in SERVICES}

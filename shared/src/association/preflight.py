@@ -3,9 +3,10 @@ the processes need, or the broker."""
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import pika
 
@@ -40,8 +41,13 @@ def secrets_problem(environ: Mapping[str, str]) -> str | None:
     return None
 
 
-def main() -> None:
+def main(argv: Sequence[str] | None = None) -> None:
     """Print the first thing missing on stderr and exit 1, or exit quietly."""
+    argparse.ArgumentParser(
+        prog="association-preflight",
+        description="Check that every secret of the stack is set (32+ bytes) and that the broker "
+        "of AMQP_URL answers; print the first problem and exit 1, or exit 0 quietly.",
+    ).parse_args(argv)
     problem = secrets_problem(os.environ) or broker_problem(Settings.from_env().amqp_url)
     if problem:
         print(problem, file=sys.stderr)

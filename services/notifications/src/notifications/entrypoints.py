@@ -1,5 +1,7 @@
 """Console scripts of the notifications service: web, worker, catch-up, rebuild of projections."""
 
+from collections.abc import Sequence
+
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
@@ -20,15 +22,18 @@ worker = commands.worker
 catch_up = commands.catch_up
 
 
-def rebuild_projections() -> None:
-    """`notifications-rebuild-projections --from URL …`: contacts, team names and hours again.
+def rebuild_projections(argv: Sequence[str] | None = None) -> None:
+    """Rebuild the contacts, team names and hours from the producers' feeds (--from URL …).
 
-    Empties them and applies the producers' feeds anew. Notifications already written and the
-    public log are kept: their unique keys let the replay pass over them, so nothing is sent
-    twice.
+    Empties them and applies the feeds anew. Notifications already written and the public log
+    are kept: their unique keys let the replay pass over them, so nothing is sent twice.
     """
     service.catch_up_command(
-        SERVICE, reset=forget_volunteers_and_teams, prog="notifications-rebuild-projections"
+        SERVICE,
+        argv,
+        described_by=rebuild_projections,
+        reset=forget_volunteers_and_teams,
+        command="rebuild-projections",
     )
 
 

@@ -14,6 +14,7 @@ from registration.definition import SERVICE
 from support.apps import context_of, make_app
 from support.ports import free_port
 from support.sign_ups import sign_up_form
+from support.tokens import bearer
 
 
 @pytest.fixture
@@ -79,3 +80,19 @@ def test_behind_a_trusted_proxy_each_forwarded_client_has_its_own_count(
     # What the one proxy appended counts; an entry the client wrote before it does not.
     sent = ["203.0.113.1", "203.0.113.2", "6.6.6.6, 203.0.113.1", "7.7.7.7, 203.0.113.1"]
     assert [sign_up_status(app, n, f) for n, f in enumerate(sent)] == [201, 201, 201, 429]
+
+
+def test_sign_ups_with_an_operator_token_are_not_counted(
+    make_web, database_url: str, amqp_url: str
+) -> None:
+    app = make_web(database_url, amqp_url=amqp_url)
+    client = app.test_client()
+    operator, reader = bearer("volunteers:write"), bearer("volunteers:read")
+    codes = [
+        client.post(
+            "/volunteers", json=sign_up_form(phone=f"1391234{n:04d}"), headers=headers
+        ).status_code
+        for n, headers in enumerate([operator] * 4 + [{}, {}, reader, {}])
+    ]
+    # Four operator sign-ups pass the limit of two; the public (and a reader's) are counted.
+    assert codes == [201, 201, 201, 201, 201, 201, 429, 429]

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import logging
+import uuid
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import func, select
 
+from association.progress import Progress
+from teams.adapters.codec import to_envelope
 from teams.adapters.projections import REBUILT_TABLES, rebuild
+from teams.adapters.tables import teams_table
+from teams.domain.events import TeamCreated
+from teams.domain.vocabularies import TeamKind
 from teams_testkit import WRITER, Kit, withdrawn
 
 
@@ -39,3 +48,26 @@ def test_rebuilding_the_read_models_reproduces_them(kit: Kit) -> None:
         applied = rebuild(session, kit.context.store)
     assert applied == len(kit.event_types())
     assert snapshot(kit) == live
+
+
+def test_a_rebuild_of_thousands_of_events_reports_its_progress(
+    kit: Kit, caplog: pytest.LogCaptureFixture
+) -> None:
+    formed = [
+        TeamCreated(uuid.uuid4(), f"队 {n}", TeamKind.COMMUNITY, "", (), None, datetime.now(UTC))
+        for n in range(3000)
+    ]
+    with kit.context.database.transaction() as session:
+        kit.context.store.append(session, [to_envelope(event, 1) for event in formed])
+    caplog.set_level(logging.INFO, "association.progress")
+    with kit.context.database.transaction() as session:
+        total = kit.context.store.last_sequence(session)
+        with Progress("rebuilding teams", total, terminal=False, every=1000) as progress:
+            applied = rebuild(session, kit.context.store, progress=progress.advance)
+        assert session.execute(select(func.count()).select_from(teams_table)).scalar_one() == 3000
+    assert applied == 3000
+    lines = [record.getMessage() for record in caplog.records]
+    assert [line.split(" (")[0] for line in lines] == [
+        f"rebuilding teams: {n}/3000 events" for n in (1000, 2000, 3000)
+    ]
+    assert all("events/s]" in line for line in lines)

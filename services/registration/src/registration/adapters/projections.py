@@ -185,10 +185,16 @@ class RegistrationProjection:
             )
 
 
-def rebuild(session: Session, store: EventStore, projection: RegistrationProjection) -> int:
+def rebuild(
+    session: Session,
+    store: EventStore,
+    projection: RegistrationProjection,
+    progress: Callable[[int], None] = lambda read: None,
+) -> int:
     """Empty the read tables and apply every stored event again; returns how many were applied.
 
     The caller holds the writers' lock for the whole transaction, so no command writes meanwhile.
+    `progress` is told how many events each page read held.
     """
     for table in REBUILT_TABLES:
         session.execute(delete(table))
@@ -199,4 +205,5 @@ def rebuild(session: Session, store: EventStore, projection: RegistrationProject
                 projection.apply(session, from_envelope(envelope), envelope.aggregate_version)
                 applied += 1
         after = events[-1].sequence or after
+        progress(len(events))
     return applied

@@ -6,6 +6,8 @@ every process and machine pointing there shares one count), under keys prefixed 
 not answer, each process counts in its own memory until it does, rather than refusing sign-ups.
 The client is the peer address, or the address `TRUSTED_PROXY_COUNT` proxies vouch for in
 `X-Forwarded-For` (the app factory's ProxyFix sets it as `request.remote_addr`).
+A sign-up carrying a valid operator token (scope `volunteers:write`, e.g. `make seed`'s) is not
+counted: the limit guards the public form, not the association's own tools.
 """
 
 from __future__ import annotations
@@ -13,11 +15,23 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from flask import request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_smorest import Blueprint
 
+from association.auth import TokenError, principal_from_request
 from association.settings import Settings
+
+
+def by_operator() -> bool:
+    """Whether the current request carries a valid token with the scope `volunteers:write`."""
+    if "Authorization" not in request.headers:
+        return False
+    try:
+        return principal_from_request().has("volunteers:write")
+    except TokenError:
+        return False
 
 
 def signup_limits(blueprint: Blueprint, settings: Settings) -> list[Callable[[Any], Any]]:
@@ -33,4 +47,4 @@ def signup_limits(blueprint: Blueprint, settings: Settings) -> list[Callable[[An
         headers_enabled=True,
     )
     blueprint.record_once(lambda state: limiter.init_app(state.app))
-    return [limiter.limit(rate, methods=["POST"])]
+    return [limiter.limit(rate, methods=["POST"], exempt_when=by_operator)]

@@ -182,11 +182,17 @@ def project(session: Session, event: DomainEvent) -> None:
     _PROJECTORS[type(event)](session, event)
 
 
-def rebuild(session: Session, store: EventStore, page: int = 1000) -> int:
+def rebuild(
+    session: Session,
+    store: EventStore,
+    page: int = 1000,
+    progress: Callable[[int], None] = lambda read: None,
+) -> int:
     """Empty the teams and activities read models and replay the store into them.
 
     The volunteers table is left alone: it comes from registration's events, not from this
-    store. Returns how many events were applied.
+    store. `progress` is told how many events each page read held. Returns how many events were
+    applied.
     """
     for table in REBUILT_TABLES:
         session.execute(delete(table))
@@ -197,4 +203,5 @@ def rebuild(session: Session, store: EventStore, page: int = 1000) -> int:
                 project(session, from_envelope(envelope))
                 applied += 1
         after = events[-1].sequence or after
+        progress(len(events))
     return applied

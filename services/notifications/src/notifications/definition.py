@@ -17,6 +17,7 @@ SERVICE = ServiceDefinition(
     port=8083,
     registry=notifications_registry(),
     metadata=(metadata,),
+    migrations="notifications:migrations",
     blueprints=(notifications_blueprint, subscriptions_blueprint, public_feed_blueprint),
     handlers=handlers,
     worker_components=worker_components,

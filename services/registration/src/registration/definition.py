@@ -14,6 +14,7 @@ SERVICE = ServiceDefinition(
     port=8081,
     registry=registry,
     metadata=(metadata,),
+    migrations="registration:migrations",
     blueprints=(volunteers_blueprint, organisations_blueprint),
     codec=PersonalDataCodec(),
     outward=outward,

@@ -13,6 +13,7 @@ SERVICE = ServiceDefinition(
     title="Teams: teams, assignments, activities and service hours",
     port=8082,
     metadata=(metadata,),
+    migrations="teams:migrations",
     blueprints=(teams_blueprint, activities_blueprint, hours_blueprint),
     handlers=lambda context: volunteer_handlers(context.store),
     config=TeamsSettings.from_env,

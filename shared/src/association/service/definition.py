@@ -20,6 +20,7 @@ from association.events import Envelope, EventRegistry, default_registry
 from association.logging_context import configure_logging
 from association.messaging.handlers import Handler
 from association.messaging.worker import Runnable
+from association.migrations import upgrade
 from association.process_secrets import Process, ServiceNeeds, require_secrets
 from association.settings import Settings
 from association.store import EventStore, PayloadCodec
@@ -40,6 +41,9 @@ class ServiceDefinition:
     port: int
     registry: EventRegistry = field(default_factory=default_registry)
     metadata: Sequence[MetaData] = ()
+    # The package resource of the service's Alembic history (e.g. "teams:migrations"), which
+    # brings the database to the tables above; None: they are created as they stand (tests).
+    migrations: str | None = None
     blueprints: Sequence[BlueprintFactory] = ()
     handlers: HandlerFactory | None = None
     # Further long-running parts of the worker (e.g. webhook delivery), each run on its own thread.
@@ -71,6 +75,11 @@ class ServiceContext:
     config: Any = None
 
 
+def schema_of(definition: ServiceDefinition) -> tuple[MetaData, ...]:
+    """Every table of the service's database: the event store's and the service's own."""
+    return (store_metadata, *definition.metadata)
+
+
 def process_settings(definition: ServiceDefinition, process: Process) -> Settings:
     """The shared settings of a process of the service, read from the environment, with its JSON
     logging configured at their level.
@@ -87,7 +96,8 @@ def process_settings(definition: ServiceDefinition, process: Process) -> Setting
 def bootstrap(
     definition: ServiceDefinition, settings: Settings | None = None, config: Any = None
 ) -> ServiceContext:
-    """Read the settings, open the database and create its tables (under a lock).
+    """Read the settings, open the database and bring it to the head of the service's history
+    (under a lock; see `association.migrations`).
 
     The shared settings and the service's own (`definition.config`) are read from the
     environment here, once per process, unless the caller hands them in.
@@ -96,6 +106,9 @@ def bootstrap(
     if config is None and definition.config is not None:
         config = definition.config(os.environ)
     database = Database(settings.database_url)
-    database.create_schema(store_metadata, *definition.metadata)
+    if definition.migrations is None:
+        database.create_schema(*schema_of(definition))
+    else:
+        upgrade(database, definition.migrations)
     store = EventStore(definition.name, definition.registry, definition.codec)
     return ServiceContext(definition, settings, database, store, config)

@@ -1,0 +1,1 @@
+"""The notifications service's schema revisions, oldest first (see association.migrations)."""

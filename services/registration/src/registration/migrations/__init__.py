@@ -1,0 +1,1 @@
+"""The registration service's Alembic history: env.py runs it, versions/ holds its revisions."""

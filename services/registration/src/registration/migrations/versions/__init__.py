@@ -1,0 +1,1 @@
+"""The registration service's schema revisions, oldest first (see association.migrations)."""

@@ -1,0 +1,1 @@
+"""The teams service's schema revisions, oldest first (see association.migrations)."""

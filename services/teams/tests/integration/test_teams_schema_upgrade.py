@@ -1,0 +1,32 @@
+"""A teams database made by the release before the schema histories, taken over by this one."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from association.migrations import current, heads
+from support.apps import context_of, make_app
+from teams.definition import SERVICE
+from teams_testkit import READER, Kit, teams_kit
+
+
+def test_the_release_before_s_database_reaches_head_with_its_events(
+    database_url: str, amqp_url: str
+) -> None:
+    previous = dataclasses.replace(SERVICE, migrations=None)  # it created missing tables, no more
+    app = make_app(previous, database_url, amqp_url=amqp_url)
+    before = Kit(app, app.test_client(), context_of(app))
+    team = before.team()
+    assert before.assign(team["team_id"], before.volunteer()).status_code == 201
+    events = before.event_types()
+    before.context.database.dispose()
+
+    with teams_kit(database_url, amqp_url) as kit:
+        assert SERVICE.migrations is not None
+        assert current(kit.context.database) == heads(SERVICE.migrations)
+        assert kit.event_types() == events == ["TeamCreated", "TeamAssigned"]
+        with kit.context.database.reader() as session:
+            stored = kit.context.store.load(session, team["team_id"])
+        assert [event.event_type for event in stored] == events
+        listed = kit.client.get("/teams", headers=READER).get_json()
+        assert [listed_team["team_id"] for listed_team in listed] == [team["team_id"]]

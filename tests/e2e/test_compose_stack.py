@@ -88,7 +88,7 @@ def test_a_worker_killed_from_the_host_restarts_and_loses_nothing(
 
 
 def test_down_leaves_no_container(compose_stack: RunningCompose) -> None:
-    compose_stack.stack.down(volumes=True)
+    compose_stack.down()
     label = f"label=com.docker.compose.project={compose_stack.stack.project}"
     listed = subprocess.run(
         ["docker", "ps", "-aq", "--filter", label], capture_output=True, text=True, check=True

@@ -14,7 +14,6 @@ import subprocess
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
@@ -37,6 +36,7 @@ PORTS = {
 class RunningCompose:
     stack: ComposeStack
     ports: dict[str, int]
+    is_down: bool = False
 
     @property
     def urls(self) -> dict[str, str]:
@@ -52,6 +52,15 @@ class RunningCompose:
     def pid(self, service: str) -> int:
         """The host PID of the service container's main process."""
         return int(self.inspect(service, "{{.State.Pid}}"))
+
+    def down(self) -> None:
+        """Save every container's logs, then take the stack down with its volumes (once)."""
+        if self.is_down:
+            return
+        saved = self.stack.save_logs(ROOT / "var" / "compose-logs" / self.stack.project)
+        print(f"compose logs: {saved[0].parent if saved else 'none'}")
+        self.stack.down(volumes=True)
+        self.is_down = True
 
     def inspect(self, service: str, template: str) -> str:
         container = self.stack.container(service)
@@ -77,11 +86,11 @@ def compose_stack() -> Iterator[RunningCompose]:
         **{variable: str(ports[name]) for variable, name in PORTS.items()},
         "STAR_THRESHOLDS": "2,300,600,1000,1500",
     }
-    stack = ComposeStack(f"association{uuid.uuid4().hex[:8]}", compose_files(), environment)
+    running = RunningCompose(
+        ComposeStack(f"association{uuid.uuid4().hex[:8]}", compose_files(), environment), ports
+    )
     try:
-        stack.up()
-        yield RunningCompose(stack, ports)
+        running.stack.up()
+        yield running
     finally:
-        saved = stack.save_logs(ROOT / "var" / "compose-logs" / stack.project)
-        print(f"compose logs: {Path(saved[0]).parent if saved else 'none'}")
-        stack.down(volumes=True)
+        running.down()

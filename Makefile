@@ -12,7 +12,7 @@ export WEBHOOK_ALLOW_LOOPBACK ?= true
 # (mode 0600); a value set in the environment wins.
 WITH_SECRETS := $(BIN)/association-dev-secrets var/secrets.env --
 
-.PHONY: install run seed test lint format token bench up down logs clean
+.PHONY: install run seed test lint format token bench up down reset logs clean
 
 install: $(STAMP)
 
@@ -48,14 +48,23 @@ token: install
 bench: install
 	$(BIN)/python -m bench
 
+# The compose stack, through `docker compose` or `docker-compose` (tools/compose_stack.py), on the
+# public images or, where they cannot be pulled, images built from Debian's packages.
+COMPOSE_PROJECT ?= association
+STACK = $(WITH_SECRETS) $(BIN)/python -m tools.compose_stack --project $(COMPOSE_PROJECT) \
+	$$($(BIN)/python -m tools.local_images)
+
 up: install
-	$(WITH_SECRETS) docker compose up --build -d --wait
+	@$(STACK) up
 
 down: install
-	$(WITH_SECRETS) docker compose down
+	@$(STACK) down
+
+reset: install
+	@$(STACK) reset
 
 logs: install
-	$(WITH_SECRETS) docker compose logs -f
+	@$(STACK) logs
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -1,4 +1,4 @@
-"""docker-compose.yml cannot run here (no Docker engine): these tests check it by reading it."""
+"""docker-compose.yml read: what it must say (tests/e2e/test_compose_stack.py runs it)."""
 
 from __future__ import annotations
 
@@ -36,9 +36,11 @@ def test_every_process_of_every_service_is_there_with_a_health_check() -> None:
     assert set(services) == expected
     for name, service in services.items():
         assert "healthcheck" in service or name.endswith("-web"), name
-    for service in SERVICES:  # the web's health check is its Dockerfile's HEALTHCHECK
-        dockerfile = (ROOT / f"services/{service}/Dockerfile").read_text()
-        assert f"http://127.0.0.1:{SERVICES[service]}/health" in dockerfile
+    # The web's health check is the service Dockerfile's HEALTHCHECK, on the PORT it is given.
+    dockerfile = (ROOT / "deploy/service.Dockerfile").read_text()
+    assert re.search(
+        r"^HEALTHCHECK .*\n.*http://127\.0\.0\.1:\{os\.environ\['PORT'\]\}/health", dockerfile, re.M
+    )
 
 
 def test_build_contexts_dockerfiles_and_mounted_files_exist() -> None:
@@ -53,18 +55,37 @@ def test_build_contexts_dockerfiles_and_mounted_files_exist() -> None:
             assert (ROOT / build["context"] / build["dockerfile"]).is_file(), name
 
 
-def test_images_run_as_a_user_not_root() -> None:
-    for service in SERVICES:
-        dockerfile = (ROOT / f"services/{service}/Dockerfile").read_text()
-        assert re.search(r"^USER (?!root)\w+", dockerfile, re.M), service
-        assert dockerfile.startswith("#") and "python:3.11-slim" in dockerfile
+def test_one_dockerfile_builds_every_service_as_a_user_not_root() -> None:
+    dockerfile = (ROOT / "deploy/service.Dockerfile").read_text()
+    assert re.search(r"^USER (?!root)\w+", dockerfile, re.M)
+    assert dockerfile.startswith("#") and "ARG BASE_IMAGE=python:3.11-slim" in dockerfile
+    services = compose()["services"]
+    for service, port in SERVICES.items():
+        for process in ("web", "worker"):
+            build = services[f"{service}-{process}"]["build"]
+            assert build["dockerfile"] == "deploy/service.Dockerfile"
+            assert build["args"] == {
+                "BASE_IMAGE": "python:3.11-slim",
+                "SERVICE": service,
+                "PORT": str(port),
+            }
+
+
+def test_the_local_override_changes_image_names_only() -> None:
+    override = yaml.safe_load((ROOT / "deploy/compose.local.yml").read_text())["services"]
+    assert set(override) == set(compose()["services"])
+    for name, service in override.items():
+        if "build" in service:
+            assert service == {"build": {"args": {"BASE_IMAGE": "association/python:3.11"}}}, name
+        else:
+            assert set(service) == {"image"} and service["image"].startswith("association/"), name
 
 
 def test_ports_are_the_contracts() -> None:
     services = compose()["services"]
     for service, port in SERVICES.items():
         web = services[f"{service}-web"]
-        assert web["ports"] == [f"{port}:{port}"]
+        assert web["ports"] == [f"${{{service.upper()}_PORT:-{port}}}:{port}"]
         assert web["environment"]["PORT"] == str(port)
         assert web["command"] == [f"{service}-web"]
         assert services[f"{service}-worker"]["command"] == [f"{service}-worker"]

@@ -1,0 +1,21 @@
+# One image per service, from one file: `<SERVICE>-web` by default, `<SERVICE>-worker` as the
+# worker's command. Build from the repository root, e.g.
+#   docker build -f deploy/service.Dockerfile --build-arg SERVICE=teams --build-arg PORT=8082 .
+# BASE_IMAGE is the public python:3.11-slim unless a machine builds its own (deploy/images/).
+ARG BASE_IMAGE=python:3.11-slim
+FROM ${BASE_IMAGE}
+ARG SERVICE
+ARG PORT
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+RUN useradd --create-home --uid 10001 association
+WORKDIR /app
+COPY shared/ shared/
+COPY services/${SERVICE}/ services/${SERVICE}/
+RUN pip install ./shared ./services/${SERVICE}
+USER association
+ENV SERVICE=${SERVICE} HOST=0.0.0.0 PORT=${PORT}
+EXPOSE ${PORT}
+# The worker's health is its heartbeat file (docker-compose.yml); this check is the web's.
+HEALTHCHECK --interval=5s --timeout=3s --retries=20 \
+  CMD python -c "import os, urllib.request; urllib.request.urlopen(f\"http://127.0.0.1:{os.environ['PORT']}/health\", timeout=2)"
+CMD exec "${SERVICE}-web"

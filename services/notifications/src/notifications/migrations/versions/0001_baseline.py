@@ -270,30 +270,16 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("webhook_deliveries", schema=None) as batch_op:
-        batch_op.drop_index("ix_webhook_deliveries_queue")
-
+    # Dropping a table drops its indexes.
     op.drop_table("webhook_deliveries")
     op.drop_table("public_outbox")
-    with op.batch_alter_table("message_deliveries", schema=None) as batch_op:
-        batch_op.drop_index("ix_message_deliveries_due")
-
     op.drop_table("message_deliveries")
     op.drop_table("withdrawn_volunteers")
     op.drop_table("team_names")
-    with op.batch_alter_table("subscriptions", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_subscriptions_owner"))
-
     op.drop_table("subscriptions")
     op.drop_table("service_hours")
     op.drop_table("sealed_contacts")
-    with op.batch_alter_table("public_events", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_public_events_volunteer_id"))
-
     op.drop_table("public_events")
-    with op.batch_alter_table("notifications", schema=None) as batch_op:
-        batch_op.drop_index("ix_notifications_volunteer")
-
     op.drop_table("notifications")
     op.drop_table("hours_credits")
     op.drop_table("contacts")

@@ -11,8 +11,7 @@ Create Date: 2026-12-04 16:50:00
 
 from collections.abc import Sequence
 
-import sqlalchemy as sa
-from alembic import op
+from association.store import revisions
 
 revision: str = "0002"
 down_revision: str | Sequence[str] | None = "0001"
@@ -21,15 +20,8 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    columns = sa.inspect(op.get_bind()).get_columns("idempotency_keys")
-    if not any(column["name"] == "location" for column in columns):
-        return
-    with op.batch_alter_table("idempotency_keys") as batch_op:
-        batch_op.drop_index("ix_idempotency_keys_location")
-        batch_op.drop_column("location")
+    revisions.drop_idempotency_location()
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("idempotency_keys") as batch_op:
-        batch_op.add_column(sa.Column("location", sa.String(length=255), nullable=True))
-        batch_op.create_index("ix_idempotency_keys_location", ["location"], unique=False)
+    revisions.restore_idempotency_location()

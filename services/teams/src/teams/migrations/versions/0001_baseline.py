@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 import association.timestamps
+from association.store import revisions
 
 revision: str = "0001"
 down_revision: str | Sequence[str] | None = None
@@ -19,56 +20,7 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    op.create_table(
-        "events",
-        sa.Column(
-            "sequence",
-            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
-            autoincrement=True,
-            nullable=False,
-        ),
-        sa.Column("event_id", sa.String(length=36), nullable=False),
-        sa.Column("aggregate_id", sa.String(length=64), nullable=False),
-        sa.Column("aggregate_version", sa.Integer(), nullable=False),
-        sa.Column("event_type", sa.String(length=64), nullable=False),
-        sa.Column("schema_version", sa.SmallInteger(), nullable=False),
-        sa.Column("payload", sa.JSON(), nullable=False),
-        sa.Column("metadata", sa.JSON(), nullable=False),
-        sa.Column("occurred_at", association.timestamps.UtcDateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("sequence"),
-        sa.UniqueConstraint(
-            "aggregate_id", "aggregate_version", name="uq_events_aggregate_version"
-        ),
-        sa.UniqueConstraint("event_id"),
-    )
-    op.create_table(
-        "idempotency_keys",
-        sa.Column("key", sa.String(length=255), nullable=False),
-        sa.Column("fingerprint", sa.String(length=64), nullable=False),
-        sa.Column("status", sa.SmallInteger(), nullable=True),
-        sa.Column("headers", sa.JSON(), nullable=True),
-        sa.Column("body", sa.LargeBinary(), nullable=True),
-        sa.Column("created_at", association.timestamps.UtcDateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("key"),
-    )
-    op.create_table(
-        "inbox",
-        sa.Column("event_id", sa.String(length=36), nullable=False),
-        sa.Column("event_type", sa.String(length=64), nullable=False),
-        sa.Column(
-            "processed_at", association.timestamps.UtcDateTime(timezone=True), nullable=False
-        ),
-        sa.PrimaryKeyConstraint("event_id"),
-    )
-    op.create_table(
-        "outbox",
-        sa.Column("sequence", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["sequence"],
-            ["events.sequence"],
-        ),
-        sa.PrimaryKeyConstraint("sequence"),
-    )
+    revisions.create_store_tables()
     op.create_table(
         "activities",
         sa.Column("activity_id", sa.String(length=36), nullable=False),
@@ -162,7 +114,4 @@ def downgrade() -> None:
         batch_op.drop_index("ix_activities_team_starts")
 
     op.drop_table("activities")
-    op.drop_table("outbox")
-    op.drop_table("inbox")
-    op.drop_table("idempotency_keys")
-    op.drop_table("events")
+    revisions.drop_store_tables()

@@ -7,7 +7,7 @@ import time
 import jwt
 import pytest
 
-from association.auth import SCOPES, Principal, TokenError, decode_token, issue_token
+from association.auth import ROLE_SCOPES, SCOPES, Principal, TokenError, decode_token, issue_token
 from association.auth.token_cli import main as token_main
 from support.tokens import SECRET
 
@@ -28,7 +28,8 @@ def test_scopes_may_be_a_space_separated_string() -> None:
 
 def test_has_honours_admin() -> None:
     admin = Principal("root", frozenset({"admin"}))
-    assert all(admin.has(scope) for scope in SCOPES)
+    assert all(admin.has(scope) for scope in SCOPES - {"self"})
+    assert not admin.has("self"), "only a volunteer's own token speaks for them"
     reader = Principal("r", frozenset({"volunteers:read"}))
     assert reader.has("volunteers:read")
     assert not reader.has("volunteers:write")
@@ -123,3 +124,24 @@ def test_cli_rejects_unknown_scope(capsys: pytest.CaptureFixture[str]) -> None:
         token_main(["--scope", "everything"])
     assert exit_info.value.code == 2
     assert "everything" in capsys.readouterr().err
+
+
+def test_a_persons_claims_round_trip() -> None:
+    token = issue_token(
+        "s" * 32, "c-1", ROLE_SCOPES["coordinator"], role="coordinator", org="org-7", sid="l-1"
+    )
+    principal = decode_token("s" * 32, token)
+    assert (principal.role, principal.org, principal.sid) == ("coordinator", "org-7", "l-1")
+    assert principal.has("teams:write") and not principal.has("volunteers:write")
+
+
+def test_an_unknown_role_is_refused_both_ways() -> None:
+    with pytest.raises(ValueError, match="role"):
+        issue_token("s" * 32, "x", ["self"], role="mayor")
+    forged = jwt.encode(
+        {"sub": "x", "scope": "self", "exp": int(time.time()) + 60, "role": "mayor"},
+        "s" * 32,
+        algorithm="HS256",
+    )
+    with pytest.raises(TokenError, match="role"):
+        decode_token("s" * 32, forged)

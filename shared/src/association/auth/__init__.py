@@ -1,6 +1,8 @@
-"""Bearer-token auth: HS256 JWTs carrying `sub`, `scope` and `exp`, and a Flask scope guard."""
+"""Bearer-token auth: HS256 JWTs carrying `sub`, `scope`, `exp` (and a person's `role`, `org`,
+`sid`), and a Flask scope guard."""
 
 from association.auth.tokens import (
+    ROLE_SCOPES,
     SCOPES,
     Principal,
     TokenError,
@@ -11,6 +13,7 @@ from association.auth.tokens import (
 )
 
 __all__ = [
+    "ROLE_SCOPES",
     "SCOPES",
     "Principal",
     "TokenError",

@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from association.auth.tokens import SCOPES, issue_token
+from association.auth.tokens import ROLE_SCOPES, SCOPES, issue_token
 from association.process_secrets import Process, require_secrets
 from association.settings import Settings
 
@@ -26,12 +26,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         help=f"space-separated scopes out of: {' '.join(sorted(SCOPES))} (default: admin)",
     )
     parser.add_argument("--sub", default="operator", help="the token's subject (default: operator)")
+    parser.add_argument(
+        "--role", choices=sorted(ROLE_SCOPES), help="a person's role claim (default: none)"
+    )
+    parser.add_argument("--org", help="a coordinator's organisation id (the org claim)")
     parser.add_argument("--ttl", type=int, default=3600, help="lifetime in seconds (default: 3600)")
     args = parser.parse_args(argv)
     require_secrets(Process.TOKEN_ISSUER)
     try:
         token = issue_token(
-            Settings.from_env().auth_secret, args.sub, args.scope, ttl_seconds=args.ttl
+            Settings.from_env().auth_secret,
+            args.sub,
+            args.scope,
+            ttl_seconds=args.ttl,
+            role=args.role,
+            org=args.org,
         )
     except ValueError as error:
         parser.error(str(error))

@@ -1,7 +1,9 @@
 """Issue and check the association's bearer tokens, and guard Flask views by scope.
 
-A token is an HS256 JWT with the claims `sub` (who), `scope` (space-separated scopes) and `exp`.
-The `admin` scope implies every other scope.
+A token is an HS256 JWT with the claims `sub` (who), `scope` (space-separated scopes) and `exp`;
+a person who logged in also has `role` (`volunteer`, `coordinator` or `office`), `org` (a
+coordinator's organisation) and `sid` (the login it belongs to). The `admin` scope implies every
+other scope but `self`, which only a volunteer's own token carries.
 """
 
 from __future__ import annotations
@@ -19,9 +21,17 @@ from flask_smorest import abort
 
 ALGORITHM = "HS256"
 ADMIN = "admin"
+SELF = "self"
 SCOPES = frozenset(
-    {"volunteers:read", "volunteers:write", "teams:write", "events:read", "partner", ADMIN}
+    {"volunteers:read", "volunteers:write", "teams:write", "events:read", "partner", SELF, ADMIN}
 )
+VOLUNTEER, COORDINATOR, OFFICE = "volunteer", "coordinator", "office"
+# The scopes a person's token carries for each role.
+ROLE_SCOPES: dict[str, frozenset[str]] = {
+    VOLUNTEER: frozenset({SELF}),
+    COORDINATOR: frozenset({"volunteers:read", "teams:write"}),
+    OFFICE: frozenset({"volunteers:read", "volunteers:write", "teams:write", "events:read"}),
+}
 SECURITY_SCHEME = "bearerAuth"
 CHALLENGE = {"WWW-Authenticate": "Bearer"}
 
@@ -38,20 +48,33 @@ class Principal:
 
     sub: str
     scopes: frozenset[str]
+    role: str | None = None
+    org: str | None = None
+    sid: str | None = None
 
     def has(self, scope: str) -> bool:
-        """Whether the token grants `scope` (an admin token grants every scope)."""
-        return ADMIN in self.scopes or scope in self.scopes
+        """Whether the token grants `scope` (an admin token grants every scope but `self`)."""
+        return scope in self.scopes or (ADMIN in self.scopes and scope != SELF)
 
 
 def _scope_set(scopes: Iterable[str] | str) -> frozenset[str]:
     return frozenset(scopes.split() if isinstance(scopes, str) else scopes)
 
 
-def issue_token(secret: str, sub: str, scopes: Iterable[str] | str, ttl_seconds: int = 3600) -> str:
+def issue_token(
+    secret: str,
+    sub: str,
+    scopes: Iterable[str] | str,
+    ttl_seconds: int = 3600,
+    *,
+    role: str | None = None,
+    org: str | None = None,
+    sid: str | None = None,
+) -> str:
     """A signed token for `sub` with `scopes` (iterable or space-separated), valid `ttl_seconds`.
 
-    Raises ValueError for an unknown scope, an empty subject or a non-positive lifetime.
+    `role`, `org` and `sid` are added as claims when given (a person's login). Raises ValueError
+    for an unknown scope or role, an empty subject or a non-positive lifetime.
     """
     wanted = _scope_set(scopes)
     unknown = sorted(wanted - SCOPES)
@@ -62,7 +85,15 @@ def issue_token(secret: str, sub: str, scopes: Iterable[str] | str, ttl_seconds:
         raise ValueError("the subject (sub) must not be empty")
     if ttl_seconds <= 0:
         raise ValueError("ttl_seconds must be positive")
-    claims = {"sub": sub, "scope": " ".join(sorted(wanted)), "exp": int(time.time()) + ttl_seconds}
+    if role is not None and role not in ROLE_SCOPES:
+        raise ValueError(f"unknown role {role!r}; known: {' '.join(sorted(ROLE_SCOPES))}")
+    claims: dict[str, Any] = {
+        "sub": sub,
+        "scope": " ".join(sorted(wanted)),
+        "exp": int(time.time()) + ttl_seconds,
+    }
+    extra = {"role": role, "org": org, "sid": sid}
+    claims.update({name: value for name, value in extra.items() if value is not None})
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
 
 
@@ -85,7 +116,12 @@ def decode_token(secret: str, token: str | None) -> Principal:
     scope = claims.get("scope", "")
     if not isinstance(scope, str):
         raise TokenError("invalid token: the scope claim must be a space-separated string")
-    return Principal(sub=claims["sub"], scopes=_scope_set(scope))
+    extra = {name: claims.get(name) for name in ("role", "org", "sid")}
+    if any(value is not None and not isinstance(value, str) for value in extra.values()):
+        raise TokenError("invalid token: role, org and sid must be strings")
+    if extra["role"] is not None and extra["role"] not in ROLE_SCOPES:
+        raise TokenError(f"invalid token: unknown role {extra['role']!r}")
+    return Principal(sub=claims["sub"], scopes=_scope_set(scope), **extra)
 
 
 def bearer_token() -> str:

@@ -228,14 +228,32 @@ def test_events_that_break_a_handler_or_a_serialiser_are_dead_lettered_and_nothi
                 (fine, wire(fine)),
             ],
         )
-        wait_for(lambda: knows(stack, "notifications", f"/volunteers/{good}/notifications"), 60)
-        wait_for(lambda: knows(stack, "teams", f"/volunteers/{good}/hours"), 60)
+        # Every poison event costs its attempts before the good one behind it is applied: on a
+        # busy machine that takes longer than one event's worth of polling.
+        wait_for(
+            lambda: knows(stack, "notifications", f"/volunteers/{good}/notifications"),
+            180,
+            what="notifications applied the good event",
+        )
+        wait_for(
+            lambda: knows(stack, "teams", f"/volunteers/{good}/hours"),
+            180,
+            what="teams applied the good event",
+        )
         expected_dead = {e.event_id for e in refused} | {surrogate.event_id, nobody.event_id}
         wait_for(
-            lambda: expected_dead <= dead_ids(amqp_url, amqp_prefix, "notifications"), timeout=60
+            lambda: expected_dead <= dead_ids(amqp_url, amqp_prefix, "notifications"),
+            timeout=120,
+            interval=0.5,
+            what="notifications dead-lettered the poison events",
         )
         teams_dead = {surrogate.event_id, nobody.event_id}
-        wait_for(lambda: teams_dead <= dead_ids(amqp_url, amqp_prefix, "teams"), timeout=60)
+        wait_for(
+            lambda: teams_dead <= dead_ids(amqp_url, amqp_prefix, "teams"),
+            timeout=120,
+            interval=0.5,
+            what="teams dead-lettered the poison events",
+        )
         assert all_up(stack), stack.logs()
         for service in ("teams", "notifications"):
             log = next(p for p in stack.processes if p.command == f"{service}-worker").output()

@@ -9,13 +9,17 @@ from typing import TypeVar
 T = TypeVar("T")
 
 
-def wait_for(condition: Callable[[], T], timeout: float = 10.0, interval: float = 0.02) -> T:
-    """Return the first truthy value of `condition()`; fail the test when `timeout` passes."""
+def wait_for(
+    condition: Callable[[], T], timeout: float = 10.0, interval: float = 0.02, what: str = ""
+) -> T:
+    """Return the first truthy value of `condition()`; fail the test, naming `what` it waited
+    for, when `timeout` passes."""
     deadline = time.monotonic() + timeout
     while True:
         value = condition()
         if value:
             return value
         if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {timeout}s (last value {value!r})")
+            waited = what or "condition"
+            raise AssertionError(f"{waited} not met within {timeout}s (last value {value!r})")
         time.sleep(interval)

@@ -12,15 +12,38 @@ export WEBHOOK_ALLOW_LOOPBACK ?= true
 # (mode 0600); a value set in the environment wins.
 WITH_SECRETS := $(BIN)/association-dev-secrets var/secrets.env --
 
-.PHONY: install run seed test lint format token bench up down reset logs clean
+.PHONY: install lock run seed test lint format token bench up down reset logs clean
+
+# The locks (`make lock` writes both, `make install` and the images install from them): every
+# package at one version with its hashes, for Python 3.11 on Linux. requirements-lock.txt has the
+# four packages' dependencies, test extras included, and the tools of requirements-dev.txt;
+# deploy/requirements-lock.txt the services' runtime only, at the same versions. The packages
+# themselves are installed from here. LOCK_ARGS=--upgrade (or --upgrade-package NAME) moves pins
+# within the bounds of the pyprojects and requirements-dev.txt; without it only what changed moves.
+LOCK := requirements-lock.txt
+IMAGE_LOCK := deploy/requirements-lock.txt
+LOCAL_PACKAGES := association-shared association-registration association-teams association-notifications
+UV_PIN = $(shell grep -o '^uv==[^ ]*' requirements-dev.txt)
+COMPILE = $(BIN)/uv pip compile --quiet --generate-hashes --python-version 3.11 --python-platform linux \
+	$(foreach p,$(LOCAL_PACKAGES),--no-emit-package $(p)) --custom-compile-command "make lock" $(LOCK_ARGS)
 
 install: $(STAMP)
 
-$(STAMP): $(foreach p,$(PACKAGES),$(p)/pyproject.toml) requirements-dev.txt
+$(STAMP): $(LOCK) $(foreach p,$(PACKAGES),$(p)/pyproject.toml)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements-dev.txt $(foreach p,$(PACKAGES),-e $(p)[test])
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation $(foreach p,$(PACKAGES),-e $(p))
+	@$(BIN)/python -m pip check || { echo "a dependency is missing from $(LOCK): run make lock"; exit 1; }
 	@touch $(STAMP)
+
+# uv at the version requirements-dev.txt pins, installed on its own: a stale lock cannot stop it.
+lock:
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@test "$$($(BIN)/uv --version 2>/dev/null | cut -d' ' -f2)" = "$(patsubst uv==%,%,$(UV_PIN))" \
+		|| $(BIN)/python -m pip install --quiet "$(UV_PIN)"
+	$(COMPILE) requirements-lock.in -o $(LOCK)
+	$(COMPILE) deploy/requirements-lock.in -o $(IMAGE_LOCK)
 
 run: install
 	@$(WITH_SECRETS) $(BIN)/association-preflight

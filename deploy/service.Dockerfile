@@ -4,14 +4,19 @@
 # BASE_IMAGE is the public python:3.11-slim unless a machine builds its own (deploy/images/).
 ARG BASE_IMAGE=python:3.11-slim
 FROM ${BASE_IMAGE}
-ARG SERVICE
-ARG PORT
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 RUN useradd --create-home --uid 10001 association
 WORKDIR /app
+# The dependencies from the images' lock (`make lock`), each checked against its hash; a layer of
+# its own, rebuilt only when the lock changes. Then the two packages from here, fetching nothing.
+COPY deploy/requirements-lock.txt deploy/requirements-lock.txt
+RUN pip install --require-hashes --no-deps -r deploy/requirements-lock.txt
+# SERVICE and PORT from here on: the layers above are the same for the three services' images.
+ARG SERVICE
+ARG PORT
 COPY shared/ shared/
 COPY services/${SERVICE}/ services/${SERVICE}/
-RUN pip install ./shared ./services/${SERVICE}
+RUN pip install --no-deps --no-build-isolation ./shared ./services/${SERVICE} && pip check
 USER association
 ENV SERVICE=${SERVICE} HOST=0.0.0.0 PORT=${PORT}
 EXPOSE ${PORT}

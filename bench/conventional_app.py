@@ -3,9 +3,9 @@
 `POST /volunteers` through flask-smorest, its body validated by registration's own sign-up schema
 (`registration.api.schemas`, with the vocabularies shipped), then one SQLAlchemy INSERT of the
 volunteer into a plain table (the phone UNIQUE: a second sign-up with it answers 409), answering
-201 with the volunteer, phone masked, through registration's VolunteerSchema. No events, no
-outbox, no read model, no encryption, no identity hashes. SQLite runs in WAL with
-synchronous=NORMAL, as the services' databases do.
+201 with the volunteer masked as registration's sign-up answers it (its `anonymous_view`, through
+its VolunteerSchema). No events, no outbox, no read model, no encryption, no identity hashes.
+SQLite runs in WAL with synchronous=NORMAL, as the services' databases do.
 
 `python -m bench.conventional_app` creates the table, then serves the app the way
 `association.service.serve_web` serves a service (gthread workers, no access log, the same GIL
@@ -42,8 +42,8 @@ from sqlalchemy.exc import IntegrityError
 from association.service.web import GIL_SWITCH_INTERVAL, GunicornApplication, gunicorn_options
 from association.settings import Settings
 from registration.api.schemas import VolunteerSchema, volunteer_schemas
+from registration.api.volunteers import anonymous_view
 from registration.config import read_vocabulary
-from registration.domain.identity import mask_phone
 
 metadata = MetaData()
 
@@ -107,12 +107,10 @@ def create_app(database_url: str) -> Flask:
                     connection.execute(volunteers_table.insert(), row)
             except IntegrityError:
                 abort(409, message="the phone is already registered")
-            return row | {
-                "phone": mask_phone(row["phone"]),
-                "birth_date": None,
-                "registered_at": row["registered_at"].isoformat(),
-                "version": 1,
-            }
+            # The answer registration's public sign-up gives: name, phone and e-mail masked.
+            return anonymous_view(
+                row | {"registered_at": row["registered_at"].isoformat(), "version": 1}
+            )
 
     api.register_blueprint(blp)
     return app

@@ -29,11 +29,6 @@ def _upsert(dialect: ModuleType) -> Insert:
 _UPSERTS = {"postgresql": _upsert(postgresql), "sqlite": _upsert(sqlite)}
 
 
-def apply_tick(session: Session, event: Envelope) -> None:
-    """The projection: add the tick to its counter's row, creating the row on the first tick."""
-    session.execute(_UPSERTS[session.get_bind().dialect.name], event.payload)
-
-
 def apply_ticks(session: Session, events: Sequence[Envelope]) -> None:
     """The projection of a run of ticks: one executemany of the upsert, one row per counter.
 

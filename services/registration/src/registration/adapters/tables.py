@@ -82,7 +82,7 @@ volunteer_import_rows_table = Table(
     metadata,
     key("import_id"),
     key("row_number", Integer),
-    required("outcome", Status),
+    required("outcome", String(24)),
     optional("volunteer_id", Id),
     optional("errors", JSON),
 )

@@ -26,7 +26,7 @@ def upgrade() -> None:
         "volunteer_import_rows",
         sa.Column("import_id", sa.String(length=36), nullable=False),
         sa.Column("row_number", sa.Integer(), nullable=False),
-        sa.Column("outcome", sa.String(length=16), nullable=False),
+        sa.Column("outcome", sa.String(length=24), nullable=False),
         sa.Column("volunteer_id", sa.String(length=36), nullable=True),
         sa.Column("errors", sa.JSON(), nullable=True),
         sa.PrimaryKeyConstraint("import_id", "row_number"),

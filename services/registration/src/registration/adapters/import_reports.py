@@ -15,6 +15,7 @@ from registration.domain.import_report import OUTCOMES, RUNNING, RowOutcome
 _imports = volunteer_imports_table.c
 _rows = volunteer_import_rows_table.c
 _INSERT_ROWS = insert(volunteer_import_rows_table)
+REQUESTED_BY_LENGTH = volunteer_imports_table.c.requested_by.type.length or 200
 
 
 def begin(
@@ -27,7 +28,7 @@ def begin(
             status=RUNNING,
             file_format=file_format,
             total_rows=total_rows,
-            requested_by=requested_by,
+            requested_by=requested_by[:REQUESTED_BY_LENGTH] if requested_by else None,
             started_at=datetime.now(UTC),
             **dict.fromkeys(OUTCOMES, 0),
         )

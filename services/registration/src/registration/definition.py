@@ -4,6 +4,8 @@ from association.service import ServiceDefinition
 from registration.adapters.codec import outward, registry
 from registration.adapters.personal_data import PersonalDataCodec
 from registration.adapters.tables import metadata
+from registration.api.export import export_blueprint
+from registration.api.imports import imports_blueprint
 from registration.api.organisations import organisations_blueprint
 from registration.api.volunteers import volunteers_blueprint
 from registration.config import SECRETS_NEEDED, RegistrationConfig
@@ -15,7 +17,12 @@ SERVICE = ServiceDefinition(
     registry=registry,
     metadata=(metadata,),
     migrations="registration:migrations",
-    blueprints=(volunteers_blueprint, organisations_blueprint),
+    blueprints=(
+        imports_blueprint,
+        export_blueprint,
+        volunteers_blueprint,
+        organisations_blueprint,
+    ),
     codec=PersonalDataCodec(),
     outward=outward,
     config=RegistrationConfig.from_environ,

@@ -11,6 +11,10 @@ commit; any other status rolls the reservation back with everything else, so the
 with the same key. A request without a valid token for the view's scope is left to the view's
 401/403 before any key is looked at.
 
+A multipart body (a file upload) is fingerprinted without its boundary, which a client draws
+anew for every send of the same file. A view that commits its work in transactions of its own (an
+import in batches) runs inside `reservation_committed()`.
+
 Stored responses may name people: when one is erased, `forget_responses_naming` deletes every
 stored response that names them (a repeat of such a request then runs again, as a new one).
 """
@@ -20,6 +24,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from flask import Response, current_app, g, request
@@ -73,6 +79,15 @@ def _request_sub() -> str | None:
         return None
 
 
+def _request_body() -> bytes:
+    """The body as fingerprinted: a multipart body with its boundary taken out."""
+    body = request.get_data()
+    boundary = request.mimetype_params.get("boundary")
+    if request.mimetype.startswith("multipart/") and boundary:
+        return body.replace(boundary.encode("latin-1"), b"")
+    return body
+
+
 def _request_path() -> str:
     query = request.query_string.decode("latin-1")
     return f"{request.path}?{query}" if query else request.path
@@ -106,7 +121,7 @@ def begin_idempotent_request() -> Response | None:
     if not _VALID_KEY.fullmatch(key):
         message = f"the {HEADER} header must be 1-255 printable ASCII characters"
         abort(400, message=message, errors={"headers": {HEADER: [message]}})
-    digest = fingerprint(request.method, _request_path(), _request_sub(), request.get_data())
+    digest = fingerprint(request.method, _request_path(), _request_sub(), _request_body())
     row = _reserve(request_session(), key, digest)
     if row is None:
         setattr(g, _RESERVED, key)
@@ -140,6 +155,29 @@ def record_response(response: Response) -> Response:
     except Exception as error:
         return response_for_exception(error)
     return response
+
+
+@contextmanager
+def reservation_committed() -> Iterator[None]:
+    """For a view whose work commits in transactions of its own: commit the request's key
+    reservation first (a repeat meanwhile answers 409 "still in progress", and on SQLite the
+    request holds no write lock while the work runs); should the work raise, delete the
+    reservation again, so that the client may retry with the same key. Without a key, nothing.
+    """
+    key = g.get(_RESERVED)
+    if key is None:
+        yield
+        return
+    session = request_session()
+    session.commit()
+    try:
+        yield
+    except BaseException:
+        session.rollback()
+        session.execute(delete(idempotency_table).where(_table.key == key, _table.status.is_(None)))
+        session.commit()
+        g.pop(_RESERVED)
+        raise
 
 
 def forget_responses_naming(session: Session, subject: str) -> None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import Session
 
 from association.sealing import Keyring, open_fields
@@ -66,18 +66,7 @@ class VolunteerReadModel:
         self, session: Session, where: VolunteerFilter, page: int, page_size: int
     ) -> tuple[list[dict[str, Any]], int]:
         """One page of active volunteers in sign-up order, and how many match in all."""
-        query = select(volunteers_table).where(_v.active.is_(True))
-        if where.street:
-            query = query.where(_v.street == where.street)
-        if where.organisation_id:
-            query = query.where(_v.organisation_id == where.organisation_id)
-        if where.skill:
-            query = query.where(
-                exists().where(
-                    volunteer_skills_table.c.volunteer_id == _v.volunteer_id,
-                    volunteer_skills_table.c.skill == where.skill,
-                )
-            )
+        query = _matching(where)
         total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
         rows = session.execute(
             query.order_by(_v.registered_at, _v.volunteer_id)
@@ -85,6 +74,25 @@ class VolunteerReadModel:
             .limit(page_size)
         ).mappings()
         return self._with_personal(session, list(rows)), total
+
+    def after(
+        self,
+        session: Session,
+        where: VolunteerFilter,
+        last: dict[str, Any] | None,
+        limit: int,
+    ) -> list[dict[str, Any]]:
+        """Up to `limit` active volunteers in sign-up order from just after `last` (a volunteer
+        this returned), or from the first: pages that stay cheap however deep they go."""
+        query = _matching(where)
+        if last is not None:
+            moment = datetime.fromisoformat(last["registered_at"])
+            query = query.where(
+                (_v.registered_at > moment)
+                | ((_v.registered_at == moment) & (_v.volunteer_id > last["volunteer_id"]))
+            )
+        rows = session.execute(query.order_by(_v.registered_at, _v.volunteer_id).limit(limit))
+        return self._with_personal(session, list(rows.mappings()))
 
     def _with_personal(self, session: Session, rows: list[Any]) -> list[dict[str, Any]]:
         keys = self.keyring.get_many(session, [row["volunteer_id"] for row in rows])
@@ -98,6 +106,23 @@ class VolunteerReadModel:
                 volunteer[column] = _iso(volunteer[column])
             result.append(volunteer)
         return result
+
+
+def _matching(where: VolunteerFilter) -> Select[Any]:
+    """The active volunteers that `where` lets through."""
+    query = select(volunteers_table).where(_v.active.is_(True))
+    if where.street:
+        query = query.where(_v.street == where.street)
+    if where.organisation_id:
+        query = query.where(_v.organisation_id == where.organisation_id)
+    if where.skill:
+        query = query.where(
+            exists().where(
+                volunteer_skills_table.c.volunteer_id == _v.volunteer_id,
+                volunteer_skills_table.c.skill == where.skill,
+            )
+        )
+    return query
 
 
 def described(volunteer: Volunteer) -> dict[str, Any]:

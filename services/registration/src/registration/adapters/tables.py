@@ -1,7 +1,8 @@
 """The registration service's own tables: projections, personal-data keys, identity digests.
 
 Personal data (name, phone, e-mail, birth date, gender, masked ID number) is only ever stored
-encrypted under the volunteer's key (`personal_data_keys`); withdrawal deletes that key.
+encrypted under the volunteer's key (`personal_data_keys`); withdrawal deletes that key. The
+reports of imported files keep row numbers, outcomes and reasons, never what a row held.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy.schema import Index, MetaData, Table
 from sqlalchemy.types import JSON, Boolean, Integer, LargeBinary, String
 
-from association.columns import Id, Instant, key, optional, required
+from association.columns import Id, Instant, Status, key, optional, required
 from association.sealing import keys_table
 
 metadata = MetaData()
@@ -57,4 +58,31 @@ organisations_table = Table(
     required("name", String(100), unique=True),
     required("kind", String(32)),
     required("joined_at", Instant),
+)
+
+# One row per uploaded file of volunteers (`POST /volunteers/imports`), its counts kept as it runs.
+volunteer_imports_table = Table(
+    "volunteer_imports",
+    metadata,
+    key("import_id"),
+    required("status", Status),
+    required("file_format", String(8)),
+    required("total_rows", Integer),
+    required("accepted", Integer),
+    required("refused", Integer),
+    required("already_registered", Integer),
+    optional("requested_by", String(200)),
+    required("started_at", Instant),
+    optional("finished_at", Instant),
+)
+
+# The outcome of each data row of an import: the volunteer made, or the reasons per field.
+volunteer_import_rows_table = Table(
+    "volunteer_import_rows",
+    metadata,
+    key("import_id"),
+    key("row_number", Integer),
+    required("outcome", String(24)),
+    optional("volunteer_id", Id),
+    optional("errors", JSON),
 )

@@ -13,6 +13,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, post_load, valid
 
 from association.events.payloads import ORGANISATION_KINDS, SIGNUP_SOURCES
 from registration.domain.identity import IdentityError, normalise_phone
+from registration.domain.import_report import IMPORT_STATUSES, OUTCOMES
 from registration.domain.vocabularies import Vocabulary
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
@@ -178,3 +179,46 @@ class OrganisationSchema(Schema):
 
 class OrganisationListSchema(Schema):
     items = fields.List(fields.Nested(OrganisationSchema))
+
+
+class ImportFileSchema(Schema):
+    file = fields.Raw(
+        required=True,
+        metadata={"type": "string", "format": "binary", "description": "the CSV or XLSX file"},
+    )
+
+
+class ImportRowSchema(Schema):
+    class Meta:
+        ordered = True
+
+    row = fields.Integer(metadata={"description": "the row's number in the file (header: 1)"})
+    outcome = fields.String(validate=validate.OneOf(OUTCOMES))
+    volunteer_id = fields.String(metadata={"description": "the volunteer made (accepted rows)"})
+    errors = fields.Dict(
+        metadata={"description": "reasons by field name (refused and already registered rows)"}
+    )
+
+
+class ImportReportSchema(Schema):
+    class Meta:
+        ordered = True
+
+    import_id = fields.String()
+    status = fields.String(validate=validate.OneOf(IMPORT_STATUSES))
+    file_format = fields.String(validate=validate.OneOf(["csv", "xlsx"]))
+    total_rows = fields.Integer()
+    counts = fields.Dict(
+        keys=fields.String(validate=validate.OneOf(OUTCOMES)), values=fields.Integer()
+    )
+    started_at = fields.String()
+    finished_at = fields.String(allow_none=True)
+    rows = fields.List(fields.Nested(ImportRowSchema))
+
+
+class ImportReportQuerySchema(_Strict):
+    outcome = fields.String(validate=validate.OneOf(OUTCOMES))
+
+
+class ExportQuerySchema(_Strict):
+    format = fields.String(load_default="csv", validate=validate.OneOf(["csv", "xlsx"]))

@@ -53,12 +53,12 @@ SIGN_UP_EXAMPLE = {
 }
 
 
-def _volunteer_id(value: str) -> str:
+def _volunteer_id(value: uuid.UUID | str) -> str:
     """The id in the path as a canonical UUID; a path that is none names no volunteer."""
     try:
-        return str(uuid.UUID(value))
+        return str(uuid.UUID(str(value)))
     except ValueError:
-        raise VolunteerNotFound(value) from None
+        raise VolunteerNotFound(str(value)) from None
 
 
 def volunteers_blueprint(context: ServiceContext) -> Blueprint:
@@ -118,11 +118,12 @@ def volunteers_blueprint(context: ServiceContext) -> Blueprint:
                 "total": total,
             }
 
-    @blp.route("/<volunteer_id>")
+    # Only a UUID: /volunteers/imports and /volunteers/export are routes of their own.
+    @blp.route("/<uuid:volunteer_id>")
     class Volunteer(MethodView):
         @require_scope("volunteers:read")
         @blp.response(200, VolunteerSchema)
-        def get(self, volunteer_id: str) -> tuple[dict[str, Any], int, dict[str, str]]:
+        def get(self, volunteer_id: uuid.UUID) -> tuple[dict[str, Any], int, dict[str, str]]:
             """One volunteer with full contact data (the ID number only masked)."""
             with context.database.reader() as session:
                 found = one(session, _volunteer_id(volunteer_id))
@@ -133,7 +134,7 @@ def volunteers_blueprint(context: ServiceContext) -> Blueprint:
         @blp.response(200, VolunteerSchema)
         @blp.alt_response(412, description="If-Match names an older version")
         def patch(
-            self, changes: dict[str, Any], volunteer_id: str
+            self, changes: dict[str, Any], volunteer_id: uuid.UUID
         ) -> tuple[dict[str, Any], int, dict[str, str]]:
             """Change profile fields; send the ETag you read as If-Match."""
             updated = commands.update_volunteer(
@@ -143,7 +144,7 @@ def volunteers_blueprint(context: ServiceContext) -> Blueprint:
 
         @require_scope("volunteers:write")
         @blp.response(204)
-        def delete(self, volunteer_id: str) -> Response:
+        def delete(self, volunteer_id: uuid.UUID) -> Response:
             """Withdraw: the person's data is erased everywhere, the stored events included."""
             commands.withdraw_volunteer(request_session(), _volunteer_id(volunteer_id))
             return Response(status=204)

@@ -16,6 +16,13 @@ class VolunteerNotFound(NotFound):
         super().__init__(f"no volunteer {volunteer_id}")
 
 
+class ImportNotFound(NotFound):
+    """No import of volunteers has this id."""
+
+    def __init__(self, import_id: str) -> None:
+        super().__init__(f"no import {import_id}")
+
+
 class DuplicateIdentity(Conflict):
     """Another active volunteer already holds this phone or ID number (`kind` says which)."""
 
@@ -59,3 +66,10 @@ class VersionMismatch(Refusal):
     def __init__(self, current: int) -> None:
         super().__init__(f"the volunteer is at version {current}")
         self.current = current
+
+
+class RosterRefused(Invalid):
+    """A file of volunteers that cannot be read as one: its problems name no row, only the file."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("the file cannot be imported", {"file": problems})

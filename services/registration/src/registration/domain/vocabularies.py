@@ -29,5 +29,11 @@ class Vocabulary:
     def codes(self) -> list[str]:
         return list(self.labels)
 
+    def code_of(self, text: str) -> str | None:
+        """The code `text` is, or whose label it is; None when it is neither."""
+        if text in self.labels:
+            return text
+        return next((code for code, label in self.labels.items() if label == text), None)
+
     def describe(self) -> str:
         return "; ".join(f"{code} {label}" for code, label in self.labels.items())

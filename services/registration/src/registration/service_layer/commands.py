@@ -9,6 +9,7 @@ transaction rolls back.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
@@ -16,9 +17,11 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from association.db import checkpoint_after_commit
+from association.refusals import Refusal
 from association.sealing import Keyring
 from association.store import EventStore, serialise_writers
 from association.web.idempotency import forget_responses_naming
+from registration.adapters.codec import to_envelope
 from registration.adapters.identities import IdentityIndex
 from registration.adapters.personal_data import volunteer_keyring
 from registration.adapters.projections import RegistrationProjection
@@ -32,7 +35,7 @@ from registration.domain.errors import (
     VersionMismatch,
     VolunteerNotFound,
 )
-from registration.domain.events import OrganisationJoined
+from registration.domain.events import OrganisationJoined, VolunteerRegistered
 from registration.domain.volunteer import SignUp, Volunteer
 
 CHINA_STANDARD_TIME = timezone(timedelta(hours=8))
@@ -55,6 +58,33 @@ class Registration:
         return cls(store, projection, keyring)
 
     def register_volunteer(self, session: Session, signup: SignUp) -> Volunteer:
+        event = self._admit(session, signup)
+        self.store.append(session, [to_envelope(event, 1)])
+        return Volunteer.from_events(event.volunteer_id, [event])
+
+    def register_volunteers(
+        self, session: Session, signups: Sequence[SignUp]
+    ) -> list[Volunteer | Refusal]:
+        """Sign up many at once (an import): each is checked, and projected in a savepoint of its
+        own, exactly as `register_volunteer` would; the events of those admitted are appended
+        together at the end. Answers, in order, each volunteer or the refusal that stopped them."""
+        outcomes: list[Volunteer | Refusal] = []
+        admitted: list[VolunteerRegistered] = []
+        for signup in signups:
+            try:
+                with session.begin_nested():
+                    event = self._admit(session, signup)
+            except Refusal as refusal:
+                outcomes.append(refusal)
+                continue
+            admitted.append(event)
+            outcomes.append(Volunteer.from_events(event.volunteer_id, [event]))
+        self.store.append(session, [to_envelope(event, 1) for event in admitted])
+        return outcomes
+
+    def _admit(self, session: Session, signup: SignUp) -> VolunteerRegistered:
+        """The sign-up's event, checked and projected (its phone and ID number claimed); the
+        caller appends it."""
         if signup.organisation_id is not None and not organisation_exists(
             session, signup.organisation_id
         ):
@@ -65,8 +95,8 @@ class Registration:
             volunteer_id, signup, now.astimezone(CHINA_STANDARD_TIME).date(), now
         )
         self.keyring.create(session, volunteer_id)
-        record(session, self.store, self.projection, event, 1)
-        return Volunteer.from_events(volunteer_id, [event])
+        self.projection.apply(session, event, 1)
+        return event
 
     def update_volunteer(
         self,

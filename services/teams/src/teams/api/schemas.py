@@ -7,6 +7,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from association.events import ActorSchema
 from teams.domain.vocabularies import ActivityKind, ActivityStatus, TeamKind, TeamRole, Vocabulary
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -163,12 +164,30 @@ class ActivityOut(Schema):
     status_label = label(ActivityStatus, "status")
     scheduled_at = fields.AwareDateTime()
     completed_at = fields.AwareDateTime(allow_none=True)
+    recorded_by = fields.Nested(
+        ActorSchema,
+        allow_none=True,
+        metadata={
+            "description": "who recorded the completion and its hours; null before it, or "
+            "when recorded before actors were"
+        },
+    )
     cancelled_at = fields.AwareDateTime(allow_none=True)
     cancel_reason = fields.String(allow_none=True)
 
 
 class ActivityDetailOut(ActivityOut):
     attendance = fields.List(fields.Nested(AttendanceOut))
+
+
+class LastRecordOut(Schema):
+    activity_id = fields.String(metadata={"format": "uuid"})
+    completed_at = fields.AwareDateTime()
+    recorded_by = fields.Nested(
+        ActorSchema,
+        allow_none=True,
+        metadata={"description": "null when recorded before actors were"},
+    )
 
 
 class ServiceHoursOut(Schema):
@@ -181,4 +200,12 @@ class ServiceHoursOut(Schema):
         as_string=True,
         allow_none=True,
         metadata={"description": "cumulative hours of the next star; null at five stars"},
+    )
+    last_record = fields.Nested(
+        LastRecordOut,
+        allow_none=True,
+        metadata={
+            "description": "the latest completed activity that credited hours, and who recorded "
+            "it; null before any"
+        },
     )

@@ -74,12 +74,12 @@ activities_table = Table(
     required("status", Status),
     required("scheduled_at", Instant),
     optional("completed_at", Instant),
+    optional("cancelled_at", Instant),
+    optional("cancel_reason", Reason),
     # Who recorded the completion, and with it the hours (association.actors); none before it
     # was recorded, or for completions recorded before actors were.
     optional("recorded_by_kind", ActorKind),
     optional("recorded_by_id", ActorId),
-    optional("cancelled_at", Instant),
-    optional("cancel_reason", Reason),
     Index("ix_activities_team_starts", "team_id", "starts_at"),
 )
 

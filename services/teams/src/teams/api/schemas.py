@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
@@ -101,13 +102,21 @@ class MemberIn(Schema):
     role = vocabulary(TeamRole, load_default=TeamRole.MEMBER)
 
 
+def _in_utc_range(value: datetime) -> None:
+    """Refuse a time with no UTC equivalent (year 1 just after midnight at an eastern offset)."""
+    try:
+        value.astimezone(UTC)
+    except OverflowError as error:
+        raise ValidationError("out of range once in UTC") from error
+
+
 class ActivityIn(Schema):
     team_id = fields.UUID(required=True)
     title = line(200, required=True)
     kind = vocabulary(ActivityKind, required=True)
     location = line(200, required=True)
-    starts_at = fields.AwareDateTime(required=True)
-    ends_at = fields.AwareDateTime(required=True)
+    starts_at = fields.AwareDateTime(required=True, validate=_in_utc_range)
+    ends_at = fields.AwareDateTime(required=True, validate=_in_utc_range)
     content = text(2000, load_default="", metadata={"description": "what was done (服务内容)"})
     organising_unit = text(100, load_default="", metadata={"description": "组织单位"})
     person_in_charge = text(50, load_default="", metadata={"description": "负责人"})

@@ -28,6 +28,10 @@ Status = String(16)
 # Why something failed or was stopped, as people read it.
 Reason = String(500)
 
+# Who did something (association.actors): its kind, and the `sub` of the token that acted.
+ActorKind = String(16)
+ActorId = String(255)
+
 # SQLite only auto-increments an INTEGER PRIMARY KEY; PostgreSQL gets a 64-bit identity.
 Position = BigInteger().with_variant(Integer(), "sqlite")
 

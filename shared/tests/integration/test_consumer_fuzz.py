@@ -57,6 +57,23 @@ WRONG_VALUES: dict[str, st.SearchStrategy[Any]] = {
     "correlation_id": st.one_of(st.text(min_size=65, max_size=70), st.integers()),
     "causation_id": st.one_of(st.text(min_size=65, max_size=70), st.lists(st.text())),
     "payload": st.one_of(st.lists(st.integers()), st.text(), st.integers(), st.none()),
+    "actor": st.one_of(
+        st.sampled_from(
+            [
+                {"kind": "mayor", "id": "m-1"},
+                {"kind": "system", "id": "worker-1"},
+                {"kind": "public", "id": "someone"},
+                {"id": "c-1"},
+                {"kind": "staff", "id": ""},
+                {"kind": "staff", "id": "x" * 256},
+                {"kind": "staff", "id": 7},
+                {"kind": None},
+            ]
+        ),
+        st.text(max_size=8),
+        st.integers(),
+        st.lists(st.text(max_size=3), max_size=2),
+    ),
 }
 WRONG_PAYLOADS = st.one_of(
     st.just({"counter_id": "c"}),

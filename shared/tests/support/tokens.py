@@ -7,7 +7,7 @@ import time
 
 import jwt
 
-from association.auth import issue_token
+from association.auth import ROLE_SCOPES, issue_token
 from association.testing import TEST_SECRETS
 
 SECRET = TEST_SECRETS["AUTH_SECRET"]
@@ -22,6 +22,13 @@ def token(*scopes: str, sub: str = "tester", secret: str = SECRET) -> str:
 def bearer(*scopes: str, sub: str = "tester", secret: str = SECRET) -> dict[str, str]:
     """An Authorization header carrying a valid token."""
     return {"Authorization": f"Bearer {token(*scopes, sub=sub, secret=secret)}"}
+
+
+def role_bearer(role: str, sub: str, org: str | None = None) -> dict[str, str]:
+    """An Authorization header carrying a person's token: `role`'s scopes, the role and `org`."""
+    return {
+        "Authorization": f"Bearer {issue_token(SECRET, sub, ROLE_SCOPES[role], role=role, org=org)}"
+    }
 
 
 def expired_bearer(*scopes: str, sub: str = "tester") -> dict[str, str]:

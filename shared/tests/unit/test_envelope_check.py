@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from marshmallow import ValidationError
 
+from association.actors import KINDS
 from association.events import Envelope, EnvelopeSchema, new_event
 from association.events.envelope import _plainly_valid
 
@@ -25,7 +26,28 @@ FIELDS = tuple(SCHEMA.fields)  # every field of the envelope, in order
 
 def template() -> dict[str, Any]:
     event = new_event("CounterTicked", "c-1", 3, {"counter_id": "c-1", "by": 1})
-    return event.to_dict() | {"producer": "counting", "sequence": 12, "correlation_id": "req-1"}
+    return event.to_dict() | {
+        "producer": "counting",
+        "sequence": 12,
+        "correlation_id": "req-1",
+        "actor": {"kind": "staff", "id": "coordinator-1"},
+    }
+
+
+def _actors() -> st.SearchStrategy[Any]:
+    """Actors as producers and partners' copies write them, and near them."""
+    kinds = st.sampled_from([*KINDS, "Staff", "robot", ""]) | ANY_VALUE
+    ids = st.none() | _texts() | st.sampled_from(["x" * 255, "x" * 256]) | ANY_VALUE
+    return st.one_of(
+        st.none(),
+        st.builds(lambda kind, id_: {"kind": kind, "id": id_}, kinds, ids),
+        st.builds(lambda kind: {"kind": kind}, kinds),
+        st.builds(lambda id_: {"id": id_}, ids),
+        st.builds(
+            lambda kind, id_, extra: {"kind": kind, "id": id_, "org": extra}, kinds, ids, ANY_VALUE
+        ),
+        ANY_VALUE,
+    )
 
 
 def _uuid_texts() -> st.SearchStrategy[str]:
@@ -94,6 +116,7 @@ NEAR_VALUES: dict[str, st.SearchStrategy[Any]] = {
     "correlation_id": _texts() | st.none(),
     "causation_id": _texts() | st.none(),
     "payload": st.dictionaries(st.text(max_size=3), ANY_VALUE, max_size=3),
+    "actor": _actors(),
 }
 
 
@@ -152,6 +175,10 @@ def test_from_json_refuses_and_loads_exactly_as_the_schema(data: dict[str, Any])
         {"occurred_at": "2026-08-09T09:30:00+08:00"},
         {"occurred_at": datetime.now(UTC).isoformat(timespec="seconds")},
         {"aggregate_id": "x" * 64, "correlation_id": "c" * 64, "payload": {}},
+        {"actor": None},
+        {"actor": {"kind": "system", "id": None}},
+        {"actor": {"kind": "public"}},
+        {"actor": {"kind": "volunteer", "id": "v" * 255}},
     ],
 )
 def test_envelopes_as_producers_write_them_take_the_fast_check(changes: dict[str, Any]) -> None:
@@ -166,6 +193,8 @@ def test_the_fast_check_leaves_other_forms_to_the_schema() -> None:
         {"occurred_at": "2026-08-09T09:30:00"},
         {"schema_version": True},
         {"sequence": "1"},
+        {"actor": {"kind": "staff", "id": "c-1", "org": "o-1"}},
+        {"actor": {"kind": "public", "id": "someone"}},
     ):
         assert _plainly_valid(data | changes) is None
     upper = data | {"event_id": data["event_id"].upper()}

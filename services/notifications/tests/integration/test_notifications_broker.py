@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 import uuid
@@ -11,13 +12,17 @@ import pika
 from sqlalchemy import func, select
 
 from association.messaging.consumer import Consumer
+from association.service import create_app
 from association.settings import Settings
 from notifications.adapters.notification_records import notifications_of
 from notifications.adapters.partner_tables import public_events_table
 from notifications.adapters.public_log import PublicEventLog
 from notifications.adapters.public_stream import PublicStreamRelay
+from notifications.definition import SERVICE
+from support.apps import context_of
 from support.broker import channel_on, message_count, publish
 from support.polling import wait_for
+from support.webhook_receiver import WebhookReceiver
 
 
 def send(settings: Settings, *events: Any) -> None:
@@ -123,6 +128,56 @@ def test_a_plain_amqp_client_replays_the_public_stream_without_personal_data(
     assert "id_verified" not in bodies[0]["payload"]
     assert all(p.content_type == "application/json" for _, p, _ in messages)
     assert [p.message_id for _, p, _ in messages] == [e.event_id for e in sent]
+
+
+def test_partners_learn_only_the_kind_of_actor_on_the_stream_in_webhooks_and_the_feed(
+    settings: Settings, events, run_worker, bearer
+) -> None:
+    app = create_app(SERVICE, settings)
+    client = app.test_client()
+    volunteer = dataclasses.replace(events.registered(), actor={"kind": "public", "id": None})
+    volunteer_id = volunteer.payload["volunteer_id"]
+    team_id = str(uuid.uuid4())
+    sent = [
+        volunteer,
+        dataclasses.replace(
+            events.team_created(team_id), actor={"kind": "staff", "id": "coordinator-9"}
+        ),
+        dataclasses.replace(
+            events.assigned(volunteer_id, team_id), actor={"kind": "volunteer", "id": volunteer_id}
+        ),
+        events.team_created(str(uuid.uuid4())),  # published before actors were recorded
+    ]
+    try:
+        with WebhookReceiver() as receiver:
+            subscribed = client.post(
+                "/subscriptions",
+                json={"url": receiver.url, "event_types": ["TeamCreated", "TeamAssigned"]},
+                headers=bearer("partner", sub="fzu"),
+            )
+            assert subscribed.status_code == 201, subscribed.get_json()
+            with run_worker(settings) as worker:
+                send(settings, *sent)
+                wait_for(lambda: public_count(worker) == len(sent), timeout=20)
+                wait_for(lambda: public_backlog(worker) == 0, timeout=20)
+                stream = worker.component(PublicStreamRelay).topology.public_stream_queue
+                messages = read_stream(settings.amqp_url, stream, len(sent))
+                wait_for(lambda: len(receiver.received) == len(sent) - 1, timeout=30)
+            hooks = receiver.events(subscribed.get_json()["secret"])
+        feed = client.get("/public/events", headers=bearer("partner")).get_json()["events"]
+        own_log = client.get("/events", headers=bearer("events:read")).get_json()["events"]
+    finally:
+        context_of(app).database.dispose()
+    kinds = [{"kind": "public"}, {"kind": "staff"}, {"kind": "volunteer"}, None]
+    assert [json.loads(body)["actor"] for _, _, body in messages] == kinds
+    assert [event["actor"] for event in feed] == kinds
+    assert [event["actor"] for event in hooks] == kinds[1:]
+    seen = b"".join(body for _, _, body in messages).decode() + json.dumps([feed, hooks])
+    assert "coordinator-9" not in seen
+    # The partner's own subscription is an event of notifications' log, naming the partner.
+    assert [(e["event_type"], e["actor"]) for e in own_log] == [
+        ("SubscriptionCreated", {"kind": "partner", "id": "fzu"})
+    ]
 
 
 def test_the_stream_queue_is_a_stream_bound_with_hash_and_a_configurable_retention(

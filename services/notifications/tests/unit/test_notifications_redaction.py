@@ -120,3 +120,31 @@ def test_erasure_keeps_ids_and_times_only() -> None:
 def test_only_registration_and_profile_events_are_about_a_volunteer_s_own_data() -> None:
     assert about_volunteer(registered()) == registered().payload["volunteer_id"]
     assert about_volunteer(Envelope("TeamAssigned", "t", 1, {"volunteer_id": "v"})) is None
+
+
+@pytest.mark.parametrize(
+    ("event_type", "payload"),
+    [
+        ("VolunteerRegistered", registered().payload),
+        ("TeamCreated", {"team_id": "t-1", "name": "文明劝导队"}),
+    ],
+)
+def test_partners_see_only_the_kind_of_the_actor_never_who(
+    event_type: str, payload: dict[str, object]
+) -> None:
+    event = Envelope(
+        event_type=event_type,
+        aggregate_id="a-1",
+        aggregate_version=1,
+        payload=payload,
+        producer="registration",
+        actor={"kind": "staff", "id": "coordinator-42"},
+    )
+    public = redact(event)
+    assert public.actor == {"kind": "staff"}
+    assert "coordinator-42" not in public.to_json().decode()
+    assert event.actor == {"kind": "staff", "id": "coordinator-42"}  # the original is untouched
+
+
+def test_an_event_stored_before_actors_were_recorded_stays_without_one() -> None:
+    assert redact(registered()).actor is None

@@ -22,7 +22,7 @@ from support.apps import context_of, make_app
 from support.broker import channel_on, drain, probe_queue
 from support.sign_ups import sign_up_form
 from support.threads import running
-from support.tokens import bearer
+from support.tokens import bearer, role_bearer
 
 
 def test_volunteer_registered_arrives_on_the_events_exchange_without_the_id_number(
@@ -47,9 +47,33 @@ def test_volunteer_registered_arrives_on_the_events_exchange_without_the_id_numb
     assert envelope.payload["phone"] == "13812345678"
     assert envelope.payload["email"] == "liu@example.cn"
     assert envelope.payload["id_verified"] is True
+    assert envelope.actor == {"kind": "public", "id": None}  # a resident, without a token
     assert properties.message_id == envelope.event_id
     assert json.loads(body)["aggregate_id"] == response.get_json()["volunteer_id"]
     context.database.dispose()
+
+
+def test_each_event_names_who_caused_it(database_url: str, amqp_url: str) -> None:
+    app = make_app(SERVICE, database_url, amqp_url=amqp_url)
+    client = app.test_client()
+    try:
+        operator = bearer("volunteers:write", sub="seed")
+        signed = client.post("/volunteers", json=sign_up_form(), headers=operator)
+        assert signed.status_code == 201, signed.get_json()
+        volunteer_id = signed.get_json()["volunteer_id"]
+        changed = client.patch(
+            f"/volunteers/{volunteer_id}",
+            json={"street": "qiaolin"},
+            headers=role_bearer("office", "clerk-3"),
+        )
+        assert changed.status_code == 200, changed.get_json()
+        feed = client.get("/events", headers=bearer("events:read")).get_json()["events"]
+    finally:
+        context_of(app).database.dispose()
+    assert [(e["event_type"], e["actor"]) for e in feed] == [
+        ("VolunteerRegistered", {"kind": "admin", "id": "seed"}),
+        ("VolunteerProfileUpdated", {"kind": "staff", "id": "clerk-3"}),
+    ]
 
 
 def snapshot(app: Flask) -> dict[str, list]:

@@ -70,6 +70,9 @@ def test_an_activity_keeps_the_service_record_fields_in_utc(kit: Kit) -> None:
         ({"location": None}, {"location"}),
         ({"team_id": str(uuid.UUID(int=7))}, {"team_id"}),
         ({"person_in_charge": "x" * 51}, {"person_in_charge"}),
+        # Found by schemathesis: a time with no UTC equivalent was a 500.
+        ({"starts_at": "0001-01-01T00:01:00+05:05"}, {"starts_at"}),
+        ({"ends_at": "9999-12-31T23:59:00-05:00"}, {"ends_at"}),
     ],
 )
 def test_invalid_activities_are_422_naming_the_fields(
@@ -105,6 +108,7 @@ def test_completion_credits_exact_hours(kit: Kit, crew: tuple[str, list[uuid.UUI
     }
     assert kit.complete(two, [(first, "0.2")]).status_code == 201
     hours = kit.client.get(f"/volunteers/{first}/hours", headers=READER).get_json()
+    last_record = hours.pop("last_record")
     assert hours == {
         "volunteer_id": str(first),
         "total_hours": "0.30",
@@ -113,6 +117,7 @@ def test_completion_credits_exact_hours(kit: Kit, crew: tuple[str, list[uuid.UUI
         "star_label": None,
         "next_star_at": "100.00",
     }
+    assert last_record["activity_id"] == two
     assert kit.event_types()[-2:] == ["ActivityCompleted", "ActivityCompleted"]
 
 

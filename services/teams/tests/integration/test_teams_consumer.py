@@ -12,6 +12,7 @@ from association.events import Envelope
 from association.messaging.consumer import Consumer
 from association.messaging.topology import Topology
 from association.store import inbox_table
+from association.store.tables import events_table
 from support.broker import message_count, publish
 from support.polling import wait_for
 from support.threads import consuming
@@ -100,3 +101,24 @@ def test_a_withdrawal_from_the_broker_removes_the_member_by_an_outgoing_event(
     assert kit.event_types()[-1] == "TeamMemberRemoved"
     assert kit.outbox_size() == outbox + 1
     assert kit.client.get(f"/teams/{team['team_id']}", headers=READER).get_json()["members"] == []
+
+
+def test_what_the_consumer_s_handlers_append_is_the_system_s(
+    kit: Kit, amqp_url: str, amqp_prefix: str
+) -> None:
+    volunteer = uuid.uuid4()
+    kit.deliver(registered(volunteer, "刘玉珠"))
+    team = kit.team()
+    assert kit.assign(team["team_id"], volunteer, "member").status_code == 201
+    with teams_consumer(kit, amqp_url, amqp_prefix) as consumer:
+        send(amqp_url, amqp_prefix, withdrawn(volunteer, 2))
+        wait_for(lambda: consumer.applied == 1, timeout=20)
+    with kit.context.database.reader() as session:
+        rows = session.execute(
+            select(events_table.c.event_type, events_table.c.metadata).order_by(
+                events_table.c.sequence
+            )
+        ).all()
+    actors = {event_type: meta["actor"] for event_type, meta in rows}
+    assert actors["TeamCreated"] == {"kind": "admin", "id": "tester"}
+    assert actors["TeamMemberRemoved"] == {"kind": "system", "id": None}

@@ -19,6 +19,8 @@ import jwt
 from flask import current_app, g, request
 from flask_smorest import abort
 
+from association.actors import MAX_ID_LENGTH
+
 ALGORITHM = "HS256"
 ADMIN = "admin"
 SELF = "self"
@@ -32,6 +34,8 @@ ROLE_SCOPES: dict[str, frozenset[str]] = {
     COORDINATOR: frozenset({"volunteers:read", "teams:write"}),
     OFFICE: frozenset({"volunteers:read", "volunteers:write", "teams:write", "events:read"}),
 }
+# The longest `sub`: events name their actor by it.
+MAX_SUB_LENGTH = MAX_ID_LENGTH
 SECURITY_SCHEME = "bearerAuth"
 CHALLENGE = {"WWW-Authenticate": "Bearer"}
 
@@ -83,6 +87,8 @@ def issue_token(
         raise ValueError(f"unknown scope(s) {', '.join(unknown)}; known: {known}")
     if not sub:
         raise ValueError("the subject (sub) must not be empty")
+    if len(sub) > MAX_SUB_LENGTH:
+        raise ValueError(f"the subject (sub) must be at most {MAX_SUB_LENGTH} characters")
     if ttl_seconds <= 0:
         raise ValueError("ttl_seconds must be positive")
     if role is not None and role not in ROLE_SCOPES:
@@ -113,6 +119,9 @@ def decode_token(secret: str, token: str | None) -> Principal:
         raise TokenError(f"invalid token: {error}") from error
     except jwt.InvalidTokenError as error:
         raise TokenError(f"invalid token: {error}") from error
+    sub = claims["sub"]
+    if not isinstance(sub, str) or not 1 <= len(sub) <= MAX_SUB_LENGTH:
+        raise TokenError(f"invalid token: sub must be 1 to {MAX_SUB_LENGTH} characters")
     scope = claims.get("scope", "")
     if not isinstance(scope, str):
         raise TokenError("invalid token: the scope claim must be a space-separated string")

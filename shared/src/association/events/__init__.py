@@ -1,9 +1,10 @@
 """Integration events: the envelope, the payload schemas (docs/contract.md) and their registry."""
 
-from association.events.envelope import Envelope, EnvelopeSchema, new_event
+from association.events.envelope import ActorSchema, Envelope, EnvelopeSchema, new_event
 from association.events.registry import EventRegistry, InvalidEvent, default_registry
 
 __all__ = [
+    "ActorSchema",
     "Envelope",
     "EnvelopeSchema",
     "EventRegistry",

@@ -9,8 +9,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
+from association.actors import ANONYMOUS, KINDS, MAX_ID_LENGTH, current_actor_dict
 from association.logging_context import current_correlation_id
 
 EVENT_TYPE_PATTERN = r"^[A-Z][A-Za-z0-9]{0,63}$"
@@ -22,6 +23,8 @@ class Envelope:
     """One event: who produced it, which aggregate and version it belongs to, and its payload.
 
     `sequence` is the position in the producer's log, None until the store assigned it.
+    `actor` is who caused it (`association.actors`): `{"kind", "id"}`, only `{"kind"}` in what
+    partners see, None for an event stored before actors were recorded.
     """
 
     event_type: str
@@ -35,6 +38,7 @@ class Envelope:
     correlation_id: str | None = None
     causation_id: str | None = None
     sequence: int | None = None
+    actor: dict[str, Any] | None = None
 
     @property
     def routing_key(self) -> str:
@@ -89,6 +93,25 @@ def _refuse_lone_surrogates(data: dict[str, Any]) -> None:
         raise ValidationError({"_body": ["a string holds a lone surrogate"]}) from error
 
 
+class ActorSchema(Schema):
+    """Who caused an event: a kind and the token's `sub`; partners' copies keep only the kind."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    kind = fields.String(required=True, validate=validate.OneOf(KINDS))
+    id = fields.String(
+        allow_none=True,
+        validate=validate.Length(min=1, max=MAX_ID_LENGTH),
+        metadata={"description": "the acting token's sub; null for public and system"},
+    )
+
+    @validates_schema
+    def _anonymous_has_no_id(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        if data.get("kind") in ANONYMOUS and data.get("id") is not None:
+            raise ValidationError({"id": [f"a {data['kind']} actor has no id"]})
+
+
 class EnvelopeSchema(Schema):
     """The envelope of every event (docs/contract.md); unknown top-level fields are dropped."""
 
@@ -110,6 +133,7 @@ class EnvelopeSchema(Schema):
         allow_none=True, load_default=None, validate=validate.Length(max=64)
     )
     payload = fields.Dict(keys=fields.String(), required=True)
+    actor = fields.Nested(ActorSchema, allow_none=True, load_default=None)
 
     def load(self, data, *args, **kwargs):  # type: ignore[no-untyped-def, override]
         loaded = super().load(data, *args, **kwargs)
@@ -138,6 +162,7 @@ def _plainly_valid(data: dict[str, Any]) -> dict[str, Any] | None:
     sequence = data.get("sequence")
     correlation_id = data.get("correlation_id")
     causation_id = data.get("causation_id")
+    actor = data.get("actor")
     try:
         event_id = data["event_id"]
         event_type = data["event_type"]
@@ -165,6 +190,7 @@ def _plainly_valid(data: dict[str, Any]) -> dict[str, Any] | None:
         and _is_short_text_or_none(causation_id)
         and type(payload) is dict
         and all(type(key) is str for key in payload)
+        and (actor is None or _is_plain_actor(actor))
     ):
         return None
     occurred = _aware_time(occurred_at)
@@ -182,7 +208,24 @@ def _plainly_valid(data: dict[str, Any]) -> dict[str, Any] | None:
         "correlation_id": correlation_id,
         "causation_id": causation_id,
         "payload": dict(payload),
+        "actor": None if actor is None else dict(actor),
     }
+
+
+_ACTOR_KINDS = frozenset(KINDS)
+_ACTOR_KEYS = (frozenset({"kind", "id"}), frozenset({"kind"}))
+
+
+def _is_plain_actor(actor: Any) -> bool:
+    """Whether `actor` is `{"kind", "id"}` or `{"kind"}` as ActorSchema loads it unchanged."""
+    if type(actor) is not dict or actor.keys() not in _ACTOR_KEYS:
+        return False
+    kind, actor_id = actor["kind"], actor.get("id")
+    if type(kind) is not str or kind not in _ACTOR_KINDS:
+        return False
+    if actor_id is None:
+        return True
+    return kind not in ANONYMOUS and type(actor_id) is str and 1 <= len(actor_id) <= MAX_ID_LENGTH
 
 
 def _is_positive_int(value: Any) -> bool:
@@ -216,7 +259,8 @@ def new_event(
     causation_id: str | None = None,
     correlation_id: str | None = None,
 ) -> Envelope:
-    """A new event; the correlation id defaults to that of the request or message in hand."""
+    """A new event; the correlation id defaults to that of the request or message in hand, and
+    the actor is that of the work in hand (`association.actors.current_actor`)."""
     return Envelope(
         event_type=event_type,
         aggregate_id=str(aggregate_id),
@@ -225,4 +269,5 @@ def new_event(
         schema_version=schema_version,
         correlation_id=correlation_id or current_correlation_id(),
         causation_id=causation_id,
+        actor=current_actor_dict(),
     )

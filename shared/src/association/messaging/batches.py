@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from association.actors import SYSTEM_ACTOR, acting_as
 from association.backends import is_outage
 from association.db import Database
 from association.events import Envelope
@@ -76,6 +77,14 @@ class BatchApplier:
 
     def apply(self, batch: list[Delivery]) -> set[int]:
         """Apply a batch; the tags of the deliveries that failed (whatever raised).
+
+        Handlers act as the system: the events they append say so (`association.actors`).
+        """
+        with acting_as(SYSTEM_ACTOR):
+            return self._apply(batch)
+
+    def _apply(self, batch: list[Delivery]) -> set[int]:
+        """`apply`, under the system actor.
 
         The common case runs the whole batch in one transaction with one inbox statement. Only
         when a handler fails is the batch run again, event by event in savepoints and with the

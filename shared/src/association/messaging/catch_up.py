@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
+from association.actors import SYSTEM_ACTOR, acting_as
 from association.db import Database
 from association.events import Envelope, EventRegistry, InvalidEvent
 from association.logging_context import correlation
@@ -102,8 +103,11 @@ def catch_up(
 
 
 def _applied(session: Session, handler: Handler, event: Envelope, report: CatchUpReport) -> bool:
-    """Apply `event` once (counted as applied or skipped); False when its handler raised."""
-    with correlation(event.correlation_id):
+    """Apply `event` once (counted as applied or skipped); False when its handler raised.
+
+    The handler acts as the system, as the queue consumer's do (`association.actors`).
+    """
+    with correlation(event.correlation_id), acting_as(SYSTEM_ACTOR):
         try:
             applied = apply_once(session, handler, event)
         except Exception:  # like a failed delivery: logged, and tried again

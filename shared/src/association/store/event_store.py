@@ -172,6 +172,8 @@ class EventStore:
             correlation_id=meta.get("correlation_id"),
             causation_id=meta.get("causation_id"),
             payload=row["payload"],
+            # Events stored before actors were recorded have none in their metadata: unknown.
+            actor=meta.get("actor"),
         )
 
 
@@ -224,7 +226,11 @@ def _row(event: Envelope) -> dict:
         "event_type": event.event_type,
         "schema_version": event.schema_version,
         "payload": event.payload,
-        "metadata": {"correlation_id": event.correlation_id, "causation_id": event.causation_id},
+        "metadata": {
+            "correlation_id": event.correlation_id,
+            "causation_id": event.causation_id,
+            "actor": event.actor,
+        },
         "occurred_at": datetime.fromisoformat(event.occurred_at),
     }
 

@@ -12,7 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from association.auth.tokens import SECURITY_SCHEME
 from association.db import Database
 from association.settings import Settings
-from association.web import idempotency, request_body, request_context, transaction
+from association.web import idempotency, request_actor, request_body, request_context, transaction
 from association.web.errors import ServiceApi, register_error_handlers
 from association.web.health import health_blueprint
 
@@ -73,11 +73,13 @@ def create_service_app(
 
     # before_request hooks run in registration order.
     app.before_request(request_context.begin_request)
+    app.before_request(request_actor.begin_request)
     app.before_request(request_body.check_request_body)
     app.before_request(idempotency.begin_idempotent_request)
     app.after_request(_finish_request)
     app.teardown_request(transaction.close_session)
     app.teardown_request(request_context.end_request)
+    app.teardown_request(request_actor.end_request)
 
     api.register_blueprint(health_blueprint(settings.service, database, health_checks))
     return app, api

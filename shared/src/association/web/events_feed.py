@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from association.auth.tokens import require_scope
 from association.db import Database
-from association.events import Envelope
+from association.events import ActorSchema, Envelope
 from association.store.event_store import EventStore
 
 MAX_LIMIT = 1000
@@ -49,6 +49,14 @@ class EnvelopeDocSchema(Schema):
     correlation_id = fields.String(allow_none=True)
     causation_id = fields.String(allow_none=True)
     payload = fields.Dict()
+    actor = fields.Nested(
+        ActorSchema,
+        allow_none=True,
+        metadata={
+            "description": "who caused the event; null for events stored before actors "
+            "were recorded"
+        },
+    )
 
 
 class FeedPageSchema(Schema):

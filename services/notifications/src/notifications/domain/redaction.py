@@ -4,14 +4,16 @@ VolunteerRegistered and VolunteerProfileUpdated keep only the fields listed belo
 or id_verified) with the name masked (刘丽珠 → 刘*珠, 王五 → 王*); the person in charge of an
 activity is masked the same way; every other field passes unchanged. The lists are of fields
 kept, not removed, so a field added by a later schema version stays private until someone decides
-otherwise.
+otherwise. The event's actor keeps only its kind (`{"kind": "staff"}`), never the id.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
+from association.actors import public_form
 from association.events import Envelope
 from association.masking import mask_name
 
@@ -45,16 +47,20 @@ ERASED_ON_WITHDRAWAL = ("name", "street", "skills")
 
 
 def redact(event: Envelope) -> Envelope:
-    """The event as partners see it on `association.public`, in the feed and in webhooks."""
+    """The event as partners see it on `association.public`, in the feed and in webhooks.
+
+    Its actor keeps only its kind: partners learn that a volunteer or staff acted, never who.
+    """
+    public = replace(event, actor=public_form(event.actor))
     kept = PUBLIC_FIELDS.get(event.event_type)
     masked = MASKED_FIELDS.get(event.event_type, ())
     if kept is None and not masked:
-        return event
+        return public
     payload = {k: v for k, v in event.payload.items() if kept is None or k in kept}
     for field in masked:
         if isinstance(payload.get(field), str) and payload[field]:
             payload[field] = mask_name(payload[field])
-    return event.with_payload(payload)
+    return public.with_payload(payload)
 
 
 def about_volunteer(event: Envelope) -> str | None:

@@ -10,6 +10,7 @@ from sqlalchemy import Insert, Table, bindparam, delete, insert, update
 from sqlalchemy.orm import Session
 
 from association import backends
+from association.actors import Actor, acting_as, current_actor
 from association.store import EventStore
 from teams.adapters.codec import from_envelope, is_domain_event
 from teams.adapters.tables import (
@@ -52,7 +53,12 @@ _INSERT_ACTIVITY = insert(activities_table)
 _COMPLETE_ACTIVITY = (
     update(activities_table)
     .where(activities_table.c.activity_id == bindparam("key"))
-    .values(status=ActivityStatus.COMPLETED.value, completed_at=bindparam("completed_at"))
+    .values(
+        status=ActivityStatus.COMPLETED.value,
+        completed_at=bindparam("completed_at"),
+        recorded_by_kind=bindparam("recorded_by_kind"),
+        recorded_by_id=bindparam("recorded_by_id"),
+    )
 )
 _CANCEL_ACTIVITY = (
     update(activities_table)
@@ -134,8 +140,19 @@ def _activity_scheduled(session: Session, event: ActivityScheduled) -> None:
 
 
 def _activity_completed(session: Session, event: ActivityCompleted) -> None:
+    """The activity completed, its attendance and the volunteers' totals; who recorded it is
+    the actor of the work in hand (the request's; the event's own when rebuilding)."""
     activity_id = str(event.activity_id)
-    session.execute(_COMPLETE_ACTIVITY, {"key": activity_id, "completed_at": event.completed_at})
+    recorder = current_actor()
+    session.execute(
+        _COMPLETE_ACTIVITY,
+        {
+            "key": activity_id,
+            "completed_at": event.completed_at,
+            "recorded_by_kind": recorder.kind if recorder else None,
+            "recorded_by_id": recorder.id if recorder else None,
+        },
+    )
     rows = [
         {
             "activity_id": activity_id,
@@ -190,6 +207,9 @@ def rebuild(
 ) -> int:
     """Empty the teams and activities read models and replay the store into them.
 
+    Each event is projected as its own actor, as it was live (unknown for events stored
+    before actors were recorded).
+
     The volunteers table is left alone: it comes from registration's events, not from this
     store. `progress` is told how many events each page read held. Returns how many events were
     applied.
@@ -200,7 +220,8 @@ def rebuild(
     while events := store.read_after(session, after, page, upcast=True):
         for envelope in events:
             if is_domain_event(envelope):
-                project(session, from_envelope(envelope))
+                with acting_as(Actor.from_dict(envelope.actor)):
+                    project(session, from_envelope(envelope))
                 applied += 1
         after = events[-1].sequence or after
         progress(len(events))

@@ -69,9 +69,17 @@ def team_detail(session: Session, team_id: UUID) -> dict[str, Any] | None:
     return team
 
 
+def _recorded_by(kind: str | None, actor_id: str | None) -> dict[str, Any] | None:
+    """Who recorded a completion, as events name actors; None when not known."""
+    return None if kind is None else {"kind": kind, "id": actor_id}
+
+
 def _activity(row: dict[str, Any]) -> dict[str, Any]:
     activity = dict(row)
     activity["length_hours"] = length_in_hours(activity["starts_at"], activity["ends_at"])
+    activity["recorded_by"] = _recorded_by(
+        activity.pop("recorded_by_kind", None), activity.pop("recorded_by_id", None)
+    )
     return activity
 
 
@@ -119,3 +127,21 @@ def service_hours_of(session: Session, volunteer_id: UUID) -> ServiceHours:
     if row is None:
         return ServiceHours()
     return ServiceHours(from_hundredths(row.hundredths), row.activity_count)
+
+
+def last_record_of(session: Session, volunteer_id: UUID) -> dict[str, Any] | None:
+    """The latest completed activity that credited the volunteer hours, and who recorded it."""
+    row = session.execute(
+        select(_a.activity_id, _a.completed_at, _a.recorded_by_kind, _a.recorded_by_id)
+        .join(attendance_table, attendance_table.c.activity_id == _a.activity_id)
+        .where(attendance_table.c.volunteer_id == str(volunteer_id))
+        .order_by(_a.completed_at.desc(), _a.activity_id.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return None
+    return {
+        "activity_id": row.activity_id,
+        "completed_at": row.completed_at,
+        "recorded_by": _recorded_by(row.recorded_by_kind, row.recorded_by_id),
+    }

@@ -9,7 +9,17 @@ from __future__ import annotations
 from sqlalchemy.schema import Index, MetaData, Table
 from sqlalchemy.types import JSON, BigInteger, Boolean, Integer, String, Text
 
-from association.columns import Id, Instant, Reason, Status, key, optional, required
+from association.columns import (
+    ActorId,
+    ActorKind,
+    Id,
+    Instant,
+    Reason,
+    Status,
+    key,
+    optional,
+    required,
+)
 
 metadata = MetaData()
 
@@ -66,6 +76,10 @@ activities_table = Table(
     optional("completed_at", Instant),
     optional("cancelled_at", Instant),
     optional("cancel_reason", Reason),
+    # Who recorded the completion, and with it the hours (association.actors); none before it
+    # was recorded, or for completions recorded before actors were.
+    optional("recorded_by_kind", ActorKind),
+    optional("recorded_by_id", ActorId),
     Index("ix_activities_team_starts", "team_id", "starts_at"),
 )
 

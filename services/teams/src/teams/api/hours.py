@@ -9,7 +9,7 @@ from flask_smorest import Blueprint, abort
 
 from association.auth import require_scope
 from association.service import ServiceContext
-from teams.adapters.queries import service_hours_of
+from teams.adapters.queries import last_record_of, service_hours_of
 from teams.adapters.volunteers import find_volunteer
 from teams.api.schemas import ServiceHoursOut
 from teams.config import TeamsSettings
@@ -28,12 +28,14 @@ def hours_blueprint(context: ServiceContext) -> Blueprint:
     @blp.response(200, ServiceHoursOut)
     @blp.alt_response(404, description="The volunteer is not known here, or has withdrawn")
     def hours(volunteer_id: UUID) -> dict[str, Any]:
-        """Total hours (exact decimals), completed activities and star level (星级志愿者)."""
+        """Total hours (exact decimals), completed activities and star level (星级志愿者), and
+        who recorded the latest of those activities."""
         with database.reader() as session:
             volunteer = find_volunteer(session, volunteer_id)
             if volunteer is None or not volunteer.active:
                 abort(404, message=f"no active volunteer {volunteer_id} known here")
             ledger = service_hours_of(session, volunteer_id)
+            last_record = last_record_of(session, volunteer_id)
         level = thresholds.level(ledger.total)
         next_star = thresholds.next_threshold(ledger.total)
         return {
@@ -43,6 +45,7 @@ def hours_blueprint(context: ServiceContext) -> Blueprint:
             "star_level": level,
             "star_label": star_label(level),
             "next_star_at": next_star.quantize(CENT) if next_star is not None else None,
+            "last_record": last_record,
         }
 
     return blp

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from association.events import ActorSchema
 from teams.domain.vocabularies import ActivityKind, ActivityStatus, TeamKind, TeamRole, Vocabulary
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -100,13 +102,21 @@ class MemberIn(Schema):
     role = vocabulary(TeamRole, load_default=TeamRole.MEMBER)
 
 
+def _in_utc_range(value: datetime) -> None:
+    """Refuse a time with no UTC equivalent (year 1 just after midnight at an eastern offset)."""
+    try:
+        value.astimezone(UTC)
+    except OverflowError as error:
+        raise ValidationError("out of range once in UTC") from error
+
+
 class ActivityIn(Schema):
     team_id = fields.UUID(required=True)
     title = line(200, required=True)
     kind = vocabulary(ActivityKind, required=True)
     location = line(200, required=True)
-    starts_at = fields.AwareDateTime(required=True)
-    ends_at = fields.AwareDateTime(required=True)
+    starts_at = fields.AwareDateTime(required=True, validate=_in_utc_range)
+    ends_at = fields.AwareDateTime(required=True, validate=_in_utc_range)
     content = text(2000, load_default="", metadata={"description": "what was done (服务内容)"})
     organising_unit = text(100, load_default="", metadata={"description": "组织单位"})
     person_in_charge = text(50, load_default="", metadata={"description": "负责人"})
@@ -163,12 +173,30 @@ class ActivityOut(Schema):
     status_label = label(ActivityStatus, "status")
     scheduled_at = fields.AwareDateTime()
     completed_at = fields.AwareDateTime(allow_none=True)
+    recorded_by = fields.Nested(
+        ActorSchema,
+        allow_none=True,
+        metadata={
+            "description": "who recorded the completion and its hours; null before it, or "
+            "when recorded before actors were"
+        },
+    )
     cancelled_at = fields.AwareDateTime(allow_none=True)
     cancel_reason = fields.String(allow_none=True)
 
 
 class ActivityDetailOut(ActivityOut):
     attendance = fields.List(fields.Nested(AttendanceOut))
+
+
+class LastRecordOut(Schema):
+    activity_id = fields.String(metadata={"format": "uuid"})
+    completed_at = fields.AwareDateTime()
+    recorded_by = fields.Nested(
+        ActorSchema,
+        allow_none=True,
+        metadata={"description": "null when recorded before actors were"},
+    )
 
 
 class ServiceHoursOut(Schema):
@@ -181,4 +209,12 @@ class ServiceHoursOut(Schema):
         as_string=True,
         allow_none=True,
         metadata={"description": "cumulative hours of the next star; null at five stars"},
+    )
+    last_record = fields.Nested(
+        LastRecordOut,
+        allow_none=True,
+        metadata={
+            "description": "the latest completed activity that credited hours, and who recorded "
+            "it; null before any"
+        },
     )

@@ -12,7 +12,6 @@ from support.apps import context_of, make_app
 from teams.definition import SERVICE
 from teams_testkit import READER, Kit, teams_kit
 
-
 # What later revisions added, which the release before the histories did not have.
 LATER_COLUMNS = {
     "teams": ("organisation_id", "ix_teams_organisation"),

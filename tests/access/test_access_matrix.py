@@ -8,9 +8,10 @@ activities and on another organisation's; the office; a partner; an admin; and w
 Outside one's reach the answer is 404 (or, for an id in the body, what an unknown id gets), never
 403: only a token lacking the route's scope gets 403.
 
-The three apps run in-process on SQLite files; events go from one to the others by calling the
-consumers' handlers directly (no broker in between). Reads share one scene of seeded objects;
-every write gets a fresh scene, so that what one caller did does not decide another's answer.
+The three apps run in-process, on SQLite files and then on PostgreSQL schemas; events go from one
+to the others by calling the consumers' handlers directly (no broker in between). Reads share one
+scene of seeded objects; every write gets a fresh scene, so that what one caller did does not
+decide another's answer.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import itertools
 import json
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -30,6 +32,7 @@ from flask import Flask
 from association.auth import issue_token
 from association.events import Envelope
 from association.service import ServiceDefinition
+from association.testing import private_schema
 from notifications.definition import SERVICE as NOTIFICATIONS
 from registration.definition import SERVICE as REGISTRATION
 from support.apps import context_of, make_app
@@ -346,22 +349,31 @@ BODIES: dict[Operation, Body] = {
 }
 
 
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory, amqp_url: str) -> Iterator[World]:
-    folder: Path = tmp_path_factory.mktemp("access")
-    apps = {
-        name: make_app(
-            definition,
-            f"sqlite:///{folder / name}.db",
-            amqp_url=amqp_url,
-            amqp_prefix=f"access-{uuid.uuid4().hex[:10]}.",
-            webhook_allow_loopback=True,
-        )
-        for name, definition in SERVICES.items()
-    }
-    yield World(apps)
-    for app in apps.values():
-        context_of(app).database.dispose()
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def world(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, amqp_url: str
+) -> Iterator[World]:
+    """The three apps, each on its own SQLite file, then each on its own PostgreSQL schema."""
+    with ExitStack() as stack:
+        if request.param == "sqlite":
+            folder: Path = tmp_path_factory.mktemp("access")
+            urls = {name: f"sqlite:///{folder / name}.db" for name in SERVICES}
+        else:
+            postgres_url = request.getfixturevalue("postgres_url")
+            urls = {name: stack.enter_context(private_schema(postgres_url)) for name in SERVICES}
+        apps = {
+            name: make_app(
+                definition,
+                urls[name],
+                amqp_url=amqp_url,
+                amqp_prefix=f"access-{uuid.uuid4().hex[:10]}.",
+                webhook_allow_loopback=True,
+            )
+            for name, definition in SERVICES.items()
+        }
+        yield World(apps)
+        for app in apps.values():
+            context_of(app).database.dispose()
 
 
 def test_every_documented_route_answers_each_caller_as_the_table_says(world: World) -> None:

@@ -38,7 +38,14 @@ def _projections(
 
     def on_volunteer_registered(session: Session, event: Envelope) -> None:
         contact = Contact.from_registration(event.payload)
-        volunteers.welcome(session, notifier, event.event_id, contact, event.aggregate_version)
+        volunteers.welcome(
+            session,
+            notifier,
+            event.event_id,
+            contact,
+            event.aggregate_version,
+            event.payload.get("organisation_id"),
+        )
 
     def on_volunteer_profile_updated(session: Session, event: Envelope) -> None:
         volunteer_id = str(event.payload["volunteer_id"])

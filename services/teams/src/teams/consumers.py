@@ -27,8 +27,13 @@ def _at(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
+def _organisation(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
 def on_volunteers_registered(session: Session, events: Sequence[Envelope]) -> None:
-    """Learn the volunteers' display names, streets and skills (no phone, no ID number)."""
+    """Learn the volunteers' display names, streets, skills and organisations (no phone, no ID
+    number)."""
     record_volunteer_events(
         session,
         [
@@ -40,6 +45,7 @@ def on_volunteers_registered(session: Session, events: Sequence[Envelope]) -> No
                     tuple(event.payload["skills"]),
                     True,
                     event.aggregate_version,
+                    _organisation(event.payload["organisation_id"]),
                 ),
                 _at(event.payload["registered_at"]),
             )
@@ -49,7 +55,7 @@ def on_volunteers_registered(session: Session, events: Sequence[Envelope]) -> No
 
 
 def on_volunteer_profiles_updated(session: Session, events: Sequence[Envelope]) -> None:
-    """Apply the changed names, streets or skills."""
+    """Apply the changed names, streets, skills or organisations."""
     record_volunteer_events(
         session,
         [

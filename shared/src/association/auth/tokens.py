@@ -150,16 +150,20 @@ def principal_from_request() -> Principal:
     return decode_token(current_app.config["AUTH_SECRET"], bearer_token())
 
 
-def require_scope(scope: str) -> Callable[[View], View]:
-    """Decorate a Flask view (function or MethodView method) to require a token with `scope`.
+def require_scope(scope: str, *, or_self: bool = False) -> Callable[[View], View]:
+    """Decorate a Flask view (function or MethodView method) to require a token with `scope`
+    (or, when `or_self`, with `self`: a volunteer's own token, which `association.access` then
+    keeps to their own record).
 
     Answers 401 with `WWW-Authenticate: Bearer` when the token is missing, malformed, badly
     signed or expired, and 403 when it lacks the scope; otherwise sets `flask.g.principal`.
-    Works above or below flask-smorest's decorators and documents the bearer requirement; the
-    scope is kept as the view's `required_scope` (see `required_scope_of`).
+    Works above or below flask-smorest's decorators and documents the bearer requirement (and
+    `x-self-allowed` in the OpenAPI document); the scope is kept as the view's `required_scope`
+    and `self_allowed` (see `required_scope_of`).
     """
     if scope not in SCOPES:
         raise ValueError(f"unknown scope {scope!r}")
+    wanted = f"{scope!r} or 'self'" if or_self else repr(scope)
 
     def decorator(view: View) -> View:
         @functools.wraps(view)
@@ -168,8 +172,8 @@ def require_scope(scope: str) -> Callable[[View], View]:
                 principal = principal_from_request()
             except TokenError as error:
                 abort(401, message=str(error), headers=CHALLENGE)
-            if not principal.has(scope):
-                abort(403, message=f"this token lacks the scope {scope!r} needed here")
+            if not principal.has(scope) and not (or_self and principal.has(SELF)):
+                abort(403, message=f"this token lacks the scope {wanted} needed here")
             g.principal = principal
             return current_app.ensure_sync(view)(*args, **kwargs)
 
@@ -178,25 +182,35 @@ def require_scope(scope: str) -> Callable[[View], View]:
         manual = apidoc.setdefault("manual_doc", {})
         manual["security"] = [{SECURITY_SCHEME: []}]
         manual["x-required-scope"] = scope
+        manual["x-self-allowed"] = or_self
         manual.setdefault("responses", {}).update({"401": "UNAUTHORIZED", "403": "FORBIDDEN"})
         wrapper._apidoc = apidoc  # type: ignore[attr-defined]
         wrapper.required_scope = scope  # type: ignore[attr-defined]
+        wrapper.self_allowed = or_self  # type: ignore[attr-defined]
         return wrapper  # type: ignore[return-value]
 
     return decorator
 
 
+def _guarded_view(view: Callable[..., Any] | None, method: str) -> Any:
+    view_class = getattr(view, "view_class", None)
+    return getattr(view_class, method.lower(), None) if view_class is not None else view
+
+
 def required_scope_of(view: Callable[..., Any] | None, method: str) -> str | None:
     """The scope `require_scope` put on a Flask view (or its MethodView's `method`), else None."""
-    view_class = getattr(view, "view_class", None)
-    if view_class is not None:
-        view = getattr(view_class, method.lower(), None)
-    return getattr(view, "required_scope", None)
+    return getattr(_guarded_view(view, method), "required_scope", None)
 
 
-def authorised_for(scope: str) -> bool:
-    """Whether the current request's token is valid and grants `scope`."""
+def self_allowed_on(view: Callable[..., Any] | None, method: str) -> bool:
+    """Whether `require_scope` lets a volunteer's own token (`self`) through on this view."""
+    return bool(getattr(_guarded_view(view, method), "self_allowed", False))
+
+
+def authorised_for(scope: str, *, or_self: bool = False) -> bool:
+    """Whether the current request's token is valid and grants `scope` (or `self`, if allowed)."""
     try:
-        return principal_from_request().has(scope)
+        principal = principal_from_request()
     except TokenError:
         return False
+    return principal.has(scope) or (or_self and principal.has(SELF))

@@ -173,6 +173,17 @@ class TeamCreatedV1(_Payload):
     created_at = fields.AwareDateTime(required=True)
 
 
+class TeamCreatedV2(TeamCreatedV1):
+    """Version 2 says which member organisation the team belongs to (null: the association's)."""
+
+    organisation_id = fields.UUID(required=True, allow_none=True)
+
+
+def team_created_v1_to_v2(payload: dict) -> dict:
+    """Teams of version 1 belonged to no organisation."""
+    return {"organisation_id": None} | payload
+
+
 class TeamMemberRemovedV1(_Payload):
     team_id = fields.UUID(required=True)
     volunteer_id = fields.UUID(required=True)

@@ -157,6 +157,7 @@ INTEGRATION_EVENTS: tuple[tuple[str, int, type[Schema]], ...] = (
     ("VolunteerWithdrawn", 1, payloads.VolunteerWithdrawnV1),
     ("OrganisationJoined", 1, payloads.OrganisationJoinedV1),
     ("TeamCreated", 1, payloads.TeamCreatedV1),
+    ("TeamCreated", 2, payloads.TeamCreatedV2),
     ("TeamAssigned", 1, payloads.TeamAssignedV1),
     ("TeamMemberRemoved", 1, payloads.TeamMemberRemovedV1),
     ("ActivityScheduled", 1, payloads.ActivityScheduledV1),
@@ -171,6 +172,7 @@ def _build_default_registry() -> EventRegistry:
     for event_type, version, schema in INTEGRATION_EVENTS:
         registry.register(event_type, version, schema)
     registry.register_upcaster("ActivityCompleted", 1, payloads.activity_completed_v1_to_v2)
+    registry.register_upcaster("TeamCreated", 1, payloads.team_created_v1_to_v2)
     return registry
 
 

@@ -40,6 +40,7 @@ from association.auth.tokens import (
     authorised_for,
     principal_from_request,
     required_scope_of,
+    self_allowed_on,
 )
 from association.statements import insert_new_returning
 from association.store.tables import idempotency_table
@@ -115,8 +116,9 @@ def begin_idempotent_request() -> Response | None:
     key = request.headers.get(HEADER)
     if key is None:
         return None
-    scope = required_scope_of(current_app.view_functions.get(request.endpoint or ""), "POST")
-    if scope is not None and not authorised_for(scope):
+    view = current_app.view_functions.get(request.endpoint or "")
+    scope = required_scope_of(view, "POST")
+    if scope is not None and not authorised_for(scope, or_self=self_allowed_on(view, "POST")):
         return None  # the view answers 401/403: an unauthorised caller learns nothing of the key
     if not _VALID_KEY.fullmatch(key):
         message = f"the {HEADER} header must be 1-255 printable ASCII characters"

@@ -53,6 +53,16 @@ withdrawn_table = Table(
     required("withdrawn_at", Instant),
 )
 
+# Each volunteer's member organisation (None: none) and the version of the event that set it, so
+# that a coordinator reaches the messages of their organisation's volunteers only.
+volunteer_organisations_table = Table(
+    "volunteer_organisations",
+    metadata,
+    key("volunteer_id"),
+    optional("organisation_id", Id),
+    required("version", Integer),
+)
+
 team_names_table = Table(
     "team_names",
     metadata,

@@ -12,6 +12,10 @@ from association.db import checkpoint_after_commit
 from notifications.adapters import volunteer_records
 from notifications.adapters.notification_records import erase_notifications
 from notifications.adapters.public_log import PublicEventLog
+from notifications.adapters.volunteer_organisations import (
+    follow_organisation,
+    forget_organisation,
+)
 from notifications.domain import messages
 from notifications.domain.contacts import CONTACT_FIELDS, Contact
 from notifications.service_layer.notifier import Notifier
@@ -22,11 +26,18 @@ class VolunteerEventOutOfOrder(Exception):
 
 
 def welcome(
-    session: Session, notifier: Notifier, event_id: str, contact: Contact, version: int
+    session: Session,
+    notifier: Notifier,
+    event_id: str,
+    contact: Contact,
+    version: int,
+    organisation_id: Any = None,
 ) -> None:
-    """Keep the new volunteer's contact (as of their `version`) and welcome them."""
+    """Keep the new volunteer's contact and organisation (as of their `version`) and welcome
+    them."""
     if volunteer_records.is_withdrawn(session, contact.volunteer_id):
         return
+    follow_organisation(session, contact.volunteer_id, organisation_id, version)
     versions = dict.fromkeys(CONTACT_FIELDS, version)
     volunteer_records.save_contact(session, contact, versions)
     notifier.notify_contact(session, event_id, contact, messages.welcome())
@@ -43,7 +54,12 @@ def follow_profile_update(
     has arrived. Changes of other fields concern no contact here.
     """
     changed = [field for field in CONTACT_FIELDS if field in changes]
-    if not changed or volunteer_records.is_withdrawn(session, volunteer_id):
+    moved = "organisation_id" in changes
+    if not (changed or moved) or volunteer_records.is_withdrawn(session, volunteer_id):
+        return
+    if moved:  # the organisation, too, keeps the value of the latest event that set it
+        follow_organisation(session, volunteer_id, changes["organisation_id"], version)
+    if not changed:
         return
     contact = volunteer_records.contact_of(session, volunteer_id)
     if contact is None:
@@ -62,5 +78,6 @@ def erase(
     from the public log; once the transaction commits, the database keeps no older copy."""
     erase_notifications(session, volunteer_id)
     volunteer_records.erase_volunteer(session, volunteer_id, withdrawn_at)
+    forget_organisation(session, volunteer_id)
     public_log.erase_volunteer(session, volunteer_id)
     checkpoint_after_commit(session)

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import Session
 
+from association.access import EVERYTHING, Reach
 from association.sealing import Keyring, open_fields
 from registration.adapters.projections import personal_columns
 from registration.adapters.tables import (
@@ -52,10 +53,17 @@ class VolunteerReadModel:
     def __init__(self, keyring: Keyring) -> None:
         self.keyring = keyring
 
-    def get(self, session: Session, volunteer_id: str) -> dict[str, Any] | None:
+    def get(
+        self, session: Session, volunteer_id: str, reach: Reach = EVERYTHING
+    ) -> dict[str, Any] | None:
+        """The active volunteer with this id, None when there is none within `reach`."""
         row = (
             session.execute(
-                select(volunteers_table).where(_v.volunteer_id == volunteer_id, _v.active.is_(True))
+                select(volunteers_table).where(
+                    _v.volunteer_id == volunteer_id,
+                    _v.active.is_(True),
+                    reach.volunteers_where(_v.volunteer_id, _v.organisation_id),
+                )
             )
             .mappings()
             .one_or_none()
@@ -63,10 +71,16 @@ class VolunteerReadModel:
         return self._with_personal(session, [row])[0] if row is not None else None
 
     def page(
-        self, session: Session, where: VolunteerFilter, page: int, page_size: int
+        self,
+        session: Session,
+        where: VolunteerFilter,
+        page: int,
+        page_size: int,
+        reach: Reach = EVERYTHING,
     ) -> tuple[list[dict[str, Any]], int]:
-        """One page of active volunteers in sign-up order, and how many match in all."""
-        query = _matching(where)
+        """One page of the active volunteers within `reach` in sign-up order, and how many match
+        in all."""
+        query = _matching(where, reach)
         total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
         rows = session.execute(
             query.order_by(_v.registered_at, _v.volunteer_id)
@@ -81,10 +95,11 @@ class VolunteerReadModel:
         where: VolunteerFilter,
         last: dict[str, Any] | None,
         limit: int,
+        reach: Reach = EVERYTHING,
     ) -> list[dict[str, Any]]:
         """Up to `limit` active volunteers in sign-up order from just after `last` (a volunteer
         this returned), or from the first: pages that stay cheap however deep they go."""
-        query = _matching(where)
+        query = _matching(where, reach)
         if last is not None:
             moment = datetime.fromisoformat(last["registered_at"])
             query = query.where(
@@ -108,9 +123,11 @@ class VolunteerReadModel:
         return result
 
 
-def _matching(where: VolunteerFilter) -> Select[Any]:
-    """The active volunteers that `where` lets through."""
-    query = select(volunteers_table).where(_v.active.is_(True))
+def _matching(where: VolunteerFilter, reach: Reach = EVERYTHING) -> Select[Any]:
+    """The active volunteers within `reach` that `where` lets through."""
+    query = select(volunteers_table).where(
+        _v.active.is_(True), reach.volunteers_where(_v.volunteer_id, _v.organisation_id)
+    )
     if where.street:
         query = query.where(_v.street == where.street)
     if where.organisation_id:

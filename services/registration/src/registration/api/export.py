@@ -11,12 +11,12 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
 
-from flask import Response, g
+from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from association.auth import require_scope
-from association.auth.tokens import COORDINATOR, Principal
+from association.access import Reach, current_reach
 from association.service import ServiceContext
 from registration.adapters.personal_data import volunteer_keyring
 from registration.adapters.read_models import VolunteerFilter, VolunteerReadModel, organisations
@@ -41,13 +41,6 @@ _FILE_RESPONSE = {
 }
 
 
-def export_filter(principal: Principal) -> VolunteerFilter | None:
-    """Whose volunteers a token may export: a coordinator its organisation's (None: no one's)."""
-    if principal.role == COORDINATOR:
-        return VolunteerFilter(organisation_id=principal.org) if principal.org else None
-    return VolunteerFilter()
-
-
 def export_blueprint(context: ServiceContext) -> Blueprint:
     """The export route, reading the volunteers' read model page by page."""
     config: RegistrationConfig = context.config
@@ -56,11 +49,11 @@ def export_blueprint(context: ServiceContext) -> Blueprint:
         "volunteer_export", __name__, url_prefix="/volunteers/export", description="Export"
     )
 
-    def pages(where: VolunteerFilter | None, rows: ExportRows) -> Iterator[list[list[str]]]:
+    def pages(reach: Reach, rows: ExportRows) -> Iterator[list[list[str]]]:
         last: dict[str, Any] | None = None
-        while where is not None:
+        while True:
             with context.database.reader() as session:
-                page = volunteers.after(session, where, last, PAGE_ROWS)
+                page = volunteers.after(session, VolunteerFilter(), last, PAGE_ROWS, reach)
             if not page:
                 return
             yield [rows.row(volunteer) for volunteer in page]
@@ -79,7 +72,7 @@ def export_blueprint(context: ServiceContext) -> Blueprint:
             with context.database.reader() as session:
                 units = {o["organisation_id"]: o["name"] for o in organisations(session)}
             rows = ExportRows(config.streets, config.skills, units)
-            chosen = pages(export_filter(g.principal), rows)
+            chosen = pages(current_reach(), rows)
             if query["format"] == "xlsx":
                 body, media_type, suffix = xlsx_chunks(chosen), XLSX_TYPE, "xlsx"
             else:

@@ -10,6 +10,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy.orm import Session
 
+from association.access import current_reach
 from association.auth import require_scope
 from association.masking import mask_name
 from association.service import ServiceContext
@@ -73,7 +74,7 @@ def volunteers_blueprint(context: ServiceContext) -> Blueprint:
     limits = signup_limits(blp, context.settings)
 
     def one(session: Session, volunteer_id: str) -> dict[str, Any]:
-        found = volunteers.get(session, volunteer_id)
+        found = volunteers.get(session, volunteer_id, current_reach())
         if found is None:
             raise VolunteerNotFound(volunteer_id)
         return found
@@ -101,7 +102,9 @@ def volunteers_blueprint(context: ServiceContext) -> Blueprint:
         @blp.arguments(schemas.query, location="query")
         @blp.response(200, VolunteerPageSchema)
         def get(self, query: dict[str, Any]) -> dict[str, Any]:
-            """Active volunteers, filtered by street, skill or organisation; phones masked."""
+            """Active volunteers, filtered by street, skill or organisation; phones masked.
+
+            A coordinator sees only the volunteers of their own organisation."""
             where = VolunteerFilter(
                 street=query.get("street"),
                 skill=query.get("skill"),
@@ -110,7 +113,9 @@ def volunteers_blueprint(context: ServiceContext) -> Blueprint:
                 else None,
             )
             with context.database.reader() as session:
-                items, total = volunteers.page(session, where, query["page"], query["page_size"])
+                items, total = volunteers.page(
+                    session, where, query["page"], query["page_size"], current_reach()
+                )
             return {
                 "items": [phone_masked(v) for v in items],
                 "page": query["page"],
@@ -121,32 +126,40 @@ def volunteers_blueprint(context: ServiceContext) -> Blueprint:
     # Only a UUID: /volunteers/imports and /volunteers/export are routes of their own.
     @blp.route("/<uuid:volunteer_id>")
     class Volunteer(MethodView):
-        @require_scope("volunteers:read")
+        @require_scope("volunteers:read", or_self=True)
         @blp.response(200, VolunteerSchema)
         def get(self, volunteer_id: uuid.UUID) -> tuple[dict[str, Any], int, dict[str, str]]:
-            """One volunteer with full contact data (the ID number only masked)."""
+            """One volunteer with full contact data (the ID number only masked); a volunteer
+            reads their own record, a coordinator those of their organisation."""
             with context.database.reader() as session:
                 found = one(session, _volunteer_id(volunteer_id))
             return found, 200, {"ETag": etag(found["version"])}
 
-        @require_scope("volunteers:write")
+        @require_scope("volunteers:write", or_self=True)
         @blp.arguments(schemas.profile_changes)
         @blp.response(200, VolunteerSchema)
         @blp.alt_response(412, description="If-Match names an older version")
         def patch(
             self, changes: dict[str, Any], volunteer_id: uuid.UUID
         ) -> tuple[dict[str, Any], int, dict[str, str]]:
-            """Change profile fields; send the ETag you read as If-Match."""
+            """Change profile fields (a volunteer their own); send the ETag you read as If-Match."""
             updated = commands.update_volunteer(
-                request_session(), _volunteer_id(volunteer_id), changes, expected_version()
+                request_session(),
+                _volunteer_id(volunteer_id),
+                changes,
+                expected_version(),
+                current_reach(),
             )
             return described(updated), 200, {"ETag": etag(updated.version)}
 
-        @require_scope("volunteers:write")
+        @require_scope("volunteers:write", or_self=True)
         @blp.response(204)
         def delete(self, volunteer_id: uuid.UUID) -> Response:
-            """Withdraw: the person's data is erased everywhere, the stored events included."""
-            commands.withdraw_volunteer(request_session(), _volunteer_id(volunteer_id))
+            """Withdraw (a volunteer themselves): the person's data is erased everywhere, the
+            stored events included."""
+            commands.withdraw_volunteer(
+                request_session(), _volunteer_id(volunteer_id), current_reach()
+            )
             return Response(status=204)
 
     return blp

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from association.access import EVERYTHING, Reach
 from association.db import checkpoint_after_commit
 from association.refusals import Refusal
 from association.sealing import Keyring
@@ -104,9 +105,10 @@ class Registration:
         volunteer_id: str,
         changes: dict[str, Any],
         expected_version: int | None,
+        reach: Reach = EVERYTHING,
     ) -> Volunteer:
         serialise_writers(session)
-        current = self.load(session, volunteer_id)
+        current = self.load(session, volunteer_id, reach)
         if expected_version is not None and expected_version != current.version:
             raise VersionMismatch(current.version)
         organisation_id = changes.get("organisation_id")
@@ -118,10 +120,12 @@ class Registration:
         record(session, self.store, self.projection, event, current.version + 1)
         return current.apply(event)
 
-    def withdraw_volunteer(self, session: Session, volunteer_id: str) -> None:
+    def withdraw_volunteer(
+        self, session: Session, volunteer_id: str, reach: Reach = EVERYTHING
+    ) -> None:
         """Withdraw the volunteer: their key, stored answers naming them and WAL copies go."""
         serialise_writers(session)
-        current = self.load(session, volunteer_id)
+        current = self.load(session, volunteer_id, reach)
         event = volunteer.withdraw(current, _now())
         forget_responses_naming(session, volunteer_id)
         record(session, self.store, self.projection, event, current.version + 1)
@@ -134,10 +138,11 @@ class Registration:
         record(session, self.store, self.projection, event, 1)
         return event
 
-    def load(self, session: Session, volunteer_id: str) -> Volunteer:
-        """The active volunteer rebuilt from the store; VolunteerNotFound otherwise."""
+    def load(self, session: Session, volunteer_id: str, reach: Reach = EVERYTHING) -> Volunteer:
+        """The active volunteer within `reach` rebuilt from the store; VolunteerNotFound
+        otherwise (one out of reach is not found either)."""
         found = load_volunteer(session, self.store, volunteer_id)
-        if found is None:
+        if found is None or not reach.reaches_volunteer(found.volunteer_id, found.organisation_id):
             raise VolunteerNotFound(volunteer_id)
         return found
 

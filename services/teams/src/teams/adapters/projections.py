@@ -97,8 +97,13 @@ def _team_created(session: Session, event: TeamCreated) -> None:
             "required_skills": list(event.required_skills),
             "capacity": event.capacity,
             "created_at": event.created_at,
+            "organisation_id": _text(event.organisation_id),
         },
     )
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
 
 
 def _team_assigned(session: Session, event: TeamAssigned) -> None:

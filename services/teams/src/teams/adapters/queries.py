@@ -8,6 +8,7 @@ from uuid import UUID
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from association.access import EVERYTHING, Reach
 from association.service_hours import length_in_hours
 from teams.adapters.tables import (
     activities_table,
@@ -38,10 +39,11 @@ def _team_query() -> Select:
 
 
 def list_teams(
-    session: Session, kind: str | None, offset: int, limit: int
+    session: Session, kind: str | None, offset: int, limit: int, reach: Reach = EVERYTHING
 ) -> tuple[list[dict[str, Any]], int]:
-    """One page of teams by name, and how many there are in all."""
-    query, ids = _team_query(), select(_t.team_id)
+    """One page of the teams within `reach` by name, and how many there are in all."""
+    in_reach = reach.teams_where(_t.organisation_id)
+    query, ids = _team_query().where(in_reach), select(_t.team_id).where(in_reach)
     if kind is not None:
         query, ids = query.where(_t.kind == kind), ids.where(_t.kind == kind)
     total = _count(session, ids)
@@ -53,9 +55,25 @@ def team_name_taken(session: Session, name: str) -> bool:
     return session.execute(select(_t.team_id).where(_t.name == name)).first() is not None
 
 
-def team_detail(session: Session, team_id: UUID) -> dict[str, Any] | None:
-    """A team with its members (their names as known here), None when unknown."""
-    row = session.execute(_team_query().where(_t.team_id == str(team_id))).mappings().first()
+def team_organisation(session: Session, team_id: UUID) -> str | None:
+    """The organisation a team belongs to (None: none, or no such team)."""
+    return session.execute(
+        select(_t.organisation_id).where(_t.team_id == str(team_id))
+    ).scalar_one_or_none()
+
+
+def team_detail(
+    session: Session, team_id: UUID, reach: Reach = EVERYTHING
+) -> dict[str, Any] | None:
+    """A team with its members (their names as known here), None when unknown or out of
+    `reach`."""
+    row = (
+        session.execute(
+            _team_query().where(_t.team_id == str(team_id), reach.teams_where(_t.organisation_id))
+        )
+        .mappings()
+        .first()
+    )
     if row is None:
         return None
     members = session.execute(
@@ -95,13 +113,15 @@ def activities_of_team(
     return [_activity(dict(row)) for row in rows], total
 
 
-def activity_detail(session: Session, activity_id: UUID) -> dict[str, Any] | None:
-    """An activity with its attendance, None when unknown."""
-    row = (
-        session.execute(select(activities_table).where(_a.activity_id == str(activity_id)))
-        .mappings()
-        .first()
-    )
+def activity_detail(
+    session: Session, activity_id: UUID, reach: Reach = EVERYTHING
+) -> dict[str, Any] | None:
+    """An activity with its attendance, None when unknown or its team out of `reach`."""
+    query = select(activities_table).where(_a.activity_id == str(activity_id))
+    if not reach.everything:
+        teams_in_reach = select(_t.team_id).where(reach.teams_where(_t.organisation_id))
+        query = query.where(_a.team_id.in_(teams_in_reach))
+    row = session.execute(query).mappings().first()
     if row is None:
         return None
     entries = session.execute(

@@ -34,6 +34,8 @@ volunteers_table = Table(
     required("active", Boolean),
     required("version", Integer),
     required("updated_at", Instant),
+    optional("organisation_id", Id),
+    Index("ix_volunteers_organisation", "organisation_id"),
 )
 
 teams_table = Table(
@@ -46,6 +48,8 @@ teams_table = Table(
     required("required_skills", JSON),
     optional("capacity", Integer),
     required("created_at", Instant),
+    optional("organisation_id", Id),
+    Index("ix_teams_organisation", "organisation_id"),
 )
 
 team_members_table = Table(

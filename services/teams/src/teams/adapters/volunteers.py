@@ -84,6 +84,7 @@ def _known(row: Mapping[str, Any]) -> KnownVolunteer:
         tuple(row["skills"]),
         row["active"],
         row["version"],
+        row["organisation_id"],
     )
 
 
@@ -93,6 +94,7 @@ def _row(volunteer: KnownVolunteer, at: datetime) -> dict[str, Any]:
         "name": volunteer.name,
         "street": volunteer.street,
         "skills": list(volunteer.skills),
+        "organisation_id": volunteer.organisation_id,
         "active": volunteer.active,
         "version": volunteer.version,
         "updated_at": at,

@@ -8,6 +8,7 @@ from uuid import UUID, uuid4
 
 from flask_smorest import Blueprint
 
+from association.access import current_reach
 from association.service import ServiceContext
 from association.web import request_session
 from teams.adapters.queries import activity_detail
@@ -43,7 +44,7 @@ def activities_blueprint(context: ServiceContext) -> Blueprint:
             person_in_charge=data["person_in_charge"],
             scheduled_at=datetime.now(UTC),
         )
-        schedule_activity(request_session(), store, plan)
+        schedule_activity(request_session(), store, plan, current_reach())
         return ACTIVITIES.created(plan.activity_id)
 
     @reading(blp, "/activities/<uuid:activity_id>", ActivityDetailOut)
@@ -62,7 +63,9 @@ def activities_blueprint(context: ServiceContext) -> Blueprint:
         every attendee must be a member of the team, each listed once.
         """
         attendance = [Attendance(a["volunteer_id"], a["hours"]) for a in data["attendance"]]
-        complete_activity(request_session(), store, activity_id, attendance, datetime.now(UTC))
+        complete_activity(
+            request_session(), store, activity_id, attendance, datetime.now(UTC), current_reach()
+        )
         return ACTIVITIES.created(activity_id)
 
     @writing(blp, "/activities/<uuid:activity_id>/cancellation", CancellationIn, ActivityDetailOut)
@@ -70,7 +73,14 @@ def activities_blueprint(context: ServiceContext) -> Blueprint:
     @blp.alt_response(409, description="Already completed or cancelled")
     def cancel(data: dict[str, Any], activity_id: UUID) -> Created:
         """Cancel a scheduled activity (emits ActivityCancelled)."""
-        cancel_activity(request_session(), store, activity_id, data["reason"], datetime.now(UTC))
+        cancel_activity(
+            request_session(),
+            store,
+            activity_id,
+            data["reason"],
+            datetime.now(UTC),
+            current_reach(),
+        )
         return ACTIVITIES.created(activity_id)
 
     return blp

@@ -7,6 +7,7 @@ from uuid import UUID
 
 from flask_smorest import Blueprint, abort
 
+from association.access import current_reach
 from association.auth import require_scope
 from association.service import ServiceContext
 from teams.adapters.queries import last_record_of, service_hours_of
@@ -24,15 +25,22 @@ def hours_blueprint(context: ServiceContext) -> Blueprint:
     database = context.database
 
     @blp.route("/volunteers/<uuid:volunteer_id>/hours", methods=["GET"])
-    @require_scope("volunteers:read")
+    @require_scope("volunteers:read", or_self=True)
     @blp.response(200, ServiceHoursOut)
     @blp.alt_response(404, description="The volunteer is not known here, or has withdrawn")
     def hours(volunteer_id: UUID) -> dict[str, Any]:
         """Total hours (exact decimals), completed activities and star level (星级志愿者), and
-        who recorded the latest of those activities."""
+        who recorded the latest of those activities.
+
+        A volunteer reads their own, a coordinator those of their organisation's volunteers."""
+        reach = current_reach()
         with database.reader() as session:
             volunteer = find_volunteer(session, volunteer_id)
-            if volunteer is None or not volunteer.active:
+            if (
+                volunteer is None
+                or not volunteer.active
+                or not reach.reaches_volunteer(volunteer_id, volunteer.organisation_id)
+            ):
                 abort(404, message=f"no active volunteer {volunteer_id} known here")
             ledger = service_hours_of(session, volunteer_id)
             last_record = last_record_of(session, volunteer_id)

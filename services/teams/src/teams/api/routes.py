@@ -11,6 +11,7 @@ from flask_smorest import Blueprint, abort
 from marshmallow import Schema
 from sqlalchemy.orm import Session
 
+from association.access import EVERYTHING, Reach, current_reach
 from association.web import request_session
 from association.web.declarations import View, idempotent_create, scoped_read
 
@@ -45,15 +46,18 @@ class Resource:
 
     what: str
     path: str
-    detail: Callable[[Session, UUID], dict[str, Any] | None]
+    detail: Callable[[Session, UUID, Reach], dict[str, Any] | None]
 
-    def shown(self, session: Session, key: UUID) -> dict[str, Any]:
-        """The resource as it reads in `session`; 404 when there is none."""
-        found = self.detail(session, key)
+    def shown(self, session: Session, key: UUID, reach: Reach | None = None) -> dict[str, Any]:
+        """The resource as it reads in `session`; 404 when there is none within `reach` (the
+        request's, unless told)."""
+        found = self.detail(session, key, current_reach() if reach is None else reach)
         if found is None:
             abort(404, message=f"no {self.what} {key}")
         return found
 
     def created(self, key: UUID) -> Created:
-        """201 with the resource the request wrote and a Location header pointing at it."""
-        return self.shown(request_session(), key), 201, {"Location": f"{self.path}/{key}"}
+        """201 with the resource the request wrote (its command checked the reach) and a
+        Location header pointing at it."""
+        shown = self.shown(request_session(), key, EVERYTHING)
+        return shown, 201, {"Location": f"{self.path}/{key}"}

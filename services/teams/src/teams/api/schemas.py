@@ -67,6 +67,14 @@ class TeamIn(Schema):
     capacity = fields.Integer(
         strict=True, allow_none=True, load_default=None, validate=validate.Range(min=1, max=10_000)
     )
+    organisation_id = fields.UUID(
+        allow_none=True,
+        load_default=None,
+        metadata={
+            "description": "the member organisation the team belongs to; required of a "
+            "coordinator, and then their own"
+        },
+    )
 
 
 class TeamsQuery(Schema):
@@ -89,6 +97,7 @@ class TeamOut(Schema):
     description = fields.String()
     required_skills = fields.List(fields.String())
     capacity = fields.Integer(allow_none=True)
+    organisation_id = fields.String(allow_none=True, metadata={"format": "uuid"})
     member_count = fields.Integer()
     created_at = fields.AwareDateTime()
 

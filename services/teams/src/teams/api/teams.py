@@ -8,6 +8,7 @@ from uuid import UUID, uuid4
 
 from flask_smorest import Blueprint
 
+from association.access import current_reach
 from association.auth import require_scope
 from association.service import ServiceContext
 from association.web import request_session
@@ -37,7 +38,7 @@ def teams_blueprint(context: ServiceContext) -> Blueprint:
     @writing(blp, "/teams", TeamIn, TeamDetailOut)
     @blp.alt_response(409, description="A team with this name exists")
     def create(data: dict[str, Any]) -> Created:
-        """Create a team (emits TeamCreated)."""
+        """Create a team (emits TeamCreated); a coordinator's team is of their organisation."""
         created = Team.create(
             uuid4(),
             data["name"],
@@ -46,8 +47,9 @@ def teams_blueprint(context: ServiceContext) -> Blueprint:
             data["required_skills"],
             data["capacity"],
             datetime.now(UTC),
+            data["organisation_id"],
         )
-        create_team(request_session(), store, created)
+        create_team(request_session(), store, created, current_reach())
         return TEAMS.created(created.team_id)
 
     @blp.route("/teams", methods=["GET"])
@@ -63,6 +65,7 @@ def teams_blueprint(context: ServiceContext) -> Blueprint:
                 kind.value if kind else None,
                 offset_of(pagination_parameters),
                 pagination_parameters.page_size,
+                current_reach(),
             )
         pagination_parameters.item_count = total
         return teams
@@ -83,7 +86,15 @@ def teams_blueprint(context: ServiceContext) -> Blueprint:
         withdrawn; 409 when already a member or the team is at capacity.
         """
         now = datetime.now(UTC)
-        assign_member(request_session(), store, team_id, data["volunteer_id"], data["role"], now)
+        assign_member(
+            request_session(),
+            store,
+            team_id,
+            data["volunteer_id"],
+            data["role"],
+            now,
+            current_reach(),
+        )
         return TEAMS.created(team_id)
 
     @blp.route("/teams/<uuid:team_id>/members/<uuid:volunteer_id>", methods=["DELETE"])
@@ -92,7 +103,9 @@ def teams_blueprint(context: ServiceContext) -> Blueprint:
     @blp.alt_response(404, description="No such team, or not a member")
     def remove(team_id: UUID, volunteer_id: UUID) -> None:
         """Remove a member from the team (emits TeamMemberRemoved with reason "removed")."""
-        remove_member(request_session(), store, team_id, volunteer_id, datetime.now(UTC))
+        remove_member(
+            request_session(), store, team_id, volunteer_id, datetime.now(UTC), current_reach()
+        )
 
     @blp.route("/teams/<uuid:team_id>/activities", methods=["GET"])
     @require_scope("volunteers:read")

@@ -21,6 +21,8 @@ class TeamCreated:
     required_skills: tuple[str, ...]
     capacity: int | None
     created_at: datetime
+    # Version 2: the member organisation the team belongs to (None: the association's own).
+    organisation_id: UUID | None = None
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ class Team:
     name: str
     kind: TeamKind
     capacity: int | None
+    organisation_id: UUID | None = None
     members: dict[UUID, Member] = field(default_factory=dict)
     version: int = 1
 
@@ -39,9 +40,19 @@ class Team:
         required_skills: Sequence[str],
         capacity: int | None,
         now: datetime,
+        organisation_id: UUID | None = None,
     ) -> TeamCreated:
-        """The event that founds a team."""
-        return TeamCreated(team_id, name, kind, description, tuple(required_skills), capacity, now)
+        """The event that founds a team (of a member organisation, or of none)."""
+        return TeamCreated(
+            team_id,
+            name,
+            kind,
+            description,
+            tuple(required_skills),
+            capacity,
+            now,
+            organisation_id,
+        )
 
     @classmethod
     def from_events(cls, events: Sequence[TeamEvent]) -> Team:
@@ -49,7 +60,7 @@ class Team:
         first = events[0]
         if not isinstance(first, TeamCreated):
             raise ValueError(f"a team's history starts with TeamCreated, not {first!r}")
-        team = cls(first.team_id, first.name, first.kind, first.capacity)
+        team = cls(first.team_id, first.name, first.kind, first.capacity, first.organisation_id)
         for event in events[1:]:
             team.apply(event)
         return team

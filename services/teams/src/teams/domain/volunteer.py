@@ -19,7 +19,7 @@ from enum import Enum
 from typing import Any
 from uuid import UUID
 
-PROFILE_FIELDS = ("name", "street", "skills")
+PROFILE_FIELDS = ("name", "street", "skills", "organisation_id")
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,7 @@ class KnownVolunteer:
     skills: tuple[str, ...]
     active: bool
     version: int
+    organisation_id: str | None = None
 
 
 class VolunteerEventOutOfOrder(Exception):
@@ -70,7 +71,8 @@ class VolunteerEvent:
 
 
 def registration(volunteer: KnownVolunteer, at: datetime) -> VolunteerEvent:
-    """A sign-up: the volunteer's display name, street and skills (no phone, no ID number)."""
+    """A sign-up: the volunteer's display name, street, skills and organisation (no phone, no
+    ID number)."""
     return VolunteerEvent(
         volunteer.volunteer_id, at, lambda known: after_registration(known, volunteer)
     )
@@ -103,6 +105,7 @@ def after_registration(
         name=volunteer.name,
         street=volunteer.street,
         skills=volunteer.skills,
+        organisation_id=volunteer.organisation_id,
         version=volunteer.version,
     )
 
@@ -124,6 +127,8 @@ def after_profile_update(
     kept: dict[str, Any] = {field: changes[field] for field in PROFILE_FIELDS if field in changes}
     if "skills" in kept:
         kept["skills"] = tuple(kept["skills"])
+    if kept.get("organisation_id") is not None:
+        kept["organisation_id"] = str(kept["organisation_id"])
     return replace(known, version=version, **kept)
 
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from uuid import UUID
 
 from sqlalchemy.orm import Session
 
+from association.access import EVERYTHING, Reach
 from association.store import EventStore
+from teams.adapters.queries import team_organisation
 from teams.adapters.repository import load_activity, load_team
 from teams.domain.activity import Activity
 from teams.domain.errors import Invalid
@@ -17,12 +19,14 @@ from teams.service_layer.commands import change, start
 
 
 def schedule_activity(
-    session: Session, store: EventStore, plan: ActivityScheduled
+    session: Session, store: EventStore, plan: ActivityScheduled, reach: Reach = EVERYTHING
 ) -> ActivityScheduled:
-    """Plan the activity `plan` describes for an existing team (ActivityScheduled)."""
+    """Plan the activity `plan` describes for an existing team within the caller's reach
+    (ActivityScheduled); a team out of reach is answered as one that does not exist."""
 
     def decide() -> ActivityScheduled:
-        if load_team(session, store, plan.team_id) is None:
+        team = load_team(session, store, plan.team_id)
+        if team is None or not reach.reaches_team(team.organisation_id):
             message = f"no team {plan.team_id}"
             raise Invalid(message, {"team_id": [message]})
         return Activity.schedule(plan)
@@ -36,6 +40,7 @@ def complete_activity(
     activity_id: UUID,
     attendance: Sequence[Attendance],
     now: datetime,
+    reach: Reach = EVERYTHING,
 ) -> ActivityCompleted:
     """Record the attendance of team members with their hours (ActivityCompleted)."""
 
@@ -44,15 +49,29 @@ def complete_activity(
         members = team.members.keys() if team else set()
         return activity.complete(attendance, members, now)
 
-    return change(session, store, load_activity, "activity", activity_id, decide)
+    within = _activity_within(session, reach)
+    return change(session, store, load_activity, "activity", activity_id, decide, within)
 
 
 def cancel_activity(
-    session: Session, store: EventStore, activity_id: UUID, reason: str, now: datetime
+    session: Session,
+    store: EventStore,
+    activity_id: UUID,
+    reason: str,
+    now: datetime,
+    reach: Reach = EVERYTHING,
 ) -> ActivityCancelled:
     """Call off a scheduled activity (ActivityCancelled)."""
 
     def decide(activity: Activity) -> ActivityCancelled:
         return activity.cancel(reason, now)
 
-    return change(session, store, load_activity, "activity", activity_id, decide)
+    within = _activity_within(session, reach)
+    return change(session, store, load_activity, "activity", activity_id, decide, within)
+
+
+def _activity_within(session: Session, reach: Reach) -> Callable[[Activity], bool]:
+    """Whether an activity is within `reach`: its team's organisation decides."""
+    if reach.everything:
+        return lambda _activity: True
+    return lambda activity: reach.reaches_team(team_organisation(session, activity.plan.team_id))

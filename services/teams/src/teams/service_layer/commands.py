@@ -45,8 +45,10 @@ def change(
     what: str,
     aggregate_id: UUID,
     decide: Callable[[A], E],
+    within_reach: Callable[[A], bool] = lambda _aggregate: True,
 ) -> E:
-    """Record the event `decide` draws from the aggregate as it stands; NotFound without one.
+    """Record the event `decide` draws from the aggregate as it stands; NotFound without one,
+    or when the caller's reach does not take it in (`within_reach`, see `association.access`).
 
     `what` names the aggregate in the refusal ("no team …"); a retry loads it afresh.
     """
@@ -54,7 +56,7 @@ def change(
     def attempt() -> E:
         serialise_writers(session)
         aggregate = load(session, store, aggregate_id)
-        if aggregate is None:
+        if aggregate is None or not within_reach(aggregate):
             raise NotFound(f"no {what} {aggregate_id}")
         event = decide(aggregate)
         record(session, store, [(event, aggregate.version + 1)])

@@ -1,0 +1,32 @@
+"""Each volunteer's member organisation, so that coordinators reach only their own volunteers
+
+Volunteers known before read as of no organisation until a later event of theirs names it.
+
+Revision ID: 0004_volunteer_organisations
+Revises: 0002
+Create Date: 2026-12-05 05:50:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0004_volunteer_organisations"
+down_revision: str | Sequence[str] | None = "0002"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "volunteer_organisations",
+        sa.Column("volunteer_id", sa.String(length=36), nullable=False),
+        sa.Column("organisation_id", sa.String(length=36), nullable=True),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("volunteer_id"),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("volunteer_organisations")

@@ -5,6 +5,8 @@ from registration.adapters.codec import outward, registry
 from registration.adapters.personal_data import PersonalDataCodec
 from registration.adapters.tables import metadata
 from registration.api.organisations import organisations_blueprint
+from registration.api.sessions import sessions_blueprint
+from registration.api.staff import staff_blueprint
 from registration.api.volunteers import volunteers_blueprint
 from registration.config import SECRETS_NEEDED, RegistrationConfig
 
@@ -15,7 +17,7 @@ SERVICE = ServiceDefinition(
     registry=registry,
     metadata=(metadata,),
     migrations="registration:migrations",
-    blueprints=(volunteers_blueprint, organisations_blueprint),
+    blueprints=(volunteers_blueprint, organisations_blueprint, sessions_blueprint, staff_blueprint),
     codec=PersonalDataCodec(),
     outward=outward,
     config=RegistrationConfig.from_environ,

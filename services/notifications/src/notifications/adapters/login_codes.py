@@ -63,6 +63,7 @@ class LoginCodeSender:
         self.policy = policy
         self.clock = clock
         self.sent = 0
+        self.expired = 0
         self._stop = threading.Event()
         self._pending: list[_Pending] = []
         self._order = itertools.count()
@@ -123,6 +124,7 @@ class LoginCodeSender:
     def _attempt(self, channel: Any, pending: _Pending) -> None:
         if pending.expires <= self.clock():
             log.warning("login codes: a code expired before the SMS gateway took it")
+            self.expired += 1
             channel.basic_ack(pending.delivery_tag)
             return
         assert self.gateway is not None

@@ -321,3 +321,17 @@ def test_the_login_routes_are_limited_per_client_address(
         assert statuses == [202, 202, 202, 429, 202]
     finally:
         context_of(app).database.dispose()
+
+
+def test_a_withdrawal_ends_the_volunteers_logins(app: Flask, codes) -> None:
+    client = app.test_client()
+    volunteer_id = sign_up(client)
+    pair = log_in(client, code_for(client, codes)).json
+    withdrawn = client.delete(f"/volunteers/{volunteer_id}", headers=bearer("volunteers:write"))
+    assert withdrawn.status_code == 204
+    refresh = client.post("/sessions/refresh", json={"refresh_token": pair["refresh_token"]})
+    assert refresh.status_code == 401
+    # The phone is nobody's now: no code goes out for it.
+    set_code_row(app, requested_at=datetime.now(UTC) - timedelta(seconds=61))
+    assert client.post("/sessions/codes", json={"phone": PHONE}).status_code == 202
+    assert codes() == []

@@ -14,6 +14,7 @@ import hashlib
 import hmac
 import json
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -65,6 +66,10 @@ def sink_server(host: str, port: int, secret: str, out: TextIO) -> ThreadingHTTP
     return ThreadingHTTPServer((host, port), Handler)
 
 
+def _stop(_signal: int, _frame: object) -> None:
+    raise SystemExit(0)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         prog="association-sms-sink",
@@ -78,10 +83,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     if problem:
         raise SystemExit(problem)
     server = sink_server(args.host, args.port, os.environ[SMS_SECRET.variable], sys.stdout)
+    signal.signal(signal.SIGTERM, _stop)
     print(f"SMS sink on http://{args.host}:{args.port}/sms: every SMS is printed here", flush=True)
     try:
         server.serve_forever()
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # Ctrl-C: a normal way out
         pass
     finally:
         server.server_close()

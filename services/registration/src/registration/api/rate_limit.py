@@ -57,9 +57,9 @@ def signup_limits(blueprint: Blueprint, settings: Settings) -> list[Callable[[An
 
 
 def login_limit(blueprint: Blueprint, settings: Settings, rate: str) -> Callable[[Any], Any]:
-    """The decorator limiting, per client address, every login route of `blueprint` together
+    """The decorator limiting, per client address, the POSTs of the login routes together
     (`LOGIN_RATE_LIMIT`; `off`: none)."""
     if rate.strip().lower() == "off":
         return lambda view: view
     limiter = _limiter(blueprint, settings, ".logins")
-    return limiter.shared_limit(rate.strip(), scope="logins")
+    return limiter.shared_limit(rate.strip(), scope="logins", methods=["POST"])

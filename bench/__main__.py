@@ -13,13 +13,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from association.settings import DEFAULT_AMQP_URL
-from bench import consumer, growth, http, latency, relay, store
+from bench import consumer, growth, http, latency, logins, relay, store
 
 RESULTS = Path(__file__).with_name("results.md")
 
 
 BENCHMARKS = {
-    m.__name__.rpartition(".")[2]: m for m in (relay, consumer, store, http, latency, growth)
+    m.__name__.rpartition(".")[2]: m
+    for m in (relay, consumer, store, http, logins, latency, growth)
 }
 
 

@@ -18,6 +18,7 @@ from notifications.adapters.login_codes import LoginCodeSender
 from notifications.adapters.message_templates import MessageComposer
 from notifications.adapters.public_log import PublicEventLog
 from notifications.adapters.public_stream import PublicStreamRelay
+from notifications.adapters.smtp import Mailer, SmtpServer
 from notifications.adapters.webhook_client import WebhookClient
 from notifications.config import NotificationSettings
 from notifications.domain.retries import RetryPolicy
@@ -60,5 +61,7 @@ def worker_components(context: ServiceContext) -> Sequence[Runnable]:
             config.sms_gateway,
             MessageComposer(config.language),
             policy,
+            database=context.database,
+            mailer=Mailer(SmtpServer.from_url(settings.smtp_url)) if settings.smtp_url else None,
         ),
     ]

@@ -304,9 +304,18 @@ def test_the_login_routes_are_limited_per_client_address(
     database_url: str, amqp_url: str, amqp_prefix: str, monkeypatch
 ) -> None:
     monkeypatch.setenv("LOGIN_RATE_LIMIT", "3/minute")
-    app = make_app(SERVICE, database_url, amqp_url=amqp_url, amqp_prefix=amqp_prefix)
+    app = make_app(
+        SERVICE,
+        database_url,
+        amqp_url=amqp_url,
+        amqp_prefix=amqp_prefix,
+        signup_rate_limit="1/minute",
+    )
     try:
         client = app.test_client()
+        # The sign-up limit counts apart.
+        assert client.post("/volunteers", json=sign_up_form()).status_code == 201
+        assert client.post("/volunteers", json=sign_up_form(phone="13900000009")).status_code == 429
         statuses = [
             client.post("/sessions/codes", json={"phone": f"1391234{n:04d}"}).status_code
             for n in range(3)

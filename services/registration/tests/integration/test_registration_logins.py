@@ -15,7 +15,7 @@ from sqlalchemy import MetaData, select, update
 
 from association.auth import decode_token
 from association.messaging.commands import CommandTopology
-from registration.adapters.tables import login_codes_table
+from registration.adapters.tables import login_codes_table, refresh_tokens_table
 from registration.definition import SERVICE
 from support.apps import context_of, make_app
 from support.broker import channel_on
@@ -344,3 +344,21 @@ def test_a_withdrawal_ends_the_volunteers_logins(app: Flask, codes) -> None:
     set_code_row(app, requested_at=datetime.now(UTC) - timedelta(seconds=61))
     assert client.post("/sessions/codes", json={"phone": PHONE}).status_code == 202
     assert codes() == []
+
+
+def test_an_expired_refresh_token_is_refused_and_forgotten_at_the_next_login(
+    app: Flask, codes
+) -> None:
+    client = app.test_client()
+    sign_up(client)
+    pair = log_in(client, code_for(client, codes)).json
+    with context_of(app).database.transaction() as session:
+        session.execute(
+            update(refresh_tokens_table).values(expires_at=datetime.now(UTC) - timedelta(1))
+        )
+    refresh = client.post("/sessions/refresh", json={"refresh_token": pair["refresh_token"]})
+    assert refresh.status_code == 401
+    set_code_row(app, requested_at=datetime.now(UTC) - timedelta(seconds=61))
+    assert log_in(client, code_for(client, codes)).status_code == 201
+    with context_of(app).database.reader() as session:
+        assert len(session.execute(select(refresh_tokens_table)).all()) == 1

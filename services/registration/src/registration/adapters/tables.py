@@ -83,7 +83,7 @@ refresh_tokens_table = Table(
     optional("org", Id),
     required("state", String(8)),
     required("issued_at", Instant),
-    required("expires_at", Instant),
+    required("expires_at", Instant, index=True),
 )
 
 # Coordinators and the office: name and phone sealed under the person's key in `staff_keys`,

@@ -139,6 +139,7 @@ class Logins:
             if holder is None or not records.use_code(session, audience, phone_digest, presented):
                 holder = None
             else:
+                records.forget_expired(session, now)
                 pair = self._issue(session, holder, str(uuid.uuid4()), now)
         if holder is None:
             raise LoginRefused()

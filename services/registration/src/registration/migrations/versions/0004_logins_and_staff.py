@@ -45,6 +45,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("token_digest"),
     )
     with op.batch_alter_table("refresh_tokens", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_refresh_tokens_expires_at"), ["expires_at"], unique=False
+        )
         batch_op.create_index(batch_op.f("ix_refresh_tokens_sid"), ["sid"], unique=False)
         batch_op.create_index(batch_op.f("ix_refresh_tokens_sub"), ["sub"], unique=False)
 
@@ -83,6 +86,7 @@ def downgrade() -> None:
     with op.batch_alter_table("refresh_tokens", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_refresh_tokens_sub"))
         batch_op.drop_index(batch_op.f("ix_refresh_tokens_sid"))
+        batch_op.drop_index(batch_op.f("ix_refresh_tokens_expires_at"))
 
     op.drop_table("refresh_tokens")
     op.drop_table("login_codes")

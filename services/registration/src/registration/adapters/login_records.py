@@ -72,14 +72,18 @@ def count_wrong_try(session: Session, audience: str, phone_digest: str, max_trie
     )
 
 
-def use_code(session: Session, audience: str, phone_digest: str, code_digest: str) -> bool:
-    """Spend the code (once: a second use of the same code finds it gone); False if it was."""
+def use_code(
+    session: Session, audience: str, phone_digest: str, code_digest: str, max_tries: int
+) -> bool:
+    """Spend the code (once: a second use of the same code finds it gone); False when it was
+    spent, or ran out of tries, meanwhile."""
     used = session.execute(
         update(login_codes_table)
         .where(
             _c.audience == audience,
             _c.phone_digest == phone_digest,
             _c.code_digest == code_digest,
+            _c.tries < max_tries,
         )
         .values(code_digest=None)
     )

@@ -136,7 +136,9 @@ class Logins:
             if usable and not right:
                 records.count_wrong_try(session, audience, phone_digest, MAX_WRONG_TRIES)
             holder = self._holder(session, phone, audience) if right else None
-            if holder is None or not records.use_code(session, audience, phone_digest, presented):
+            if holder is None or not records.use_code(
+                session, audience, phone_digest, presented, MAX_WRONG_TRIES
+            ):
                 holder = None
             else:
                 records.forget_expired(session, now)

@@ -25,6 +25,7 @@ LOGIN_CODE = "login-code"
 # Routed nowhere: what is published for a phone nobody holds, so that both take the same path.
 DISCARDED = "login-code.discarded"
 LOGIN_CODE_TTL_SECONDS = 300
+QUEUE_EXPIRES_SECONDS = 3600
 
 
 class CommandNotSent(Exception):
@@ -51,7 +52,11 @@ class CommandTopology:
         channel.queue_declare(
             self.login_codes_queue,
             durable=True,
-            arguments={"x-message-ttl": LOGIN_CODE_TTL_SECONDS * 1000},
+            arguments={
+                "x-message-ttl": LOGIN_CODE_TTL_SECONDS * 1000,
+                # Unused for an hour (no consumer, no declaration), it holds nothing of worth.
+                "x-expires": QUEUE_EXPIRES_SECONDS * 1000,
+            },
         )
         channel.queue_bind(self.login_codes_queue, self.exchange, routing_key=LOGIN_CODE)
 

@@ -14,7 +14,7 @@ import secrets
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from association.process_secrets import ALL_SECRETS
+from association.process_secrets import GENERATED_SECRETS
 
 
 def read_values(text: str) -> dict[str, str]:
@@ -31,7 +31,7 @@ def ensure_secrets_file(path: Path) -> dict[str, str]:
     """The values of the secrets file at `path`, after giving every secret of the stack it lacks a
     fresh value (creating the file, readable by its owner only, when absent)."""
     existing = read_values(path.read_text()) if path.exists() else {}
-    missing = [secret for secret in ALL_SECRETS if not existing.get(secret.variable)]
+    missing = [secret for secret in GENERATED_SECRETS if not existing.get(secret.variable)]
     if missing:
         path.parent.mkdir(parents=True, exist_ok=True)
         lines = "".join(f"{secret.variable}={secrets.token_urlsafe(48)}\n" for secret in missing)

@@ -30,8 +30,14 @@ IDENTITY_HASH_KEY = Secret(
     "IDENTITY_HASH_KEY",
     "registration's key of the hashes that find duplicate phones and ID numbers",
 )
-# Every secret some process of the stack needs (`make run` generates a value for each).
+SMS_SECRET = Secret(
+    "SMS_SECRET", "the key notifications signs its SMS requests with, and the gateway checks"
+)
+# Every secret some process of the stack needs.
 ALL_SECRETS = (AUTH_SECRET, IDENTITY_HASH_KEY)
+# What `make run` generates a value for: those, and the secret of its development SMS sink (SMS
+# go out only when SMS_URL is set, and then notifications needs SMS_SECRET with it).
+GENERATED_SECRETS = (*ALL_SECRETS, SMS_SECRET)
 
 
 class Process(StrEnum):

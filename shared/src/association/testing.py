@@ -20,6 +20,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from association.db import Database, normalise_url
+from association.messaging.commands import COMMANDS_EXCHANGE, LOGIN_CODES_QUEUE
 from association.messaging.topology import (
     EVENTS_EXCHANGE,
     PUBLIC_EXCHANGE,
@@ -171,5 +172,7 @@ def delete_broker_names(
         channel.queue_delete(prefix + PUBLIC_STREAM_QUEUE)
         channel.exchange_delete(prefix + EVENTS_EXCHANGE)
         channel.exchange_delete(prefix + PUBLIC_EXCHANGE)
+        channel.queue_delete(prefix + LOGIN_CODES_QUEUE)
+        channel.exchange_delete(prefix + COMMANDS_EXCHANGE)
     finally:
         connection.close()

@@ -10,10 +10,10 @@ from pathlib import Path
 
 from association.auth import decode_token
 from association.dev_secrets import ensure_secrets_file, read_values
-from association.process_secrets import ALL_SECRETS, MINIMUM_BYTES
+from association.process_secrets import GENERATED_SECRETS, MINIMUM_BYTES
 from support.processes import BIN
 
-SECRET_VARIABLES = {secret.variable for secret in ALL_SECRETS}
+SECRET_VARIABLES = {secret.variable for secret in GENERATED_SECRETS}
 
 
 def test_the_file_is_made_once_owner_only_with_a_long_random_value_per_secret(

@@ -12,7 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+from association.process_secrets import MINIMUM_BYTES
 from association.star_levels import DEFAULT_STAR_THRESHOLDS, star_thresholds_from_env
+from notifications.adapters.sms import SmsGateway
 from notifications.domain.messages import LANGUAGES
 
 # RabbitMQ's notation for a stream's x-max-age: a number and a unit (years to seconds).
@@ -33,6 +35,9 @@ class NotificationSettings:
     retry_ceiling: float = 900.0
     email_max_attempts: int = 8
     poll_interval: float = 0.2
+    # The SMS gateway (off when empty) and the secret its requests are signed with.
+    sms_url: str = ""
+    sms_secret: str = ""
 
     def __post_init__(self) -> None:
         if self.language not in LANGUAGES:
@@ -43,6 +48,10 @@ class NotificationSettings:
             raise ValueError("timeouts and retry delays must be positive")
         if self.webhook_pause_after < 1 or self.email_max_attempts < 1:
             raise ValueError("WEBHOOK_PAUSE_AFTER and EMAIL_MAX_ATTEMPTS must be at least 1")
+        if self.sms_url and len(self.sms_secret.encode()) < MINIMUM_BYTES:
+            raise ValueError(f"SMS_SECRET must be set, {MINIMUM_BYTES}+ bytes, when SMS_URL is")
+        if self.sms_url and not self.sms_url.startswith(("http://", "https://")):
+            raise ValueError("SMS_URL must be an http:// or https:// URL")
         if self.webhook_max_subscriptions < 1:
             raise ValueError("WEBHOOK_MAX_SUBSCRIPTIONS must be at least 1")
 
@@ -64,4 +73,11 @@ class NotificationSettings:
             retry_base=float(env.get("DELIVERY_RETRY_BASE_SECONDS") or defaults.retry_base),
             retry_ceiling=float(env.get("DELIVERY_RETRY_MAX_SECONDS") or defaults.retry_ceiling),
             email_max_attempts=int(env.get("EMAIL_MAX_ATTEMPTS") or defaults.email_max_attempts),
+            sms_url=env.get("SMS_URL", "").strip(),
+            sms_secret=env.get("SMS_SECRET", ""),
         )
+
+    @property
+    def sms_gateway(self) -> SmsGateway | None:
+        """The gateway of `SMS_URL`, None when SMS is off."""
+        return SmsGateway(self.sms_url, self.sms_secret) if self.sms_url else None

@@ -113,7 +113,9 @@ def handlers(context: ServiceContext) -> dict[str, Handler]:
     """The handlers of the notifications worker's consumer, one per consumed routing key."""
     config: NotificationSettings = context.config
     public_log = PublicEventLog()
-    channels = [channel.name for channel in outward_channels(context.settings.smtp_url)]
+    channels = [
+        channel.name for channel in outward_channels(context.settings.smtp_url, config.sms_gateway)
+    ]
     notifier = Notifier(MessageComposer(config.language), channels)
     projections = _projections(notifier, StarLevels(config.star_thresholds), public_log)
     return {

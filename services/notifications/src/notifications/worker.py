@@ -1,19 +1,24 @@
 """The notifications worker's own components, run beside the shared consumer and relay.
 
 The public stream relay (declares the stream, then publishes the public log), the message
-dispatcher (log and e-mail) and the webhook dispatcher, each wired to the real adapters.
+dispatcher (log, e-mail and SMS), the webhook dispatcher and the login codes' SMS sender, each
+wired to the real adapters.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from association.messaging.commands import CommandTopology
 from association.messaging.topology import Topology
 from association.messaging.worker import Runnable
 from association.service import ServiceContext
 from notifications.adapters.channels import outward_channels
+from notifications.adapters.login_codes import LoginCodeSender
+from notifications.adapters.message_templates import MessageComposer
 from notifications.adapters.public_log import PublicEventLog
 from notifications.adapters.public_stream import PublicStreamRelay
+from notifications.adapters.smtp import Mailer, SmtpServer
 from notifications.adapters.webhook_client import WebhookClient
 from notifications.config import NotificationSettings
 from notifications.domain.retries import RetryPolicy
@@ -22,7 +27,8 @@ from notifications.service_layer.webhook_dispatch import WebhookDispatcher
 
 
 def worker_components(context: ServiceContext) -> Sequence[Runnable]:
-    """The public stream relay, the message dispatcher and the webhook dispatcher."""
+    """The public stream relay, the message dispatcher, the webhook dispatcher and the sender
+    of login codes."""
     config: NotificationSettings = context.config
     settings = context.settings
     topology = Topology(settings.service, settings.amqp_prefix, settings.max_delivery_attempts)
@@ -35,7 +41,7 @@ def worker_components(context: ServiceContext) -> Sequence[Runnable]:
         ),
         MessageDispatcher(
             context.database,
-            outward_channels(settings.smtp_url),
+            outward_channels(settings.smtp_url, config.sms_gateway),
             policy,
             config.email_max_attempts,
             poll_interval=config.poll_interval,
@@ -48,5 +54,14 @@ def worker_components(context: ServiceContext) -> Sequence[Runnable]:
             policy,
             config.webhook_pause_after,
             poll_interval=config.poll_interval,
+        ),
+        LoginCodeSender(
+            settings.amqp_url,
+            CommandTopology(settings.amqp_prefix),
+            config.sms_gateway,
+            MessageComposer(config.language),
+            policy,
+            database=context.database,
+            mailer=Mailer(SmtpServer.from_url(settings.smtp_url)) if settings.smtp_url else None,
         ),
     ]

@@ -26,9 +26,10 @@ def test_a_contact_is_stored_sealed_and_its_key_goes_with_the_withdrawal(service
     with service.context.database.reader() as session:
         [sealed] = session.execute(select(sealed_contacts_table.c.sealed)).scalars().all()
         assert contact_of(session, volunteer_id) == Contact(
-            volunteer_id, "欧阳澜珊", "lanshan@example.cn"
+            volunteer_id, "欧阳澜珊", "lanshan@example.cn", volunteer.payload["phone"]
         )
     assert "欧阳澜珊".encode() not in sealed and b"lanshan" not in sealed
+    assert volunteer.payload["phone"].encode() not in sealed
     assert rows(service, contacts_table) == 0
     service.apply(events.withdrawn(volunteer_id))
     assert rows(service, contact_keys_table) == rows(service, sealed_contacts_table) == 0

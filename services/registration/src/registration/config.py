@@ -26,10 +26,13 @@ class RegistrationConfig:
     identity_hash_key: bytes
     streets: Vocabulary
     skills: Vocabulary
+    # Flask-Limiter's limit per client address on the login routes (`off`: none).
+    login_rate_limit: str = "30/minute"
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> RegistrationConfig:
-        """`IDENTITY_HASH_KEY`, `STREETS_FILE` and `SKILLS_FILE` (else the vocabularies shipped).
+        """`IDENTITY_HASH_KEY`, `STREETS_FILE` and `SKILLS_FILE` (else the vocabularies shipped),
+        `LOGIN_RATE_LIMIT`.
 
         The key has no default: the processes that hash (web, rebuild) refuse to start without it
         (`SECRETS_NEEDED`); the worker needs none and reads it as empty.
@@ -38,6 +41,7 @@ class RegistrationConfig:
             identity_hash_key=environ.get("IDENTITY_HASH_KEY", "").encode(),
             streets=read_vocabulary("streets", environ.get("STREETS_FILE")),
             skills=read_vocabulary("skills", environ.get("SKILLS_FILE")),
+            login_rate_limit=environ.get("LOGIN_RATE_LIMIT") or "30/minute",
         )
 
 

@@ -7,6 +7,8 @@ from registration.adapters.tables import metadata
 from registration.api.export import export_blueprint
 from registration.api.imports import imports_blueprint
 from registration.api.organisations import organisations_blueprint
+from registration.api.sessions import sessions_blueprint
+from registration.api.staff import staff_blueprint
 from registration.api.volunteers import volunteers_blueprint
 from registration.config import SECRETS_NEEDED, RegistrationConfig
 
@@ -22,6 +24,8 @@ SERVICE = ServiceDefinition(
         export_blueprint,
         volunteers_blueprint,
         organisations_blueprint,
+        sessions_blueprint,
+        staff_blueprint,
     ),
     codec=PersonalDataCodec(),
     outward=outward,

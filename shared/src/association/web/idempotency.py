@@ -15,6 +15,9 @@ A multipart body (a file upload) is fingerprinted without its boundary, which a 
 anew for every send of the same file. A view that commits its work in transactions of its own (an
 import in batches) runs inside `reservation_committed()`.
 
+A view marked `never_stored` (answers holding credentials, e.g. a login's tokens) is not replayed:
+its Idempotency-Key is ignored and nothing of its answer is stored.
+
 Stored responses may name people: when one is erased, `forget_responses_naming` deletes every
 stored response that names them (a repeat of such a request then runs again, as a new one).
 """
@@ -24,9 +27,10 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from typing import Any, TypeVar
 
 from flask import Response, current_app, g, request
 from flask_smorest import abort
@@ -63,12 +67,26 @@ HEADER_PARAMETER = {
 }
 
 _table = idempotency_table.c
+View = TypeVar("View", bound=Callable[..., Any])
 
 
 def fingerprint(method: str, path: str, sub: str | None, body: bytes) -> str:
     """The sha256 hex digest identifying a request for its idempotency key."""
     head = json.dumps([method, path, sub or ""], ensure_ascii=False).encode()
     return hashlib.sha256(head + b"\n" + body).hexdigest()
+
+
+def never_stored(view: View) -> View:
+    """Mark a view whose answers must never be stored (they hold credentials or secrets)."""
+    view.never_stored = True  # type: ignore[attr-defined]
+    return view
+
+
+def _never_stored(view: Callable[..., Any] | None, method: str) -> bool:
+    view_class = getattr(view, "view_class", None)
+    if view_class is not None:
+        view = getattr(view_class, method.lower(), None)
+    return bool(getattr(view, "never_stored", False))
 
 
 def _request_sub() -> str | None:
@@ -117,6 +135,8 @@ def begin_idempotent_request() -> Response | None:
     if key is None:
         return None
     view = current_app.view_functions.get(request.endpoint or "")
+    if _never_stored(view, "POST"):
+        return None
     scope = required_scope_of(view, "POST")
     if scope is not None and not authorised_for(scope, or_self=self_allowed_on(view, "POST")):
         return None  # the view answers 401/403: an unauthorised caller learns nothing of the key

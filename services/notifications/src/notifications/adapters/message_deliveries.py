@@ -37,6 +37,7 @@ class OutgoingMessage:
     body: str
     name: str | None
     email: str | None
+    phone: str | None = None
 
 
 def claim_due(
@@ -110,6 +111,7 @@ def outgoing(
             row.body,
             contact.name if contact else None,
             contact.email if contact else None,
+            contact.phone if contact else None,
         )
         found[(row.notification_id, row.channel)] = (message, row.attempts)
     return found

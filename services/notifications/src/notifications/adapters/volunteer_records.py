@@ -46,7 +46,7 @@ _CONTACT_COLUMNS = (
     _c.name.label("contact_name"),
     _c.email.label("contact_email"),
 )
-_SEALED_FIELDS = ("name", "email")
+_SEALED_FIELDS = ("name", "email", "phone")
 _keyring = Keyring(contact_keys_table)
 _CONTACT_VERSIONS = select(contact_versions_table).where(
     contact_versions_table.c.volunteer_id == bindparam("volunteer_id")
@@ -110,7 +110,9 @@ def contact_in(row: Row[Any], volunteer_id: str) -> Contact | None:
 def contact_versions(session: Session, volunteer_id: str) -> dict[str, int]:
     """The version of the volunteer's event that last set each contact field (0 when unknown)."""
     row = session.execute(_CONTACT_VERSIONS, {"volunteer_id": volunteer_id}).first()
-    return {"name": row.name_version if row else 0, "email": row.email_version if row else 0}
+    if row is None:
+        return {"name": 0, "email": 0, "phone": 0}
+    return {"name": row.name_version, "email": row.email_version, "phone": row.phone_version}
 
 
 def save_contact(session: Session, contact: Contact, versions: Mapping[str, int]) -> None:
@@ -133,6 +135,7 @@ def save_contact(session: Session, contact: Contact, versions: Mapping[str, int]
             "volunteer_id": contact.volunteer_id,
             "name_version": versions["name"],
             "email_version": versions["email"],
+            "phone_version": versions["phone"],
         },
         ["volunteer_id"],
     )

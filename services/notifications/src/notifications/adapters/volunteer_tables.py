@@ -43,6 +43,7 @@ contact_versions_table = Table(
     key("volunteer_id"),
     required("name_version", Integer),
     required("email_version", Integer),
+    required("phone_version", Integer, server_default="0"),
 )
 
 # Only the id stays after a withdrawal, so that late or repeated events write nothing for them.

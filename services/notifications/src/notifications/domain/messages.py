@@ -17,8 +17,9 @@ WELCOME = "welcome"
 TEAM_ASSIGNED = "team_assigned"
 ACTIVITY_THANKS = "activity_thanks"
 STAR_LEVEL = "star_level"
+LOGIN_CODE = "login_code"
 
-TEMPLATES = (WELCOME, TEAM_ASSIGNED, ACTIVITY_THANKS, STAR_LEVEL)
+TEMPLATES = (WELCOME, TEAM_ASSIGNED, ACTIVITY_THANKS, STAR_LEVEL, LOGIN_CODE)
 
 
 def star_level_kind(level: int) -> str:
@@ -72,3 +73,8 @@ def star_level_reached(level: int, threshold: str, total_hours: str) -> Message:
     """The milestone message the first time a volunteer reaches `level` stars."""
     values = {"level": level, "threshold": threshold, "total_hours": total_hours}
     return Message(star_level_kind(level), STAR_LEVEL, values)
+
+
+def login_code(code: str, minutes: int) -> Message:
+    """A one-time login code: sent, never stored (see `notifications.adapters.login_codes`)."""
+    return Message(LOGIN_CODE, LOGIN_CODE, {"code": code, "minutes": minutes})

@@ -12,7 +12,7 @@ from notifications.adapters.notification_records import add_notification
 from notifications.domain.contacts import Contact
 from notifications.domain.messages import Message, RenderedMessage
 
-EMAIL = "email"
+EMAIL, SMS = "email", "sms"
 
 
 class Composer(Protocol):
@@ -24,7 +24,8 @@ class Composer(Protocol):
 class Notifier:
     """Stores a message per (event, volunteer, kind) and queues it on `channels`.
 
-    Nothing is written for a withdrawn volunteer; e-mail is queued only for a known address.
+    Nothing is written for a withdrawn volunteer; e-mail and SMS are queued only for a known
+    address or phone.
     """
 
     def __init__(self, composer: Composer, channels: Sequence[str]) -> None:
@@ -58,7 +59,10 @@ class Notifier:
     ) -> bool:
         rendered = self.composer.render(message, contact.name if contact else None)
         has_email = contact is not None and bool(contact.email)
-        channels = [c for c in self.channels if c != EMAIL or has_email]
+        has_phone = contact is not None and bool(contact.phone)
+        channels = [
+            c for c in self.channels if (c != EMAIL or has_email) and (c != SMS or has_phone)
+        ]
         return add_notification(
             session,
             event_id=event_id,

@@ -86,3 +86,45 @@ volunteer_import_rows_table = Table(
     optional("volunteer_id", Id),
     optional("errors", JSON),
 )
+
+# Logins. A one-time code per (audience, phone digest): only its keyed hash is kept, with when it
+# was asked for (one a minute), when it expires and how many wrong tries it has had.
+login_codes_table = Table(
+    "login_codes",
+    metadata,
+    key("audience", String(16)),
+    key("phone_digest", String(64)),
+    optional("code_digest", String(64)),
+    required("tries", Integer),
+    required("requested_at", Instant),
+    required("expires_at", Instant),
+)
+
+# Refresh tokens by the sha256 of the token; `sid` names the login (the family of its rotations).
+refresh_tokens_table = Table(
+    "refresh_tokens",
+    metadata,
+    key("token_digest", String(64)),
+    required("sid", Id, index=True),
+    required("sub", Id, index=True),
+    required("role", String(16)),
+    optional("org", Id),
+    required("state", String(8)),
+    required("issued_at", Instant),
+    required("expires_at", Instant, index=True),
+)
+
+# Coordinators and the office: name and phone sealed under the person's key in `staff_keys`,
+# found by the keyed hash of the phone.
+staff_table = Table(
+    "staff",
+    metadata,
+    key("staff_id"),
+    required("role", String(16)),
+    optional("organisation_id", Id, index=True),
+    required("phone_digest", String(64), unique=True),
+    required("sealed", LargeBinary),
+    required("created_at", Instant),
+)
+
+staff_keys_table = keys_table(metadata, "staff_keys")

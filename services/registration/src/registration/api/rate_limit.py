@@ -1,4 +1,5 @@
-"""The rate limit of the public sign-up: per client address, in storage the web processes share.
+"""The rate limits of the public sign-up and of the login routes: per client address, in storage
+the web processes share.
 
 Flask-Limiter counts in `RATE_LIMIT_STORAGE_URL` (`memory://`: each process on its own; `redis://…`:
 every process and machine pointing there shares one count), under keys prefixed with the stack's
@@ -34,17 +35,31 @@ def by_operator() -> bool:
         return False
 
 
+def _limiter(blueprint: Blueprint, settings: Settings, name: str = "") -> Limiter:
+    limiter = Limiter(
+        key_func=get_remote_address,
+        storage_uri=settings.rate_limit_storage_url,
+        key_prefix=f"{settings.amqp_prefix}{settings.service}{name}",
+        in_memory_fallback_enabled=True,
+        headers_enabled=True,
+    )
+    blueprint.record_once(lambda state: limiter.init_app(state.app))
+    return limiter
+
+
 def signup_limits(blueprint: Blueprint, settings: Settings) -> list[Callable[[Any], Any]]:
     """The decorators limiting POSTs of a view of `blueprint` (none when the limit is `off`)."""
     rate = settings.signup_rate_limit.strip()
     if rate.lower() == "off":
         return []
-    limiter = Limiter(
-        key_func=get_remote_address,
-        storage_uri=settings.rate_limit_storage_url,
-        key_prefix=f"{settings.amqp_prefix}{settings.service}",
-        in_memory_fallback_enabled=True,
-        headers_enabled=True,
-    )
-    blueprint.record_once(lambda state: limiter.init_app(state.app))
+    limiter = _limiter(blueprint, settings)
     return [limiter.limit(rate, methods=["POST"], exempt_when=by_operator)]
+
+
+def login_limit(blueprint: Blueprint, settings: Settings, rate: str) -> Callable[[Any], Any]:
+    """The decorator limiting, per client address, the POSTs of the login routes together
+    (`LOGIN_RATE_LIMIT`; `off`: none)."""
+    if rate.strip().lower() == "off":
+        return lambda view: view
+    limiter = _limiter(blueprint, settings, ".logins")
+    return limiter.shared_limit(rate.strip(), scope="logins", methods=["POST"])

@@ -24,6 +24,7 @@ from association.store import EventStore, serialise_writers
 from association.web.idempotency import forget_responses_naming
 from registration.adapters.codec import to_envelope
 from registration.adapters.identities import IdentityIndex
+from registration.adapters.login_records import revoke_person
 from registration.adapters.personal_data import volunteer_keyring
 from registration.adapters.projections import RegistrationProjection
 from registration.adapters.read_models import organisation_exists, organisation_name_taken
@@ -123,11 +124,13 @@ class Registration:
     def withdraw_volunteer(
         self, session: Session, volunteer_id: str, reach: Reach = EVERYTHING
     ) -> None:
-        """Withdraw the volunteer: their key, stored answers naming them and WAL copies go."""
+        """Withdraw the volunteer: their key, stored answers naming them and WAL copies go, and
+        their logins end."""
         serialise_writers(session)
         current = self.load(session, volunteer_id, reach)
         event = volunteer.withdraw(current, _now())
         forget_responses_naming(session, volunteer_id)
+        revoke_person(session, volunteer_id)
         record(session, self.store, self.projection, event, current.version + 1)
         checkpoint_after_commit(session)
 

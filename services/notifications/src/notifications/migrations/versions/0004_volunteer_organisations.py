@@ -2,8 +2,8 @@
 
 Volunteers known before read as of no organisation until a later event of theirs names it.
 
-Revision ID: 0004_volunteer_organisations
-Revises: 0002
+Revision ID: 0004
+Revises: 0003
 Create Date: 2026-12-05 05:50:00
 """
 
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0004_volunteer_organisations"
-down_revision: str | Sequence[str] | None = "0002"
+revision: str = "0004"
+down_revision: str | Sequence[str] | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -15,8 +15,8 @@ from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from association.auth import require_scope
 from association.access import Reach, current_reach
+from association.auth import require_scope
 from association.service import ServiceContext
 from registration.adapters.personal_data import volunteer_keyring
 from registration.adapters.read_models import VolunteerFilter, VolunteerReadModel, organisations

@@ -100,13 +100,17 @@ def ensure_base() -> None:
     """Import the debootstrap root file system as the base image (made first if absent)."""
     if built_recipe(BASE) == BASE_RECIPE:
         return
-    rootfs = ROOTFS
-    if not (rootfs / "etc" / "debian_version").is_file():
-        rootfs = Path(tempfile.mkdtemp(prefix="bookworm-"))
-        log(f"debootstrap bookworm into {rootfs}")
-        subprocess.run(
-            ["debootstrap", "--variant=minbase", "bookworm", str(rootfs), MIRROR], check=True
-        )
+    if (ROOTFS / "etc" / "debian_version").is_file():
+        import_base(ROOTFS)
+        return
+    with tempfile.TemporaryDirectory(prefix="bookworm-") as made:
+        log(f"debootstrap bookworm into {made}")
+        subprocess.run(["debootstrap", "--variant=minbase", "bookworm", made, MIRROR], check=True)
+        import_base(Path(made))
+
+
+def import_base(rootfs: Path) -> None:
+    """`docker import` the root file system as BASE, labelled with its recipe, and check it."""
     # The tar's "." becomes the image's /: readable and searchable by every user.
     rootfs.chmod(0o755)
     log(f"importing {rootfs} as {BASE}")

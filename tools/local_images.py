@@ -4,7 +4,13 @@
 public images are here or can be pulled; else it builds the images deploy/compose.local.yml names
 — a Debian bookworm base (debootstrap, imported), Python, RabbitMQ and PostgreSQL from Debian's
 packages (deploy/images/) — and adds that override. An image is rebuilt only when its recipe
-changed: each carries a label with its recipe's hash, so a second run builds nothing.
+changed: each carries a label with its recipe's hash (the base's image id included), so a second
+run builds nothing.
+
+The base's / must be 0755: `docker import` gives / the mode of the tar's "." entry, and a
+debootstrap directory from mkdtemp is 0700, which denies every non-root user (PostgreSQL's
+`postgres`, the services' `association`) any file of the image. The base is checked by running a
+command as `nobody` in it.
 """
 
 from __future__ import annotations
@@ -32,6 +38,8 @@ LOCAL = {
     "association/postgres:local": ("postgres.Dockerfile", ("postgres-entrypoint.sh",)),
 }
 LABEL = "association.recipe"
+# The base's recipe: bumped whenever the way it is made changes, so an older base is re-imported.
+BASE_RECIPE = hashlib.sha256(b"debootstrap --variant=minbase bookworm; / 0755").hexdigest()[:16]
 BUILD = ("docker", "build", "-q", "--network=host", f"--build-arg=BASE_IMAGE={BASE}")
 PULL_TIMEOUT = 60
 
@@ -70,11 +78,17 @@ def context_files() -> dict[str, bytes]:
 
 
 def recipe(tag: str, files: dict[str, bytes]) -> str:
+    """The hash of the image's Dockerfile, its extra files and the base image it is built on."""
     dockerfile, extras = LOCAL[tag]
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(image_id(BASE).encode())
     for name in (dockerfile, *extras):
         digest.update(files[name])
     return digest.hexdigest()[:16]
+
+
+def image_id(image: str) -> str:
+    result = docker("image", "inspect", "-f", "{{.Id}}", image)
+    return result.stdout.strip() if result.returncode == 0 else ""
 
 
 def built_recipe(tag: str) -> str:
@@ -84,20 +98,33 @@ def built_recipe(tag: str) -> str:
 
 def ensure_base() -> None:
     """Import the debootstrap root file system as the base image (made first if absent)."""
-    if present(BASE):
+    if built_recipe(BASE) == BASE_RECIPE:
         return
-    rootfs = ROOTFS
-    if not (rootfs / "etc" / "debian_version").is_file():
-        rootfs = Path(tempfile.mkdtemp(prefix="bookworm-"))
-        log(f"debootstrap bookworm into {rootfs}")
-        subprocess.run(
-            ["debootstrap", "--variant=minbase", "bookworm", str(rootfs), MIRROR], check=True
-        )
+    if (ROOTFS / "etc" / "debian_version").is_file():
+        import_base(ROOTFS)
+        return
+    with tempfile.TemporaryDirectory(prefix="bookworm-") as made:
+        log(f"debootstrap bookworm into {made}")
+        subprocess.run(["debootstrap", "--variant=minbase", "bookworm", made, MIRROR], check=True)
+        import_base(Path(made))
+
+
+def import_base(rootfs: Path) -> None:
+    """`docker import` the root file system as BASE, labelled with its recipe, and check it."""
+    # The tar's "." becomes the image's /: readable and searchable by every user.
+    rootfs.chmod(0o755)
     log(f"importing {rootfs} as {BASE}")
     tar = subprocess.Popen(["tar", "-C", str(rootfs), "-c", "."], stdout=subprocess.PIPE)
-    subprocess.run(["docker", "import", "-", BASE], stdin=tar.stdout, check=True)
+    subprocess.run(
+        ["docker", "import", f"--change=LABEL {LABEL}={BASE_RECIPE}", "-", BASE],
+        stdin=tar.stdout,
+        check=True,
+    )
     if tar.wait() != 0:
         raise RuntimeError(f"tar of {rootfs} failed")
+    check = docker("run", "--rm", "--user=nobody", BASE, "/bin/ls", "/usr/local")
+    if check.returncode != 0:
+        raise RuntimeError(f"{BASE}: a non-root user cannot read its files:\n{check.stderr}")
 
 
 def ensure_local(tag: str, files: dict[str, bytes]) -> None:

@@ -39,7 +39,8 @@ def running_stack(
     databases: Mapping[str, str] | None = None,
     **extra: str,
 ) -> Iterator[Stack]:
-    """Start the six processes, wait until every service answers /health, stop them after.
+    """Start the six processes, wait until every service answers /health and every worker's
+    relay runs, stop them after.
 
     Each service gets a SQLite file under `tmp_path` unless `databases` names its DATABASE_URL.
     """
@@ -71,6 +72,16 @@ def running_stack(
             process.start()
         for url in stack.urls.values():
             wait_for(lambda url=url: health(url), timeout=60)
+        for service in SERVICES:  # a worker's relay runs once its signal handlers are in place
+            worker = next(p for p in stack.processes if p.command == f"{service}-worker")
+            wait_for(
+                lambda worker=worker, service=service: (
+                    f"relay of {service} publishes to" in worker.output()
+                ),
+                timeout=60,
+                interval=0.1,
+                what=f"{service}-worker started",
+            )
         yield stack
     finally:
         with ThreadPoolExecutor(len(stack.processes)) as stopping:  # side by side: seconds each

@@ -28,6 +28,8 @@ ORGANISATION_KINDS = (
 )
 REMOVAL_REASONS = ("withdrawn", "removed")
 PHONE_PATTERN = r"^1[3-9]\d{9}$"
+# A resident ID number with all but the first four and the last four characters hidden.
+MASKED_ID_NUMBER_PATTERN = r"^\d{4}\*{10}\d{3}[\dX]$"
 
 
 class _Payload(Schema):
@@ -46,6 +48,22 @@ class VolunteerRegisteredV1(_Payload):
     registered_at = fields.AwareDateTime(required=True)
     source = fields.String(required=True, validate=validate.OneOf(SIGNUP_SOURCES))
     id_verified = fields.Boolean(required=True)
+
+
+class VolunteerRegisteredV2(VolunteerRegisteredV1):
+    """Version 2 says whether the volunteer is a minor (null: age unknown) and carries the resident
+    ID number masked (`3201**********123X`, null without a verified one), so that teams can refuse
+    minors where adults only are allowed and print certificates. Both are personal: never public."""
+
+    minor = fields.Boolean(required=True, allow_none=True)
+    id_number_masked = fields.String(
+        required=True, allow_none=True, validate=validate.Regexp(MASKED_ID_NUMBER_PATTERN)
+    )
+
+
+def volunteer_registered_v1_to_v2(payload: dict) -> dict:
+    """Version 1 said nothing of age or ID number: unknown."""
+    return {"minor": None, "id_number_masked": None} | payload
 
 
 class TeamAssignedV1(_Payload):
@@ -210,3 +228,49 @@ class ActivityCancelledV1(_Payload):
     team_id = fields.UUID(required=True)
     reason = fields.String(required=True, validate=validate.Length(max=500))
     cancelled_at = fields.AwareDateTime(required=True)
+
+
+class NonNegativeHours(Hours):
+    """Hours that may be zero: a correction can take all of an attendee's hours away."""
+
+    def __init__(self, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(**kwargs)
+        self.validators = [
+            validate.Range(min=0, max=MAX_HOURS, max_inclusive=False),
+            *self.validators[1:],
+        ]
+
+
+class HoursCorrectedV1(_Payload):
+    """An attendee's hours at a completed activity set anew (up or down, to zero at the least);
+    `previous_hours` is what they were (zero for an attendee the completion had left out)."""
+
+    activity_id = fields.UUID(required=True)
+    team_id = fields.UUID(required=True)
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    volunteer_id = fields.UUID(required=True)
+    previous_hours = NonNegativeHours(required=True)
+    hours = NonNegativeHours(required=True)
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    corrected_at = fields.AwareDateTime(required=True)
+
+
+class CertificateIssuedV1(_Payload):
+    """A certificate of volunteer service (志愿服务证明) issued: what it certifies, signed.
+
+    `name_masked` is the only personal field (kept so that the certificate stays verifiable after
+    a withdrawal); partners never see it. `signature` is the base64 Ed25519 signature the
+    verification answer carries; `period_from` / `period_to` are dates or null (from the first /
+    until the issue)."""
+
+    certificate_id = fields.UUID(required=True)
+    number = fields.String(required=True, validate=validate.Length(min=1, max=32))
+    volunteer_id = fields.UUID(required=True)
+    name_masked = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    period_from = fields.Date(required=True, allow_none=True)
+    period_to = fields.Date(required=True, allow_none=True)
+    total_hours = NonNegativeHours(required=True)
+    activity_count = fields.Integer(required=True, strict=True, validate=validate.Range(min=0))
+    issued_at = fields.AwareDateTime(required=True)
+    issuer = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    signature = fields.String(required=True, validate=validate.Length(min=1, max=200))

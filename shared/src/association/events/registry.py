@@ -153,6 +153,7 @@ def _takes_collections(schema: Schema) -> bool:
 # Every event that crosses a service boundary: (type, schema version, payload schema).
 INTEGRATION_EVENTS: tuple[tuple[str, int, type[Schema]], ...] = (
     ("VolunteerRegistered", 1, payloads.VolunteerRegisteredV1),
+    ("VolunteerRegistered", 2, payloads.VolunteerRegisteredV2),
     ("VolunteerProfileUpdated", 1, payloads.VolunteerProfileUpdatedV1),
     ("VolunteerWithdrawn", 1, payloads.VolunteerWithdrawnV1),
     ("OrganisationJoined", 1, payloads.OrganisationJoinedV1),
@@ -164,6 +165,8 @@ INTEGRATION_EVENTS: tuple[tuple[str, int, type[Schema]], ...] = (
     ("ActivityCompleted", 1, payloads.ActivityCompletedV1),
     ("ActivityCompleted", 2, payloads.ActivityCompletedV2),
     ("ActivityCancelled", 1, payloads.ActivityCancelledV1),
+    ("HoursCorrected", 1, payloads.HoursCorrectedV1),
+    ("CertificateIssued", 1, payloads.CertificateIssuedV1),
 )
 
 
@@ -173,6 +176,7 @@ def _build_default_registry() -> EventRegistry:
         registry.register(event_type, version, schema)
     registry.register_upcaster("ActivityCompleted", 1, payloads.activity_completed_v1_to_v2)
     registry.register_upcaster("TeamCreated", 1, payloads.team_created_v1_to_v2)
+    registry.register_upcaster("VolunteerRegistered", 1, payloads.volunteer_registered_v1_to_v2)
     return registry
 
 

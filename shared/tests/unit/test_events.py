@@ -196,10 +196,29 @@ def test_hours_beyond_two_decimal_places_are_refused_not_rounded() -> None:
     assert raised.value.errors["attendance"][0]["hours"] == ["At most two decimal places."]
 
 
-def test_activity_completed_version_1_upcasts_to_2_with_empty_service_record_fields() -> None:
+def test_activity_completed_version_1_upcasts_with_empty_record_fields_and_no_lateness() -> None:
     upcast = default_registry().upcast(new_event("ActivityCompleted", "a", 1, activity_completed()))
-    assert upcast.schema_version == 2
+    assert upcast.schema_version == 3
     assert (upcast.payload["content"], upcast.payload["person_in_charge"]) == ("", "")
+    assert upcast.payload["late_reason"] is None
+
+
+def test_volunteer_registered_version_1_upcasts_to_2_with_age_and_id_number_unknown() -> None:
+    payload = {
+        "volunteer_id": VOLUNTEER_ID,
+        "name": "刘丽珠",
+        "phone": "13812345678",
+        "email": None,
+        "street": "街道",
+        "skills": [],
+        "organisation_id": None,
+        "registered_at": "2026-08-09T09:30:00+00:00",
+        "source": "web",
+        "id_verified": False,
+    }
+    upcast = default_registry().upcast(new_event("VolunteerRegistered", "v", 1, payload))
+    assert upcast.schema_version == 2
+    assert (upcast.payload["minor"], upcast.payload["id_number_masked"]) == (None, None)
 
 
 V2 = {"schema_version": 2}

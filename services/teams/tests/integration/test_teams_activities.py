@@ -131,7 +131,7 @@ def test_completion_emits_the_contract_payload(kit: Kit, crew: tuple[str, list[u
     assert completed["producer"] == "teams"
     assert completed["aggregate_id"] == activity["activity_id"]
     assert completed["aggregate_version"] == 2
-    assert completed["schema_version"] == 2
+    assert completed["schema_version"] == 3
     payload = completed["payload"]
     assert payload["attendance"] == [{"volunteer_id": str(first), "hours": "1.50"}]
     assert payload["started_at"] == activity["starts_at"]
@@ -148,6 +148,7 @@ def test_completion_emits_the_contract_payload(kit: Kit, crew: tuple[str, list[u
         "content",
         "organising_unit",
         "person_in_charge",
+        "late_reason",
     }
 
 

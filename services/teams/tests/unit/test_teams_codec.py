@@ -94,19 +94,21 @@ def test_payload_times_are_utc_and_hours_are_two_decimal_strings() -> None:
     assert to_envelope(event, 2).aggregate_id == str(IDS[2])
 
 
-def test_activity_completed_is_written_as_version_2_and_version_1_reads_with_empty_fields() -> None:
+def test_activity_completed_is_written_as_version_3_and_version_1_reads_with_empty_fields() -> None:
     completed = EVENTS[-2]
     envelope = to_envelope(completed, 2)
-    assert envelope.schema_version == 2
+    assert envelope.schema_version == 3
+    assert envelope.payload["late_reason"] is None
     assert envelope.payload["person_in_charge"] == "钱医生"
     old = envelope.with_payload(
         {
             k: v
             for k, v in envelope.payload.items()
-            if k not in ("content", "organising_unit", "person_in_charge")
+            if k not in ("content", "organising_unit", "person_in_charge", "late_reason")
         },
         schema_version=1,
     )
     upcast = default_registry().upcast(old)
-    assert upcast.schema_version == 2
+    assert upcast.schema_version == 3
     assert from_envelope(upcast).person_in_charge == ""
+    assert from_envelope(upcast).late_reason is None

@@ -147,6 +147,18 @@ def activity_completed_v1_to_v2(payload: dict) -> dict:
     return {"content": "", "organising_unit": "", "person_in_charge": ""} | payload
 
 
+class ActivityCompletedV3(ActivityCompletedV2):
+    """Version 3 adds why the hours were recorded late: more than 10 working days after the end
+    (null when they were not)."""
+
+    late_reason = fields.String(required=True, allow_none=True, validate=validate.Length(max=500))
+
+
+def activity_completed_v2_to_v3(payload: dict) -> dict:
+    """Completions before version 3 gave no reason for lateness."""
+    return {"late_reason": None} | payload
+
+
 class VolunteerProfileUpdatedV1(_Payload):
     """Only the fields that changed are present (at least one of them)."""
 
@@ -255,6 +267,14 @@ class HoursCorrectedV1(_Payload):
     corrected_at = fields.AwareDateTime(required=True)
 
 
+class CertifiedActivity(_Payload):
+    """One activity a certificate counts, with the hours it credited when the certificate was
+    issued (a later correction does not change an issued certificate)."""
+
+    activity_id = fields.UUID(required=True)
+    hours = Hours(required=True)
+
+
 class CertificateIssuedV1(_Payload):
     """A certificate of volunteer service (志愿服务证明) issued: what it certifies, signed.
 
@@ -274,3 +294,4 @@ class CertificateIssuedV1(_Payload):
     issued_at = fields.AwareDateTime(required=True)
     issuer = fields.String(required=True, validate=validate.Length(min=1, max=100))
     signature = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    activities = fields.List(fields.Nested(CertifiedActivity), required=True)

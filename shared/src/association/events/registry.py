@@ -164,6 +164,7 @@ INTEGRATION_EVENTS: tuple[tuple[str, int, type[Schema]], ...] = (
     ("ActivityScheduled", 1, payloads.ActivityScheduledV1),
     ("ActivityCompleted", 1, payloads.ActivityCompletedV1),
     ("ActivityCompleted", 2, payloads.ActivityCompletedV2),
+    ("ActivityCompleted", 3, payloads.ActivityCompletedV3),
     ("ActivityCancelled", 1, payloads.ActivityCancelledV1),
     ("HoursCorrected", 1, payloads.HoursCorrectedV1),
     ("CertificateIssued", 1, payloads.CertificateIssuedV1),
@@ -175,6 +176,7 @@ def _build_default_registry() -> EventRegistry:
     for event_type, version, schema in INTEGRATION_EVENTS:
         registry.register(event_type, version, schema)
     registry.register_upcaster("ActivityCompleted", 1, payloads.activity_completed_v1_to_v2)
+    registry.register_upcaster("ActivityCompleted", 2, payloads.activity_completed_v2_to_v3)
     registry.register_upcaster("TeamCreated", 1, payloads.team_created_v1_to_v2)
     registry.register_upcaster("VolunteerRegistered", 1, payloads.volunteer_registered_v1_to_v2)
     return registry

@@ -88,6 +88,8 @@ class ActivityCompleted:
     content: str
     organising_unit: str
     person_in_charge: str
+    # Version 3: why the hours were recorded more than 10 working days after the end (else None).
+    late_reason: str | None = None
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ from association.messaging.dead_letters import peek
 from association.messaging.topology import Topology
 from notifications.domain.public_events import REPUBLISHED
 from support.broker import channel_on
-from support.payloads import activity_completed_v2
+from support.payloads import activity_completed_v3
 from support.polling import wait_for
 from support.processes import health
 from support.stack import Stack, running_stack
@@ -154,6 +154,8 @@ def sign_up(volunteer_id: str, name: str = "刘明珠", **changes: Any) -> dict[
         "registered_at": "2026-08-09T09:30:00+08:00",
         "source": "web",
         "id_verified": True,
+        "minor": False,
+        "id_number_masked": "3201**********123X",
     } | changes
 
 
@@ -201,7 +203,7 @@ def test_events_that_break_a_handler_or_a_serialiser_are_dead_lettered_and_nothi
 ) -> None:
     generated = generated_events()
     assert len(generated) == GENERATED
-    refused = [producer_event("ActivityCompleted", activity_completed_v2(h)) for h in ISSUE_HOURS]
+    refused = [producer_event("ActivityCompleted", activity_completed_v3(h)) for h in ISSUE_HOURS]
     surrogate = producer_event("VolunteerRegistered", sign_up(str(uuid.uuid4()), "刘\ud800"))
     nobody = producer_event(
         "VolunteerProfileUpdated",

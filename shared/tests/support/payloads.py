@@ -31,3 +31,8 @@ def activity_completed(
 def activity_completed_v2(hours: Any = "2.5", **overrides: Any) -> dict[str, Any]:
     """The same as schema version 2 holds it: with the service record's fields."""
     return activity_completed(hours, **SERVICE_RECORD, **overrides)
+
+
+def activity_completed_v3(hours: Any = "2.5", **overrides: Any) -> dict[str, Any]:
+    """The same as schema version 3 holds it: on time, so with no late reason."""
+    return activity_completed_v2(hours, late_reason=None, **overrides)

@@ -77,6 +77,10 @@ def test_an_activity_keeps_the_service_record_fields_in_utc(kit: Kit) -> None:
         ({"organising_unit": ""}, {"organising_unit"}),
         ({"organising_unit": "x" * 101}, {"organising_unit"}),
         ({"person_in_charge": "  "}, {"person_in_charge"}),
+        (
+            {"content": None, "organising_unit": None, "person_in_charge": "\t"},
+            {"content", "organising_unit", "person_in_charge"},
+        ),
         # Found by schemathesis: a time with no UTC equivalent was a 500.
         ({"starts_at": "0001-01-01T00:01:00+05:05"}, {"starts_at"}),
         ({"ends_at": "9999-12-31T23:59:00-05:00"}, {"ends_at"}),

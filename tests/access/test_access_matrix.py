@@ -125,6 +125,9 @@ EXPECTED: dict[tuple[str, str, str], dict[str, str]] = {
     ("teams", "POST", "/activities/{activity_id}/completion"): ORGANISATION,
     ("teams", "POST", "/activities/{activity_id}/cancellation"): ORGANISATION,
     ("teams", "GET", "/volunteers/{volunteer_id}/hours"): OWN_READ,
+    ("teams", "GET", "/activities"): LISTED,
+    ("teams", "POST", "/activities/{activity_id}/corrections"): ORGANISATION,
+    ("teams", "GET", "/volunteers/{volunteer_id}/records"): OWN_READ,
     ("notifications", "GET", "/health"): PUBLIC,
     ("notifications", "GET", "/events"): EVENTS,
     ("notifications", "GET", "/volunteers/{volunteer_id}/notifications"): OWN_READ,
@@ -240,13 +243,14 @@ def activity_body(team_id: str) -> dict[str, Any]:
 @dataclass
 class Side:
     """One organisation's objects in a scene: a member of its team, a volunteer in no team, the
-    team and an activity of it that has ended."""
+    team and an activity of it that has ended, and one completed with the member's hours."""
 
     organisation_id: str
     member: str
     spare: str
     team_id: str
     activity_id: str
+    completed_activity_id: str = ""
 
 
 @dataclass
@@ -320,9 +324,22 @@ def _side(world: World, organisation_id: str) -> Side:
     activity = world.call(
         "teams", "POST", "/activities", json=activity_body(team["team_id"]), headers=ADMIN
     ).get_json()
+    completed = world.call(
+        "teams", "POST", "/activities", json=activity_body(team["team_id"]), headers=ADMIN
+    ).get_json()["activity_id"]
+    attendance = {"attendance": [{"volunteer_id": volunteers[0], "hours": "1.5"}]}
+    answer = world.call(
+        "teams", "POST", f"/activities/{completed}/completion", json=attendance, headers=ADMIN
+    )
+    assert answer.status_code == 201, answer.get_json()
     world.pump()
     return Side(
-        organisation_id, volunteers[0], volunteers[1], team["team_id"], activity["activity_id"]
+        organisation_id,
+        volunteers[0],
+        volunteers[1],
+        team["team_id"],
+        activity["activity_id"],
+        completed,
     )
 
 
@@ -390,6 +407,11 @@ BODIES: dict[Operation, Body] = {
         "attendance": [{"volunteer_id": side.member, "hours": "1.5"}]
     },
     ("teams", "POST", "/activities/{activity_id}/cancellation"): lambda side: {"reason": "暴雨"},
+    ("teams", "POST", "/activities/{activity_id}/corrections"): lambda side: {
+        "volunteer_id": side.member,
+        "hours": "1",
+        "reason": "签到时间有误",
+    },
     ("registration", "POST", "/sessions/codes"): lambda side: {"phone": f"135{_unique():08d}"},
     ("registration", "POST", "/sessions"): lambda side: {"phone": "13500000000", "code": "000000"},
     ("registration", "POST", "/sessions/refresh"): lambda side: {"refresh_token": "spent"},
@@ -400,6 +422,9 @@ BODIES: dict[Operation, Body] = {
     },
 }
 
+
+# Routes tried on the side's completed activity rather than its scheduled one.
+ON_COMPLETED = {("teams", "POST", "/activities/{activity_id}/corrections")}
 
 # Routes whose body is a file rather than JSON.
 UPLOADS = {("registration", "POST", "/volunteers/imports")}
@@ -442,7 +467,10 @@ def test_every_documented_route_answers_each_caller_as_the_table_says(world: Wor
         service, method, path = operation
         for caller in CALLERS:
             scene = shared_scene if method == "GET" else Scene.seeded(world)
-            url = path.format(**path_values(caller, scene))
+            values = path_values(caller, scene)
+            if operation in ON_COMPLETED:
+                values["activity_id"] = side_of(caller, scene).completed_activity_id
+            url = path.format(**values)
             options: dict[str, Any] = {"headers": caller_headers(caller, scene)}
             body = BODIES.get(operation)
             if body is not None:

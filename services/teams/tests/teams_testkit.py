@@ -122,14 +122,20 @@ class Kit:
             "title": "五一广场文明交通劝导",
             "kind": "civilised_traffic",
             "location": "五一广场东北角",
+            "content": "早高峰路口文明交通劝导\n劝导行人遵守信号灯",
+            "organising_unit": "五一街道办事处",
+            "person_in_charge": "王建国",
             "starts_at": starts.isoformat(),
             "ends_at": (starts + timedelta(hours=length)).isoformat(),
             **fields,
         }
         return self.client.post("/activities", json=body, headers=WRITER)
 
-    def complete(self, activity_id: str, attendance: list[tuple[Any, Any]]) -> Any:
-        body = {"attendance": [{"volunteer_id": str(v), "hours": h} for v, h in attendance]}
+    def complete(self, activity_id: str, attendance: list[tuple[Any, Any]], **fields: Any) -> Any:
+        body = {
+            "attendance": [{"volunteer_id": str(v), "hours": h} for v, h in attendance],
+            **fields,
+        }
         return self.client.post(f"/activities/{activity_id}/completion", json=body, headers=WRITER)
 
     def event_types(self) -> list[str]:

@@ -4,6 +4,7 @@ from association.service import ServiceDefinition
 from teams.adapters.tables import metadata
 from teams.api.activities import activities_blueprint
 from teams.api.hours import hours_blueprint
+from teams.api.records import records_blueprint
 from teams.api.teams import teams_blueprint
 from teams.config import TeamsSettings
 from teams.consumers import volunteer_handlers
@@ -14,7 +15,7 @@ SERVICE = ServiceDefinition(
     port=8082,
     metadata=(metadata,),
     migrations="teams:migrations",
-    blueprints=(teams_blueprint, activities_blueprint, hours_blueprint),
+    blueprints=(teams_blueprint, activities_blueprint, hours_blueprint, records_blueprint),
     handlers=lambda context: volunteer_handlers(context.store),
     config=TeamsSettings.from_env,
 )

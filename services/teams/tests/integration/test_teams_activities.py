@@ -70,6 +70,17 @@ def test_an_activity_keeps_the_service_record_fields_in_utc(kit: Kit) -> None:
         ({"location": None}, {"location"}),
         ({"team_id": str(uuid.UUID(int=7))}, {"team_id"}),
         ({"person_in_charge": "x" * 51}, {"person_in_charge"}),
+        # The record's fields are required (《志愿服务记录与证明出具办法》 Art. 7), not blank.
+        ({"content": None}, {"content"}),
+        ({"content": " \n "}, {"content"}),
+        ({"content": "x" * 2001}, {"content"}),
+        ({"organising_unit": ""}, {"organising_unit"}),
+        ({"organising_unit": "x" * 101}, {"organising_unit"}),
+        ({"person_in_charge": "  "}, {"person_in_charge"}),
+        (
+            {"content": None, "organising_unit": None, "person_in_charge": "\t"},
+            {"content", "organising_unit", "person_in_charge"},
+        ),
         # Found by schemathesis: a time with no UTC equivalent was a 500.
         ({"starts_at": "0001-01-01T00:01:00+05:05"}, {"starts_at"}),
         ({"ends_at": "9999-12-31T23:59:00-05:00"}, {"ends_at"}),
@@ -86,8 +97,12 @@ def test_invalid_activities_are_422_naming_the_fields(
         "location": "育才学校门口",
         "starts_at": "2026-03-01T10:00:00+08:00",
         "ends_at": "2026-03-01T12:00:00+08:00",
+        "content": "护送学生过马路",
+        "organising_unit": "育才学校",
+        "person_in_charge": "李老师",
         **change,
     }
+    body = {key: value for key, value in body.items() if value is not None}
     response = kit.client.post("/activities", json=body, headers=WRITER)
     assert response.status_code == 422
     assert set(response.get_json()["errors"]["json"]) == fields
@@ -228,9 +243,13 @@ def test_an_activity_is_completed_or_cancelled_once(
     assert kit.complete(called_off, [(first, 1)]).status_code == 409
     assert kit.client.post(path, json={}, headers=WRITER).status_code == 422
 
-    future = kit.activity(team_id, hours_ago=-24).get_json()["activity_id"]
-    early = kit.complete(future, [(first, 1)])
-    assert early.status_code == 409 and "not started" in early.get_json()["message"]
+    future = kit.activity(team_id, hours_ago=-24).get_json()
+    early = kit.complete(future["activity_id"], [(first, 1)])
+    assert early.status_code == 422
+    assert future["ends_at"] in early.get_json()["errors"]["json"]["ends_at"][0]
+    under_way = kit.activity(team_id, hours_ago=1, length=2).get_json()["activity_id"]
+    too_soon = kit.complete(under_way, [(first, 1)])
+    assert too_soon.status_code == 422 and set(too_soon.get_json()["errors"]["json"]) == {"ends_at"}
     assert (
         kit.client.get(f"/volunteers/{first}/hours", headers=READER).get_json()["activity_count"]
         == 1

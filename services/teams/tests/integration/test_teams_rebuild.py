@@ -40,6 +40,17 @@ def test_rebuilding_the_read_models_reproduces_them(kit: Kit) -> None:
     kit.complete(other, [(crew[0], "0.75")])
     cancelled = kit.activity(teams[0]["team_id"]).get_json()["activity_id"]
     kit.client.post(f"/activities/{cancelled}/cancellation", json={"reason": "雨"}, headers=WRITER)
+    late = kit.activity(teams[0]["team_id"], hours_ago=24 * 40).get_json()["activity_id"]
+    assert kit.complete(late, [(crew[1], 1)], late_reason="补录").status_code == 201
+    for volunteer, hours in [(crew[0], "0.5"), (crew[0], 0), (crew[2], "1.5"), (crew[1], 0)]:
+        body = {"volunteer_id": str(volunteer), "hours": hours, "reason": "更正"}
+        corrected = kit.client.post(f"/activities/{done}/corrections", json=body, headers=WRITER)
+        assert corrected.status_code == 201, corrected.get_json()
+    body = {"volunteer_id": str(crew[1]), "hours": "1.75", "reason": "更正"}
+    assert (
+        kit.client.post(f"/activities/{late}/corrections", json=body, headers=WRITER).status_code
+        == 201
+    )
     kit.deliver(withdrawn(crew[2], 2))
     live = snapshot(kit)
     assert all(live.values())

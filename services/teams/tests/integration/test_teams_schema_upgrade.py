@@ -18,12 +18,21 @@ LATER_COLUMNS = {
     "volunteers": [("organisation_id", "ix_volunteers_organisation")],
     "activities": [("recorded_by_kind", None), ("recorded_by_id", None)],
 }
+LATER_INDEXES = ["ix_activities_status_ends"]
+LATER_ACTIVITY_COLUMNS = ["late_reason"]
+LATER_TABLES = ["hours_corrections"]
 
 
 def as_the_release_before_left_it(database: Database) -> None:
     """Drop the columns (and their indexes) of later revisions from a database made by
     `create_all` of today's models."""
     with database.engine.connect() as connection, connection.begin():
+        for index in LATER_INDEXES:
+            connection.execute(text(f"DROP INDEX {index}"))
+        for column in LATER_ACTIVITY_COLUMNS:
+            connection.execute(text(f"ALTER TABLE activities DROP COLUMN {column}"))
+        for table in LATER_TABLES:
+            connection.execute(text(f"DROP TABLE {table}"))
         for table, columns in LATER_COLUMNS.items():
             for column, index in columns:
                 if index is not None:

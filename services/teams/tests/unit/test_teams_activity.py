@@ -86,15 +86,24 @@ def test_every_attendee_problem_is_named() -> None:
 def test_no_attendance_is_refused() -> None:
     activity = Activity.from_events([plan()])
     with pytest.raises(InvalidAttendance) as refused:
-        activity.complete([], set(), START + timedelta(hours=1))
+        activity.complete([], set(), START + timedelta(hours=4))
     assert refused.value.errors == {"attendance": ["at least one attendee is required"]}
 
 
-def test_an_activity_cannot_be_completed_before_it_starts() -> None:
+@pytest.mark.parametrize("before_end", [timedelta(hours=4), timedelta(microseconds=1)])
+def test_an_activity_cannot_be_completed_before_it_ends(before_end: timedelta) -> None:
     activity = Activity.from_events([plan()])
     member = uuid.uuid4()
-    with pytest.raises(ActivityClosed, match="not started"):
-        activity.complete([Attendance(member, Decimal(1))], {member}, START - timedelta(minutes=1))
+    with pytest.raises(Invalid) as refused:
+        activity.complete(
+            [Attendance(member, Decimal(1))], {member}, activity.plan.ends_at - before_end
+        )
+    assert set(refused.value.errors) == {"ends_at"}
+    assert activity.plan.ends_at.isoformat() in refused.value.errors["ends_at"][0]
+    at_the_end = activity.complete(
+        [Attendance(member, Decimal(1))], {member}, activity.plan.ends_at
+    )
+    assert at_the_end.late_reason is None
 
 
 def test_a_cancelled_activity_stays_cancelled() -> None:

@@ -16,6 +16,7 @@ from teams.domain.events import (
     ActivityScheduled,
     Attendance,
     DomainEvent,
+    HoursCorrected,
     TeamAssigned,
     TeamCreated,
     TeamMemberRemoved,
@@ -62,9 +63,31 @@ EVENTS: list[DomainEvent] = [
     ),
     ActivityCancelled(IDS[2], IDS[0], "暴雨", NOW),
 ]
+# Later in a record's life: a late completion with its reason, and corrections of its hours.
+LATE_RECORD: list[DomainEvent] = [
+    ActivityCompleted(
+        IDS[2],
+        IDS[0],
+        "义诊",
+        ActivityKind.MEDICAL_CLINIC,
+        "社区卫生站",
+        NOW,
+        LATER,
+        LATER + timedelta(days=30),
+        (Attendance(IDS[1], Decimal("1.50")),),
+        "量血压",
+        "协会",
+        "钱医生",
+        "负责人住院，回来后补录",
+    ),
+    HoursCorrected(
+        IDS[2], IDS[0], "义诊", IDS[1], Decimal("1.50"), Decimal("0.00"), "未到场", LATER
+    ),
+    HoursCorrected(IDS[2], IDS[0], "义诊", IDS[0], Decimal("0.00"), Decimal("2.00"), "漏记", LATER),
+]
 
 
-@pytest.mark.parametrize("event", EVENTS, ids=lambda e: type(e).__name__)
+@pytest.mark.parametrize("event", EVENTS + LATE_RECORD, ids=lambda e: type(e).__name__)
 def test_events_round_trip_through_the_contract_schemas(event: DomainEvent) -> None:
     envelope = default_registry().upcast(to_envelope(event, 3))
     assert envelope.event_type == type(event).__name__
@@ -112,3 +135,18 @@ def test_activity_completed_is_written_as_version_3_and_version_1_reads_with_emp
     assert upcast.schema_version == 3
     assert from_envelope(upcast).person_in_charge == ""
     assert from_envelope(upcast).late_reason is None
+
+
+def test_hours_corrected_carries_two_decimal_hours_and_no_personal_data() -> None:
+    payload = to_envelope(LATE_RECORD[1], 4).payload
+    assert (payload["previous_hours"], payload["hours"]) == ("1.50", "0.00")
+    assert set(payload) == {
+        "activity_id",
+        "team_id",
+        "title",
+        "volunteer_id",
+        "previous_hours",
+        "hours",
+        "reason",
+        "corrected_at",
+    }

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Insert, Table, bindparam, delete, insert, update
+from sqlalchemy import Insert, Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from association import backends
@@ -16,6 +16,7 @@ from teams.adapters.codec import from_envelope, is_domain_event
 from teams.adapters.tables import (
     activities_table,
     attendance_table,
+    hours_corrections_table,
     service_hours_table,
     team_members_table,
     teams_table,
@@ -25,6 +26,7 @@ from teams.domain.events import (
     ActivityCompleted,
     ActivityScheduled,
     DomainEvent,
+    HoursCorrected,
     TeamAssigned,
     TeamCreated,
     TeamMemberRemoved,
@@ -38,6 +40,7 @@ REBUILT_TABLES = (
     activities_table,
     attendance_table,
     service_hours_table,
+    hours_corrections_table,
 )
 
 
@@ -58,6 +61,7 @@ _COMPLETE_ACTIVITY = (
         completed_at=bindparam("completed_at"),
         recorded_by_kind=bindparam("recorded_by_kind"),
         recorded_by_id=bindparam("recorded_by_id"),
+        late_reason=bindparam("late_reason"),
     )
 )
 _CANCEL_ACTIVITY = (
@@ -70,6 +74,22 @@ _CANCEL_ACTIVITY = (
     )
 )
 _INSERT_ATTENDANCE = insert(attendance_table)
+_INSERT_CORRECTION = insert(hours_corrections_table)
+_CORRECTIONS_SO_FAR = select(func.count()).where(
+    hours_corrections_table.c.activity_id == bindparam("activity_id")
+)
+_PREVIOUS_HUNDREDTHS = select(attendance_table.c.hundredths).where(
+    attendance_table.c.activity_id == bindparam("activity_id"),
+    attendance_table.c.volunteer_id == bindparam("volunteer_id"),
+)
+_SET_ATTENDANCE = (
+    update(attendance_table)
+    .where(
+        attendance_table.c.activity_id == bindparam("key"),
+        attendance_table.c.volunteer_id == bindparam("volunteer"),
+    )
+    .values(hundredths=bindparam("hundredths"))
+)
 
 
 @cache
@@ -156,6 +176,7 @@ def _activity_completed(session: Session, event: ActivityCompleted) -> None:
             "completed_at": event.completed_at,
             "recorded_by_kind": recorder.kind if recorder else None,
             "recorded_by_id": recorder.id if recorder else None,
+            "late_reason": event.late_reason,
         },
     )
     rows = [
@@ -182,6 +203,51 @@ def _activity_completed(session: Session, event: ActivityCompleted) -> None:
     )
 
 
+def _hours_corrected(session: Session, event: HoursCorrected) -> None:
+    """The attendee's row set to the new hours (made for a forgotten attendee, kept at 0), the
+    totals moved by the difference, the correction kept with who made it."""
+    activity_id, volunteer_id = str(event.activity_id), str(event.volunteer_id)
+    hundredths = to_hundredths(event.hours)
+    previous = session.execute(
+        _PREVIOUS_HUNDREDTHS, {"activity_id": activity_id, "volunteer_id": volunteer_id}
+    ).scalar_one_or_none()
+    if previous is None:
+        session.execute(
+            _INSERT_ATTENDANCE,
+            {"activity_id": activity_id, "volunteer_id": volunteer_id, "hundredths": hundredths},
+        )
+        previous = 0
+    else:
+        session.execute(
+            _SET_ATTENDANCE,
+            {"key": activity_id, "volunteer": volunteer_id, "hundredths": hundredths},
+        )
+    session.execute(
+        _add_hours(backends.of(session).insert),
+        {
+            "volunteer_id": volunteer_id,
+            "hundredths": hundredths - previous,
+            "activity_count": (hundredths > 0) - (previous > 0),
+        },
+    )
+    number = session.execute(_CORRECTIONS_SO_FAR, {"activity_id": activity_id}).scalar_one() + 1
+    corrector = current_actor()
+    session.execute(
+        _INSERT_CORRECTION,
+        {
+            "activity_id": activity_id,
+            "number": number,
+            "volunteer_id": volunteer_id,
+            "previous_hundredths": previous,
+            "hundredths": hundredths,
+            "reason": event.reason,
+            "corrected_at": event.corrected_at,
+            "corrected_by_kind": corrector.kind if corrector else None,
+            "corrected_by_id": corrector.id if corrector else None,
+        },
+    )
+
+
 def _activity_cancelled(session: Session, event: ActivityCancelled) -> None:
     session.execute(
         _CANCEL_ACTIVITY,
@@ -196,6 +262,7 @@ _PROJECTORS: dict[type, Callable[[Session, Any], None]] = {
     ActivityScheduled: _activity_scheduled,
     ActivityCompleted: _activity_completed,
     ActivityCancelled: _activity_cancelled,
+    HoursCorrected: _hours_corrected,
 }
 
 
@@ -210,7 +277,7 @@ def rebuild(
     page: int = 1000,
     progress: Callable[[int], None] = lambda read: None,
 ) -> int:
-    """Empty the teams and activities read models and replay the store into them.
+    """Empty the teams, activities and hours read models and replay the store into them.
 
     Each event is projected as its own actor, as it was live (unknown for events stored
     before actors were recorded).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -13,12 +14,15 @@ from association.service_hours import length_in_hours
 from teams.adapters.tables import (
     activities_table,
     attendance_table,
+    hours_corrections_table,
     service_hours_table,
     team_members_table,
     teams_table,
     volunteers_table,
 )
 from teams.domain.hours import ServiceHours, from_hundredths
+from teams.domain.vocabularies import ActivityStatus
+from teams.domain.working_days import CHINA, overdue_cutoff, recording_deadline
 
 _t, _m, _a = teams_table.c, team_members_table.c, activities_table.c
 
@@ -98,7 +102,44 @@ def _activity(row: dict[str, Any]) -> dict[str, Any]:
     activity["recorded_by"] = _recorded_by(
         activity.pop("recorded_by_kind", None), activity.pop("recorded_by_id", None)
     )
+    deadline = recording_deadline(activity["ends_at"])
+    activity["record_by"] = deadline.last_day
+    activity["working_days_basis"] = deadline.basis.value
     return activity
+
+
+OVERDUE = "overdue"
+
+
+def list_activities(
+    session: Session,
+    status: str | None,
+    team_id: UUID | None,
+    now: datetime,
+    offset: int,
+    limit: int,
+    reach: Reach = EVERYTHING,
+) -> tuple[list[dict[str, Any]], int]:
+    """One page of the activities of the teams within `reach`, latest start first, and how many
+    there are in all; `status` "overdue": scheduled and more than 10 working days past its end
+    date at `now` (those that ended before the cutoff instant)."""
+    query = select(activities_table)
+    if not reach.everything:
+        teams_in_reach = select(_t.team_id).where(reach.teams_where(_t.organisation_id))
+        query = query.where(_a.team_id.in_(teams_in_reach))
+    if team_id is not None:
+        query = query.where(_a.team_id == str(team_id))
+    if status == OVERDUE:
+        query = query.where(
+            _a.status == ActivityStatus.SCHEDULED.value, _a.ends_at < overdue_cutoff(now)
+        )
+    elif status is not None:
+        query = query.where(_a.status == status)
+    total = _count(session, query)
+    rows = session.execute(
+        query.order_by(_a.starts_at.desc(), _a.activity_id).offset(offset).limit(limit)
+    ).mappings()
+    return [_activity(dict(row)) for row in rows], total
 
 
 def activities_of_team(
@@ -154,7 +195,9 @@ def last_record_of(session: Session, volunteer_id: UUID) -> dict[str, Any] | Non
     row = session.execute(
         select(_a.activity_id, _a.completed_at, _a.recorded_by_kind, _a.recorded_by_id)
         .join(attendance_table, attendance_table.c.activity_id == _a.activity_id)
-        .where(attendance_table.c.volunteer_id == str(volunteer_id))
+        .where(
+            attendance_table.c.volunteer_id == str(volunteer_id), attendance_table.c.hundredths > 0
+        )
         .order_by(_a.completed_at.desc(), _a.activity_id.desc())
         .limit(1)
     ).first()
@@ -165,3 +208,84 @@ def last_record_of(session: Session, volunteer_id: UUID) -> dict[str, Any] | Non
         "completed_at": row.completed_at,
         "recorded_by": _recorded_by(row.recorded_by_kind, row.recorded_by_id),
     }
+
+
+def _china_midnight(day: date) -> datetime:
+    return datetime.combine(day, time(), CHINA)
+
+
+def records_of(
+    session: Session,
+    volunteer_id: UUID,
+    since: date | None,
+    until: date | None,
+    offset: int,
+    limit: int,
+) -> tuple[list[dict[str, Any]], int]:
+    """One page of a volunteer's service record — an entry per activity they have hours at (as
+    corrected, 0 included), latest start first, started on China dates `since`..`until`
+    (inclusive) — with each entry's corrections, oldest first; and how many entries in all.
+
+    Two queries for the page (the entries, then the corrections of their activities) and one
+    count, each through the volunteer's attendance index."""
+    _att, _hc = attendance_table.c, hours_corrections_table.c
+    where = [_att.volunteer_id == str(volunteer_id)]
+    if since is not None:
+        where.append(_a.starts_at >= _china_midnight(since))
+    if until is not None:
+        where.append(_a.starts_at < _china_midnight(until + timedelta(days=1)))
+    joined = attendance_table.join(activities_table, _a.activity_id == _att.activity_id)
+    total = session.execute(select(func.count()).select_from(joined).where(*where)).scalar_one()
+    rows = session.execute(
+        select(
+            _a.activity_id,
+            _a.team_id,
+            _a.title,
+            _a.kind,
+            _a.content,
+            _a.location,
+            _a.starts_at.label("started_at"),
+            _a.ends_at.label("ended_at"),
+            _att.hundredths,
+            _a.organising_unit,
+            _a.person_in_charge,
+            _a.completed_at.label("recorded_at"),
+            _a.recorded_by_kind,
+            _a.recorded_by_id,
+            _a.late_reason,
+        )
+        .select_from(joined)
+        .where(*where)
+        .order_by(_a.starts_at.desc(), _a.activity_id)
+        .offset(offset)
+        .limit(limit)
+    ).mappings()
+    entries = []
+    for row in rows:
+        entry = dict(row)
+        entry["hours"] = from_hundredths(entry.pop("hundredths"))
+        entry["recorded_by"] = _recorded_by(
+            entry.pop("recorded_by_kind"), entry.pop("recorded_by_id")
+        )
+        entry["corrections"] = []
+        entries.append(entry)
+    if entries:
+        by_activity = {entry["activity_id"]: entry for entry in entries}
+        corrections = session.execute(
+            select(hours_corrections_table)
+            .where(_hc.volunteer_id == str(volunteer_id), _hc.activity_id.in_(list(by_activity)))
+            .order_by(_hc.activity_id, _hc.number)
+        ).mappings()
+        for correction in corrections:
+            by_activity[correction["activity_id"]]["corrections"].append(
+                {
+                    "previous_hours": from_hundredths(correction["previous_hundredths"]),
+                    "hours": from_hundredths(correction["hundredths"]),
+                    "reason": correction["reason"],
+                    "corrected_at": correction["corrected_at"],
+                    "corrected_by": _recorded_by(
+                        correction["corrected_by_kind"], correction["corrected_by_id"]
+                    ),
+                }
+            )
+    return entries, total

@@ -84,7 +84,10 @@ activities_table = Table(
     # was recorded, or for completions recorded before actors were.
     optional("recorded_by_kind", ActorKind),
     optional("recorded_by_id", ActorId),
+    # Why the hours were recorded more than 10 working days after the end (None when on time).
+    optional("late_reason", Reason),
     Index("ix_activities_team_starts", "team_id", "starts_at"),
+    Index("ix_activities_status_ends", "status", "ends_at"),
 )
 
 attendance_table = Table(
@@ -103,4 +106,20 @@ service_hours_table = Table(
     key("volunteer_id"),
     required("hundredths", BigInteger),
     required("activity_count", Integer),
+)
+
+# Each correction of an attendee's hours at a completed activity, numbered within the activity
+# (1, 2, … in the order of its events), with who made it (association.actors).
+hours_corrections_table = Table(
+    "hours_corrections",
+    metadata,
+    key("activity_id"),
+    key("number", Integer, autoincrement=False),
+    required("volunteer_id", Id),
+    required("previous_hundredths", Integer),
+    required("hundredths", Integer),
+    required("reason", Reason),
+    required("corrected_at", Instant),
+    optional("corrected_by_kind", ActorKind),
+    optional("corrected_by_id", ActorId),
 )

@@ -1,4 +1,5 @@
-"""`/activities`: schedule an activity, show it, complete it with attendance, cancel it."""
+"""`/activities`: schedule an activity, list and show them, complete one with attendance, cancel
+it, correct an attendee's hours."""
 
 from __future__ import annotations
 
@@ -9,14 +10,29 @@ from uuid import UUID, uuid4
 from flask_smorest import Blueprint
 
 from association.access import current_reach
+from association.auth import require_scope
 from association.service import ServiceContext
 from association.web import request_session
-from teams.adapters.queries import activity_detail
+from teams.adapters.queries import activity_detail, list_activities
 from teams.api.errors import answering_errors
 from teams.api.routes import Created, Resource, reading, writing
-from teams.api.schemas import ActivityDetailOut, ActivityIn, CancellationIn, CompletionIn
+from teams.api.schemas import (
+    ActivitiesQuery,
+    ActivityDetailOut,
+    ActivityIn,
+    ActivityOut,
+    CancellationIn,
+    CompletionIn,
+    CorrectionIn,
+)
+from teams.api.teams import offset_of
 from teams.domain.events import ActivityScheduled, Attendance
-from teams.service_layer.activities import cancel_activity, complete_activity, schedule_activity
+from teams.service_layer.activities import (
+    cancel_activity,
+    complete_activity,
+    correct_hours,
+    schedule_activity,
+)
 
 ACTIVITIES = Resource("activity", "/activities", activity_detail)
 
@@ -47,6 +63,30 @@ def activities_blueprint(context: ServiceContext) -> Blueprint:
         schedule_activity(request_session(), store, plan, current_reach())
         return ACTIVITIES.created(plan.activity_id)
 
+    @blp.route("/activities", methods=["GET"])
+    @require_scope("volunteers:read")
+    @blp.arguments(ActivitiesQuery, location="query", as_kwargs=True)
+    @blp.response(200, ActivityOut(many=True))
+    @blp.paginate()
+    def index(
+        status: str | None, team_id: UUID | None, pagination_parameters: Any
+    ) -> list[dict[str, Any]]:
+        """List the activities of the teams within reach, latest start first (paginated; see
+        X-Pagination), optionally of one team or status; `overdue`: still scheduled more than 10
+        working days after its end date."""
+        with database.reader() as session:
+            rows, total = list_activities(
+                session,
+                status,
+                team_id,
+                datetime.now(UTC),
+                offset_of(pagination_parameters),
+                pagination_parameters.page_size,
+                current_reach(),
+            )
+        pagination_parameters.item_count = total
+        return rows
+
     @reading(blp, "/activities/<uuid:activity_id>", ActivityDetailOut)
     def show(activity_id: UUID) -> dict[str, Any]:
         """An activity with its attendance once completed."""
@@ -55,16 +95,47 @@ def activities_blueprint(context: ServiceContext) -> Blueprint:
 
     @writing(blp, "/activities/<uuid:activity_id>/completion", CompletionIn, ActivityDetailOut)
     @blp.alt_response(404, description="No such activity")
-    @blp.alt_response(409, description="Already completed or cancelled, or not started yet")
+    @blp.alt_response(409, description="Already completed or cancelled")
     def complete(data: dict[str, Any], activity_id: UUID) -> Created:
         """Complete the activity with each attendee's hours (emits ActivityCompleted).
 
-        Hours are exact decimals (> 0, two decimals at most, at most the activity's length);
-        every attendee must be a member of the team, each listed once.
+        Only once it has ended (else 422 `ends_at`). Hours are exact decimals (> 0, two decimals
+        at most, at most the activity's length); every attendee must be a member of the team,
+        each listed once. Later than the 10th working day after the end date (`record_by`), a
+        `late_reason` is required (else 422 `late_reason`).
         """
         attendance = [Attendance(a["volunteer_id"], a["hours"]) for a in data["attendance"]]
         complete_activity(
-            request_session(), store, activity_id, attendance, datetime.now(UTC), current_reach()
+            request_session(),
+            store,
+            activity_id,
+            attendance,
+            datetime.now(UTC),
+            current_reach(),
+            data["late_reason"],
+        )
+        return ACTIVITIES.created(activity_id)
+
+    @writing(blp, "/activities/<uuid:activity_id>/corrections", CorrectionIn, ActivityDetailOut)
+    @blp.alt_response(404, description="No such activity")
+    @blp.alt_response(409, description="The activity is not completed (scheduled or cancelled)")
+    def correct(data: dict[str, Any], activity_id: UUID) -> Created:
+        """Correct an attendee's hours at a completed activity, or credit a member of the team
+        the completion left out (emits HoursCorrected); answers the activity as corrected.
+
+        Hours are >= 0 (0 takes an attendee's hours back), two decimals at most, at most the
+        activity's length, and not the current ones (422 `hours`); the volunteer must be an
+        attendee or a member of the team (else 422 `volunteer_id`).
+        """
+        correct_hours(
+            request_session(),
+            store,
+            activity_id,
+            data["volunteer_id"],
+            data["hours"],
+            data["reason"],
+            datetime.now(UTC),
+            current_reach(),
         )
         return ACTIVITIES.created(activity_id)
 

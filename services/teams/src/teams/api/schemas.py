@@ -10,6 +10,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from association.events import ActorSchema
 from teams.domain.vocabularies import ActivityKind, ActivityStatus, TeamKind, TeamRole, Vocabulary
+from teams.domain.working_days import Basis
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _CONTROL_EXCEPT_LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -37,6 +38,16 @@ def line(maximum: int, **kwargs: Any) -> fields.String:
 def text(maximum: int, **kwargs: Any) -> fields.String:
     """A free text field of at most `maximum` characters (line breaks allowed)."""
     checks = [validate.Length(max=maximum), _no_control(_CONTROL_EXCEPT_LINES)]
+    return fields.String(validate=checks, **kwargs)
+
+
+def paragraph(maximum: int, **kwargs: Any) -> fields.String:
+    """A text field of 1 to `maximum` characters, not blank, line breaks allowed."""
+    checks = [
+        validate.Length(min=1, max=maximum),
+        _not_blank,
+        _no_control(_CONTROL_EXCEPT_LINES),
+    ]
     return fields.String(validate=checks, **kwargs)
 
 
@@ -126,9 +137,13 @@ class ActivityIn(Schema):
     location = line(200, required=True)
     starts_at = fields.AwareDateTime(required=True, validate=_in_utc_range)
     ends_at = fields.AwareDateTime(required=True, validate=_in_utc_range)
-    content = text(2000, load_default="", metadata={"description": "what was done (服务内容)"})
-    organising_unit = text(100, load_default="", metadata={"description": "组织单位"})
-    person_in_charge = text(50, load_default="", metadata={"description": "负责人"})
+    content = paragraph(
+        2000,
+        required=True,
+        metadata={"description": "what was done (服务内容); line breaks allowed"},
+    )
+    organising_unit = line(100, required=True, metadata={"description": "组织单位"})
+    person_in_charge = line(50, required=True, metadata={"description": "负责人"})
 
     @validates_schema
     def _ends_after_start(self, data: dict[str, Any], **_kwargs: Any) -> None:
@@ -153,6 +168,15 @@ class CompletionIn(Schema):
         fields.Nested(AttendanceIn),
         required=True,
         validate=validate.Length(min=1, max=MAX_ATTENDEES),
+    )
+    late_reason = line(
+        500,
+        load_default=None,
+        allow_none=True,
+        metadata={
+            "description": "why the hours are recorded more than 10 working days after the end "
+            "(required then; ignored when on time)"
+        },
     )
 
 
@@ -192,6 +216,23 @@ class ActivityOut(Schema):
     )
     cancelled_at = fields.AwareDateTime(allow_none=True)
     cancel_reason = fields.String(allow_none=True)
+    record_by = fields.Date(
+        metadata={
+            "description": "the last day (China date) to record the hours on time: the 10th "
+            "working day after the end date"
+        }
+    )
+    working_days_basis = fields.String(
+        validate=validate.OneOf([basis.value for basis in Basis]),
+        metadata={
+            "description": "statutory: China's holidays and make-up working days; weekdays: "
+            "Monday to Friday, for a year whose holidays are not known yet"
+        },
+    )
+    late_reason = fields.String(
+        allow_none=True,
+        metadata={"description": "why the hours were recorded late; null when on time"},
+    )
 
 
 class ActivityDetailOut(ActivityOut):
@@ -226,4 +267,80 @@ class ServiceHoursOut(Schema):
             "description": "the latest completed activity that credited hours, and who recorded "
             "it; null before any"
         },
+    )
+
+
+ACTIVITY_FILTERS = [status.value for status in ActivityStatus] + ["overdue"]
+
+
+class ActivitiesQuery(Schema):
+    status = fields.String(
+        load_default=None,
+        validate=validate.OneOf(ACTIVITY_FILTERS),
+        metadata={
+            "description": "scheduled, completed, cancelled, or overdue: scheduled and more than "
+            "10 working days past its end today"
+        },
+    )
+    team_id = fields.UUID(load_default=None)
+
+
+class CorrectionIn(Schema):
+    volunteer_id = fields.UUID(
+        required=True,
+        metadata={"description": "an attendee, or a member of the team the completion left out"},
+    )
+    hours = fields.Decimal(
+        required=True,
+        metadata={"description": ">= 0, at most two decimals, at most the activity's length"},
+    )
+    reason = line(500, required=True)
+
+
+class RecordsQuery(Schema):
+    from_ = fields.Date(
+        data_key="from", load_default=None, metadata={"description": "China date, inclusive"}
+    )
+    to = fields.Date(load_default=None, metadata={"description": "China date, inclusive"})
+
+    @validates_schema
+    def _from_before_to(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        if data.get("from_") and data.get("to") and data["from_"] > data["to"]:
+            raise ValidationError("must not be before from", "to")
+
+
+class CorrectionOut(Schema):
+    previous_hours = fields.Decimal(as_string=True)
+    hours = fields.Decimal(as_string=True)
+    reason = fields.String()
+    corrected_at = fields.AwareDateTime()
+    corrected_by = fields.Nested(
+        ActorSchema, allow_none=True, metadata={"description": "who corrected the hours"}
+    )
+
+
+class RecordOut(Schema):
+    """One entry of a volunteer's service record (志愿服务记录)."""
+
+    activity_id = fields.String(metadata={"format": "uuid"})
+    team_id = fields.String(metadata={"format": "uuid"})
+    title = fields.String()
+    kind = vocabulary(ActivityKind)
+    kind_label = label(ActivityKind, "kind")
+    content = fields.String()
+    location = fields.String()
+    started_at = fields.AwareDateTime()
+    ended_at = fields.AwareDateTime()
+    hours = fields.Decimal(as_string=True, metadata={"description": "as corrected; may be 0"})
+    organising_unit = fields.String()
+    person_in_charge = fields.String()
+    recorded_at = fields.AwareDateTime()
+    recorded_by = fields.Nested(
+        ActorSchema,
+        allow_none=True,
+        metadata={"description": "null when recorded before actors were"},
+    )
+    late_reason = fields.String(allow_none=True)
+    corrections = fields.List(
+        fields.Nested(CorrectionOut), metadata={"description": "oldest first"}
     )

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from association.service_hours import hours_problems, length_in_hours
+from association.service_hours import CENT, hours_problems, length_in_hours
 from teams.domain.errors import ActivityClosed, Invalid, InvalidAttendance
 from teams.domain.events import (
     ActivityCancelled,
@@ -17,8 +17,12 @@ from teams.domain.events import (
     ActivityEvent,
     ActivityScheduled,
     Attendance,
+    HoursCorrected,
 )
 from teams.domain.vocabularies import ActivityStatus
+from teams.domain.working_days import recording_deadline
+
+ZERO = Decimal("0.00")
 
 
 @dataclass
@@ -28,6 +32,8 @@ class Activity:
     plan: ActivityScheduled
     status: ActivityStatus = ActivityStatus.SCHEDULED
     version: int = 1
+    # Each attendee's hours as recorded and corrected since (an entry may be corrected to 0).
+    hours: dict[UUID, Decimal] = field(default_factory=dict)
 
     @staticmethod
     def schedule(plan: ActivityScheduled) -> ActivityScheduled:
@@ -53,6 +59,9 @@ class Activity:
         """Change the state by one event."""
         if isinstance(event, ActivityCompleted):
             self.status = ActivityStatus.COMPLETED
+            self.hours = {entry.volunteer_id: entry.hours for entry in event.attendance}
+        elif isinstance(event, HoursCorrected):
+            self.hours[event.volunteer_id] = event.hours
         elif isinstance(event, ActivityCancelled):
             self.status = ActivityStatus.CANCELLED
         else:
@@ -69,12 +78,35 @@ class Activity:
             raise ActivityClosed(f"the activity is already {self.status.value}")
 
     def complete(
-        self, attendance: Sequence[Attendance], members: Collection[UUID], now: datetime
+        self,
+        attendance: Sequence[Attendance],
+        members: Collection[UUID],
+        now: datetime,
+        late_reason: str | None = None,
     ) -> ActivityCompleted:
-        """Record who attended for how long; every attendee must be a member of the team."""
+        """Record who attended for how long once the activity has ended; every attendee must be
+        a member of the team. Later than the 10th working day after the end date, a reason is
+        required (`late_reason`); on time, none is kept."""
         self._ensure_open()
-        if now < self.plan.starts_at:
-            raise ActivityClosed("the activity has not started yet")
+        if now < self.plan.ends_at:
+            ends = self.plan.ends_at.isoformat()
+            raise Invalid(
+                "the activity has not ended yet",
+                {"ends_at": [f"the activity ends at {ends}: record its hours after that"]},
+            )
+        deadline = recording_deadline(self.plan.ends_at)
+        if not deadline.is_late(now):
+            late_reason = None
+        elif late_reason is None or not late_reason.strip():
+            last = deadline.last_day.isoformat()
+            raise Invalid(
+                "recorded late without a reason",
+                {
+                    "late_reason": [
+                        f"required: the hours were due by {last} (10 working days after the end)"
+                    ]
+                },
+            )
         errors: dict[str, Any] = {}
         if not attendance:
             errors["attendance"] = ["at least one attendee is required"]
@@ -110,6 +142,49 @@ class Activity:
             plan.content,
             plan.organising_unit,
             plan.person_in_charge,
+            late_reason,
+        )
+
+    def correct(
+        self,
+        volunteer_id: UUID,
+        hours: Decimal,
+        reason: str,
+        members: Collection[UUID],
+        now: datetime,
+    ) -> HoursCorrected:
+        """Set an attendee's hours anew (to 0 at the least), or credit a member of the team the
+        completion left out; only a completed activity's hours can be corrected."""
+        if self.status is not ActivityStatus.COMPLETED:
+            raise ActivityClosed(
+                f"the activity is {self.status.value}: only a completed one's hours are corrected"
+            )
+        errors: dict[str, list[str]] = {}
+        if volunteer_id not in self.hours and volunteer_id not in members:
+            errors["volunteer_id"] = ["neither an attendee nor a member of the activity's team"]
+        previous = self.hours.get(volunteer_id, ZERO)
+        if not hours.is_finite():
+            problems = ["must be a number"]
+        elif hours < 0:
+            problems = ["must be 0 or more"]
+        else:
+            problems = [] if hours == 0 else hours_problems(hours, self.length)
+        if not problems and hours == previous:
+            problems = [f"already {previous.quantize(CENT)} hours"]
+        if problems:
+            errors["hours"] = problems
+        if errors:
+            raise Invalid("the correction is not valid", errors)
+        plan = self.plan
+        return HoursCorrected(
+            plan.activity_id,
+            plan.team_id,
+            plan.title,
+            volunteer_id,
+            previous.quantize(CENT),
+            hours.quantize(CENT),
+            reason,
+            now,
         )
 
     def cancel(self, reason: str, now: datetime) -> ActivityCancelled:

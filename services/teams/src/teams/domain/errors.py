@@ -18,7 +18,7 @@ class DuplicateTeamName(Conflict):
 
 
 class ActivityClosed(Conflict):
-    """The activity was already completed or cancelled, or has not started yet."""
+    """The activity was already completed or cancelled (or, to correct hours, is not completed)."""
 
 
 class NotAMember(NotFound):

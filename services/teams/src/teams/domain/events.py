@@ -102,8 +102,23 @@ class ActivityCancelled:
     cancelled_at: datetime
 
 
+@dataclass(frozen=True)
+class HoursCorrected:
+    """An attendee's hours at a completed activity set anew, and why; `previous_hours` is what
+    they were (zero for an attendee the completion had left out)."""
+
+    activity_id: UUID
+    team_id: UUID
+    title: str
+    volunteer_id: UUID
+    previous_hours: Decimal
+    hours: Decimal
+    reason: str
+    corrected_at: datetime
+
+
 TeamEvent = TeamCreated | TeamAssigned | TeamMemberRemoved
-ActivityEvent = ActivityScheduled | ActivityCompleted | ActivityCancelled
+ActivityEvent = ActivityScheduled | ActivityCompleted | ActivityCancelled | HoursCorrected
 DomainEvent = TeamEvent | ActivityEvent
 
 EVENT_CLASSES: tuple[type, ...] = (
@@ -113,6 +128,7 @@ EVENT_CLASSES: tuple[type, ...] = (
     ActivityScheduled,
     ActivityCompleted,
     ActivityCancelled,
+    HoursCorrected,
 )
 
 

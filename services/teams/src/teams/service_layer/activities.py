@@ -1,9 +1,11 @@
-"""Commands on activities: schedule one for a team, complete it with attendance, cancel it."""
+"""Commands on activities: schedule one for a team, complete it with attendance, cancel it,
+correct an attendee's hours."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from decimal import Decimal
 from uuid import UUID
 
 from sqlalchemy.orm import Session
@@ -14,7 +16,13 @@ from teams.adapters.queries import team_organisation
 from teams.adapters.repository import load_activity, load_team
 from teams.domain.activity import Activity
 from teams.domain.errors import Invalid
-from teams.domain.events import ActivityCancelled, ActivityCompleted, ActivityScheduled, Attendance
+from teams.domain.events import (
+    ActivityCancelled,
+    ActivityCompleted,
+    ActivityScheduled,
+    Attendance,
+    HoursCorrected,
+)
 from teams.service_layer.commands import change, start
 
 
@@ -41,13 +49,15 @@ def complete_activity(
     attendance: Sequence[Attendance],
     now: datetime,
     reach: Reach = EVERYTHING,
+    late_reason: str | None = None,
 ) -> ActivityCompleted:
-    """Record the attendance of team members with their hours (ActivityCompleted)."""
+    """Record the attendance of team members with their hours once the activity has ended
+    (ActivityCompleted); later than 10 working days after its end, with `late_reason`."""
 
     def decide(activity: Activity) -> ActivityCompleted:
         team = load_team(session, store, activity.plan.team_id)
         members = team.members.keys() if team else set()
-        return activity.complete(attendance, members, now)
+        return activity.complete(attendance, members, now, late_reason)
 
     within = _activity_within(session, reach)
     return change(session, store, load_activity, "activity", activity_id, decide, within)
@@ -65,6 +75,28 @@ def cancel_activity(
 
     def decide(activity: Activity) -> ActivityCancelled:
         return activity.cancel(reason, now)
+
+    within = _activity_within(session, reach)
+    return change(session, store, load_activity, "activity", activity_id, decide, within)
+
+
+def correct_hours(
+    session: Session,
+    store: EventStore,
+    activity_id: UUID,
+    volunteer_id: UUID,
+    hours: Decimal,
+    reason: str,
+    now: datetime,
+    reach: Reach = EVERYTHING,
+) -> HoursCorrected:
+    """Set an attendee's hours at a completed activity anew, or credit a member of the team the
+    completion left out (HoursCorrected)."""
+
+    def decide(activity: Activity) -> HoursCorrected:
+        team = load_team(session, store, activity.plan.team_id)
+        members = team.members.keys() if team else set()
+        return activity.correct(volunteer_id, hours, reason, members, now)
 
     within = _activity_within(session, reach)
     return change(session, store, load_activity, "activity", activity_id, decide, within)

@@ -14,3 +14,9 @@ def mask_name(name: str) -> str:
     if len(name) == 2:
         return f"{name[0]}*"
     return f"{name[0]}{'*' * (len(name) - 2)}{name[-1]}"
+
+
+def mask_id_number(number: str) -> str:
+    """A resident ID number as events carry it: the first 4 and the last 4 characters, 10 starred
+    between (`3201**********123X`)."""
+    return f"{number[:4]}{'*' * 10}{number[-4:]}"

@@ -47,6 +47,10 @@ def test_volunteer_registered_arrives_on_the_events_exchange_without_the_id_numb
     assert envelope.payload["phone"] == "13812345678"
     assert envelope.payload["email"] == "liu@example.cn"
     assert envelope.payload["id_verified"] is True
+    assert envelope.schema_version == 2
+    assert envelope.payload["minor"] is False
+    assert envelope.payload["id_number_masked"] == "1101**********002X"
+    assert not {"id_number", "birth_date", "gender", "consent"} & envelope.payload.keys()
     assert envelope.actor == {"kind": "public", "id": None}  # a resident, without a token
     assert properties.message_id == envelope.event_id
     assert json.loads(body)["aggregate_id"] == response.get_json()["volunteer_id"]

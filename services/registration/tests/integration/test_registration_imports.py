@@ -106,6 +106,13 @@ def test_a_csv_with_chinese_headers_signs_everyone_up_as_a_sign_up_would(
     stored = client.get(response.headers["Location"], headers=OFFICE)
     assert stored.status_code == 200
     assert stored.get_json() == report
+    feed = client.get("/events", headers=bearer("events:read")).get_json()["events"]
+    signed_up = [e for e in feed if e["event_type"] == "VolunteerRegistered"]
+    masked = f"{resident_id(born)[:4]}**********{resident_id(born)[-4:]}"
+    assert [
+        (e["schema_version"], e["payload"]["minor"], e["payload"]["id_number_masked"])
+        for e in signed_up
+    ] == [(2, False, masked), (2, None, None)]
 
 
 def test_an_xlsx_with_chinese_headers_and_spreadsheet_cells_is_read(client: FlaskClient) -> None:

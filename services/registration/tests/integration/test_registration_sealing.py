@@ -1,9 +1,11 @@
-"""Every personal field of a stored sign-up is sealed under the volunteer's key, gender and guardian
-consent included; sign-ups stored with those two in clear still read, and are erased alike."""
+"""Every personal field of a stored sign-up is sealed under the volunteer's key, gender, guardian
+consent, `minor` and the masked ID number included; sign-ups stored with gender and guardian consent
+in clear (as version 1) still read, and are erased alike."""
 
 from __future__ import annotations
 
 import base64
+import json
 from collections.abc import Iterator
 
 import pytest
@@ -21,6 +23,7 @@ from support.sign_ups import sign_up_form
 from support.tokens import bearer
 
 WRITER = bearer("volunteers:write", "volunteers:read")
+FEED = bearer("events:read")
 MINOR = {"birth_date": "2010-05-01", "gender": "female", "guardian_consent": True}
 
 
@@ -78,10 +81,40 @@ def test_a_sign_up_stored_with_gender_in_clear_still_reads_and_is_erased(app: Fl
         sealed = base64.b64encode(seal_fields(key, old_fields, event_id)).decode()
         legacy = payload | {"gender": "female", "guardian_consent": True, "sealed": sealed}
         session.execute(
-            update(events_table).where(events_table.c.event_id == event_id).values(payload=legacy)
+            update(events_table)
+            .where(events_table.c.event_id == event_id)
+            .values(payload=legacy, schema_version=1)
         )
     opened = opened_sign_up(app, volunteer_id)
     assert (opened.name, opened.gender, opened.guardian_consent) == ("刘明珠", "female", True)
+    assert (opened.minor, opened.id_number_masked) == (True, None)  # read as version 2
     assert client.delete(f"/volunteers/{volunteer_id}", headers=WRITER).status_code == 204
     erased = opened_sign_up(app, volunteer_id)
     assert (erased.name, erased.gender, erased.guardian_consent) == (None, None, None)
+    assert (erased.minor, erased.id_number_masked) == (None, None)
+
+
+def test_minor_and_masked_id_number_are_sealed_and_erased_from_store_and_feed(app: Flask) -> None:
+    client = app.test_client()
+    form = sign_up_form(id_number="11010519491231002X")
+    volunteer_id = client.post("/volunteers", json=form).get_json()["volunteer_id"]
+    stored = stored_sign_up(app, volunteer_id)
+    assert not {"minor", "id_number_masked"} & stored.keys()
+    assert "1101**********002X" not in json.dumps(stored)
+    opened = opened_sign_up(app, volunteer_id)
+    assert (opened.minor, opened.id_number_masked) == (False, "1101**********002X")
+    [served] = client.get("/events", headers=FEED).get_json()["events"]
+    assert served["schema_version"] == 2
+    assert (served["payload"]["minor"], served["payload"]["id_number_masked"]) == (
+        False,
+        "1101**********002X",
+    )
+    assert client.delete(f"/volunteers/{volunteer_id}", headers=WRITER).status_code == 204
+    erased = opened_sign_up(app, volunteer_id)
+    assert (erased.minor, erased.id_number_masked) == (None, None)
+    feed = client.get("/events", headers=FEED).get_json()["events"]
+    assert [e["event_type"] for e in feed] == ["VolunteerWithdrawn"]
+    assert "002X" not in json.dumps(feed)
+    with context_of(app).database.reader() as session:
+        rows = session.execute(select(events_table.c.payload)).scalars().all()
+    assert "002X" not in json.dumps(rows)

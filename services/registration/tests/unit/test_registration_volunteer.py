@@ -14,6 +14,7 @@ from registration.domain.events import VolunteerEvent
 from registration.domain.volunteer import SignUp, Volunteer, register, update_profile, withdraw
 
 TODAY = date(2026, 11, 28)
+ID_2010 = "320111201005010022"
 NOW = datetime(2026, 11, 28, 2, 0, tzinfo=UTC)
 
 
@@ -53,7 +54,47 @@ def test_a_valid_sign_up_becomes_a_registered_event_the_store_accepts() -> None:
     assert event.payload["id_verified"] is True
     assert event.payload["birth_date"] == "1949-12-31"
     assert event.payload["gender"] == "female"
+    assert event.schema_version == 2
+    assert (event.payload["minor"], event.payload["id_number_masked"]) == (
+        False,
+        "1101**********002X",
+    )
     registry.validate(event)
+
+
+@pytest.mark.parametrize(
+    ("born", "minor"),
+    [(date(2008, 11, 28), False), (date(2008, 11, 29), True), (date(1990, 1, 1), False)],
+)
+def test_minor_is_under_18_on_the_day_of_the_sign_up(born: date, minor: bool) -> None:
+    event = register(str(uuid.uuid4()), signup(birth_date=born, guardian_consent=True), TODAY, NOW)
+    assert (event.minor, event.id_number_masked) == (minor, None)
+
+
+def test_minor_is_told_by_the_id_number_and_unknown_without_a_birth_date() -> None:
+    # born 2010-05-01 (a girl): a minor, her ID number masked to its first and last four
+    by_id = register(
+        str(uuid.uuid4()), signup(id_number=ID_2010, guardian_consent=True), TODAY, NOW
+    )
+    assert (by_id.minor, by_id.id_number_masked) == (True, f"{ID_2010[:4]}**********{ID_2010[-4:]}")
+    unknown = register(str(uuid.uuid4()), signup(), TODAY, NOW)
+    assert (unknown.minor, unknown.id_number_masked) == (None, None)
+
+
+def test_a_sign_up_stored_as_version_1_reads_as_version_2_in_china_time() -> None:
+    event = stored(register(str(uuid.uuid4()), signup(id_number="11010519491231002X"), TODAY, NOW))
+    v1 = {k: v for k, v in event.payload.items() if k not in ("minor", "id_number_masked")}
+    # 2026-11-28 00:30 in China, still the 27th in UTC: 18 that day, not a minor
+    v1 |= {"registered_at": "2026-11-27T16:30:00+00:00", "birth_date": "2008-11-28"}
+    v1 |= {"id_number": None, "id_verified": False, "guardian_consent": True}
+    old = event.with_payload(v1, 1)
+    upcast = registry.upcast(old)
+    assert upcast.schema_version == 2
+    assert (upcast.payload["minor"], upcast.payload["id_number_masked"]) == (False, None)
+    read = from_envelope(old)
+    assert (read.minor, read.id_number_masked) == (False, None)
+    assert outward(old).schema_version == 1  # served as it was stored
+    assert "minor" not in outward(old).payload
 
 
 def test_outward_drops_the_private_fields_and_fits_the_integration_schema() -> None:
@@ -63,12 +104,14 @@ def test_outward_drops_the_private_fields_and_fits_the_integration_schema() -> N
     public = outward(event)
     assert "id_number" not in public.payload
     assert "birth_date" not in public.payload
+    assert public.schema_version == 2
+    assert public.payload["id_number_masked"] == "1101**********002X"
     default_registry().validate(public)
 
 
 def test_nothing_of_a_sign_up_erased_since_leaves() -> None:
     event = stored(register(str(uuid.uuid4()), signup(email="liu@example.cn"), TODAY, NOW))
-    personal = ("name", "phone", "email", "id_number", "birth_date")
+    personal = ("name", "phone", "email", "id_number", "birth_date", "minor", "id_number_masked")
     erased = event.with_payload(event.payload | dict.fromkeys(personal))  # as the store opens it
     assert outward(erased) is None
     volunteer = Volunteer.from_events(event.aggregate_id, [from_envelope(event)])

@@ -19,7 +19,7 @@ from association.events import Envelope
 from association.sealing import Keyring, open_fields, seal_fields
 from registration.adapters.tables import personal_data_keys_table
 
-PERSONAL_FIELDS = (
+PERSONAL_FIELDS_V1 = (
     "name",
     "phone",
     "email",
@@ -28,6 +28,10 @@ PERSONAL_FIELDS = (
     "gender",
     "guardian_consent",
 )
+# What version 2 of VolunteerRegistered adds: derived from the birth date and ID number, personal
+# alike.
+PERSONAL_FIELDS_V2 = ("minor", "id_number_masked")
+PERSONAL_FIELDS = (*PERSONAL_FIELDS_V1, *PERSONAL_FIELDS_V2)
 SEALED = "sealed"
 
 
@@ -77,7 +81,8 @@ class PersonalDataCodec:
                 blob = base64.b64decode(event.payload[SEALED])
                 rest |= open_fields(key, blob, event.event_id)
             elif event.event_type == "VolunteerRegistered":
-                rest |= dict.fromkeys(PERSONAL_FIELDS)
+                erased = PERSONAL_FIELDS_V1 if event.schema_version == 1 else PERSONAL_FIELDS
+                rest |= dict.fromkeys(erased)
             opened.append(event.with_payload(rest))
         return opened
 

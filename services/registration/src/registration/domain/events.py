@@ -15,7 +15,11 @@ from typing import Any
 
 @dataclass(frozen=True)
 class VolunteerRegistered:
-    """A sign-up. Once the volunteer's data is erased, its personal fields read back as None."""
+    """A sign-up. Once the volunteer's data is erased, its personal fields read back as None.
+
+    `minor` (under 18 on the day of the sign-up, China time; None when the birth date is unknown)
+    and `id_number_masked` (None without an ID number) are what version 2 of the integration
+    event adds: personal, sealed like the rest."""
 
     volunteer_id: str
     name: str | None
@@ -32,6 +36,8 @@ class VolunteerRegistered:
     id_number: str | None
     consent: bool
     guardian_consent: bool | None
+    minor: bool | None = None
+    id_number_masked: str | None = None
 
 
 @dataclass(frozen=True)

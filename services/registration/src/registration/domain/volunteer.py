@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
+from association.masking import mask_id_number
 from registration.domain.errors import RuleViolation
 from registration.domain.events import (
     VolunteerEvent,
@@ -15,6 +16,7 @@ from registration.domain.events import (
 )
 from registration.domain.identity import IdentityError, age_on, parse_resident_id
 
+CHINA_STANDARD_TIME = timezone(timedelta(hours=8))  # the day of a sign-up is China's
 ADULT_AGE = 18
 SENSITIVE_AGE = 14  # below this, all personal information is sensitive (PIPL Art. 28)
 PROFILE_FIELDS = ("name", "phone", "email", "street", "skills", "organisation_id")
@@ -146,7 +148,19 @@ def register(volunteer_id: str, signup: SignUp, today: date, now: datetime) -> V
         id_number=resident.number if signup.id_number is not None else None,
         consent=True,
         guardian_consent=signup.guardian_consent,
+        minor=is_minor(birth_date, today),
+        id_number_masked=masked_id_number(resident.number if signup.id_number else None),
     )
+
+
+def is_minor(birth_date: date | None, day: date) -> bool | None:
+    """Whether someone born on `birth_date` is under 18 on `day`; None when it is unknown."""
+    return None if birth_date is None else age_on(birth_date, day) < ADULT_AGE
+
+
+def masked_id_number(id_number: str | None) -> str | None:
+    """The resident ID number as the integration event carries it, None without one."""
+    return None if id_number is None else mask_id_number(id_number)
 
 
 def update_profile(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -38,9 +38,8 @@ from registration.domain.errors import (
     VolunteerNotFound,
 )
 from registration.domain.events import OrganisationJoined, VolunteerRegistered
-from registration.domain.volunteer import SignUp, Volunteer
+from registration.domain.volunteer import CHINA_STANDARD_TIME, SignUp, Volunteer
 
-CHINA_STANDARD_TIME = timezone(timedelta(hours=8))
 NO_SUCH_ORGANISATION = "no member organisation has this id"
 
 

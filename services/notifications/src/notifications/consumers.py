@@ -1,7 +1,8 @@
 """Handlers of registration's and teams' events, keyed by routing key for the shared consumer.
 
 Each handler applies what the event changes here (contacts and the welcome, the erasure of a
-withdrawn volunteer, team names and notices, hours with thanks and star levels), then republishes
+withdrawn volunteer, team names and notices, hours with thanks and star levels, corrections of
+hours and certificates), then republishes
 the event for partners: redacted into the public log, and queued for the webhooks subscribed to
 its type. Events that change nothing here are only republished.
 """
@@ -9,7 +10,7 @@ its type. Events that change nothing here are only republished.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy.orm import Session
@@ -90,6 +91,35 @@ def _projections(
             ],
         )
 
+    def on_hours_corrected(session: Session, event: Envelope) -> None:
+        payload = event.payload
+        teams.correct_hours(
+            session,
+            notifier,
+            star_levels,
+            event.event_id,
+            activity_id=str(payload["activity_id"]),
+            title=payload["title"],
+            volunteer_id=str(payload["volunteer_id"]),
+            previous_hours=Decimal(payload["previous_hours"]),
+            hours=Decimal(payload["hours"]),
+            reason=payload["reason"],
+        )
+
+    def on_certificate_issued(session: Session, event: Envelope) -> None:
+        payload = event.payload
+        teams.announce_certificate(
+            session,
+            notifier,
+            event.event_id,
+            volunteer_id=str(payload["volunteer_id"]),
+            number=payload["number"],
+            total_hours=Decimal(payload["total_hours"]),
+            activity_count=payload["activity_count"],
+            period_from=_date_or_none(payload["period_from"]),
+            period_to=_date_or_none(payload["period_to"]),
+        )
+
     return {
         "VolunteerRegistered": on_volunteer_registered,
         "VolunteerProfileUpdated": on_volunteer_profile_updated,
@@ -97,7 +127,13 @@ def _projections(
         "TeamCreated": on_team_created,
         "TeamAssigned": on_team_assigned,
         "ActivityCompleted": on_activity_completed,
+        "HoursCorrected": on_hours_corrected,
+        "CertificateIssued": on_certificate_issued,
     }
+
+
+def _date_or_none(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
 
 
 def _republishing(projection: Projection | None, public_log: PublicEventLog) -> Handler:

@@ -89,7 +89,7 @@ def test_a_profile_update_without_a_name_has_none_added() -> None:
     }
 
 
-@pytest.mark.parametrize("event_type", ["TeamAssigned", "ActivityCompleted", "VolunteerWithdrawn"])
+@pytest.mark.parametrize("event_type", ["TeamAssigned", "ActivityCancelled", "VolunteerWithdrawn"])
 def test_other_events_pass_unchanged(event_type: str) -> None:
     event = Envelope(event_type, "a", 1, {"team_id": "t", "volunteer_id": "v", "hours": "2.00"})
     assert redact(event) == event
@@ -99,6 +99,80 @@ def test_other_events_pass_unchanged(event_type: str) -> None:
 def test_the_person_in_charge_of_an_activity_is_masked(event_type: str) -> None:
     event = Envelope(event_type, "a", 1, {"activity_id": "a", "person_in_charge": "王建国"})
     assert redact(event).payload == {"activity_id": "a", "person_in_charge": "王*国"}
+
+
+def test_minor_and_the_masked_id_number_of_version_2_never_reach_partners() -> None:
+    event = registered()
+    event = event.with_payload(
+        {**event.payload, "minor": True, "id_number_masked": "3201**********123X"}, 2
+    )
+    public = redact(event)
+    assert not {"minor", "id_number_masked"} & public.payload.keys()
+    assert public.payload == redact(registered()).payload
+    assert "3201" not in public.to_json().decode()
+
+
+ACTIVITY = {
+    "activity_id": "a-1",
+    "team_id": "t-1",
+    "title": "垃圾分类督导",
+    "kind": "垃圾分类督导",
+    "location": "五四广场",
+    "started_at": "2026-08-09T09:00:00+00:00",
+    "ended_at": "2026-08-09T12:00:00+00:00",
+    "completed_at": "2026-08-09T13:00:00+00:00",
+    "attendance": [{"volunteer_id": "v-1", "hours": "3.00"}],
+    "content": "督导垃圾分类",
+    "organising_unit": "五四路街道",
+    "person_in_charge": "王建国",
+    "late_reason": "刘丽珠住院，补录",
+}
+
+
+def test_activity_completed_loses_its_late_reason_only() -> None:
+    public = redact(Envelope("ActivityCompleted", "a-1", 1, ACTIVITY, schema_version=3))
+    expected = {k: v for k, v in ACTIVITY.items() if k != "late_reason"}
+    assert public.payload == expected | {"person_in_charge": "王*国"}
+
+
+def test_hours_corrected_loses_its_reason_only() -> None:
+    payload = {
+        "activity_id": "a-1",
+        "team_id": "t-1",
+        "title": "垃圾分类督导",
+        "volunteer_id": "v-1",
+        "previous_hours": "3.00",
+        "hours": "1.50",
+        "reason": "刘丽珠提前离开",
+        "corrected_at": "2026-08-10T09:00:00+00:00",
+    }
+    public = redact(Envelope("HoursCorrected", "a-1", 2, payload))
+    assert public.payload == {k: v for k, v in payload.items() if k != "reason"}
+
+
+def test_certificate_issued_loses_the_masked_name_only() -> None:
+    payload = {
+        "certificate_id": "c-1",
+        "number": "ZM2026000001",
+        "volunteer_id": "v-1",
+        "name_masked": "刘*珠",
+        "period_from": None,
+        "period_to": "2026-08-31",
+        "total_hours": "12.50",
+        "activity_count": 4,
+        "issued_at": "2026-09-01T09:00:00+00:00",
+        "issuer": "城市治理志愿者协会",
+        "signature": "c2lnbmF0dXJl",
+        "activities": [{"activity_id": "a-1", "hours": "3.00"}],
+    }
+    public = redact(Envelope("CertificateIssued", "c-1", 1, payload))
+    assert public.payload == {k: v for k, v in payload.items() if k != "name_masked"}
+
+
+@pytest.mark.parametrize("event_type", ["ActivityCompleted", "HoursCorrected", "CertificateIssued"])
+def test_a_field_a_later_schema_adds_to_a_teams_event_stays_private(event_type: str) -> None:
+    event = Envelope(event_type, "a-1", 1, {"note": "刘丽珠"})
+    assert redact(event).payload == {}
 
 
 def test_a_field_a_later_schema_adds_to_a_volunteer_event_stays_private() -> None:

@@ -15,6 +15,9 @@ EXAMPLES = [
     messages.activity_thanks("垃圾分类督导", "五四广场", "五四路文明劝导队", "2.5", "102.5"),
     messages.activity_thanks("垃圾分类督导", "五四广场", None, "2.5", "102.5"),
     messages.star_level_reached(1, "100", "102.5"),
+    messages.hours_corrected("垃圾分类督导", "3", "1.5", "提前离开", "99"),
+    messages.certificate_issued("ZM2026000001", "12.5", 4, "2026-03-01", "2026-08-31"),
+    messages.certificate_issued("ZM2026000002", "0", 0, None, None),
 ]
 
 
@@ -40,6 +43,29 @@ def test_the_thanks_carry_the_hours_and_the_new_total() -> None:
     assert "「五四路文明劝导队」的活动「垃圾分类督导」（五四广场）" in zh.body
     en = MessageComposer("en").render(EXAMPLES[2], "Liu Lizhu")
     assert "adds 2.5 hours of service; your total is now 102.5 hours" in en.body
+
+
+def test_a_correction_names_the_activity_old_and_new_hours_the_reason_and_the_new_total() -> None:
+    zh = MessageComposer("zh").render(EXAMPLES[5], "刘丽珠")
+    assert zh.subject == "「垃圾分类督导」的服务时长已更正"
+    assert "由 3 小时更正为 1.5 小时" in zh.body
+    assert "更正原因：提前离开" in zh.body
+    assert "累计服务时长现为 99 小时" in zh.body
+    en = MessageComposer("en").render(EXAMPLES[5], "Liu Lizhu")
+    assert "corrected from 3 to 1.5 hours" in en.body
+    assert "Reason: 提前离开" in en.body and "total is now 99 hours" in en.body
+
+
+def test_a_certificate_notice_names_number_hours_activities_and_period() -> None:
+    zh = MessageComposer("zh").render(EXAMPLES[6], "刘丽珠")
+    assert "ZM2026000001" in zh.subject
+    assert "证明期间：2026-03-01 至 2026-08-31" in zh.body
+    assert "共参加活动 4 次，累计服务时长 12.5 小时" in zh.body
+    open_ended = MessageComposer("zh").render(EXAMPLES[7], "刘丽珠")
+    assert "证明期间：首次服务 至 出具之日" in open_ended.body
+    en = MessageComposer("en").render(EXAMPLES[6], "Liu Lizhu")
+    assert "number ZM2026000001" in en.body
+    assert "4 activities and 12.5 hours of service, from 2026-03-01 to 2026-08-31" in en.body
 
 
 def test_the_role_is_named_in_the_message_s_language() -> None:

@@ -175,8 +175,28 @@ def credit_hours(session: Session, activity_id: str, volunteer_id: str, centihou
     return insert_new(session, hours_credits_table, [row], ["activity_id", "volunteer_id"]) == 1
 
 
+def credited_hours(session: Session, activity_id: str, volunteer_id: str) -> int | None:
+    """The centihours credited to the volunteer for the activity, None when none were."""
+    credits = hours_credits_table.c
+    return session.execute(
+        select(credits.centihours).where(
+            credits.activity_id == activity_id, credits.volunteer_id == volunteer_id
+        )
+    ).scalar_one_or_none()
+
+
+def set_credited_hours(
+    session: Session, activity_id: str, volunteer_id: str, centihours: int
+) -> None:
+    """Credit the volunteer anew for the activity (a correction): `centihours` replaces any
+    credit, and a completion read later credits nothing more."""
+    row = {"activity_id": activity_id, "volunteer_id": volunteer_id, "centihours": centihours}
+    upsert(session, hours_credits_table, row, ["activity_id", "volunteer_id"])
+
+
 def add_to_total(session: Session, volunteer_id: str, centihours: int) -> tuple[int, int]:
-    """Add hours to the volunteer's running total; returns (new total, star level before)."""
+    """Add hours (fewer when negative) to the volunteer's running total; returns (new total, star
+    level before)."""
     insert_new(
         session,
         service_hours_table,
@@ -196,7 +216,8 @@ def add_to_total(session: Session, volunteer_id: str, centihours: int) -> tuple[
 
 
 def set_star_level(session: Session, volunteer_id: str, level: int) -> None:
-    """Remember the highest star level the volunteer was told about."""
+    """Remember the highest star level the volunteer was told about (lower once their total has
+    fallen below it, so that reaching it again is told again)."""
     session.execute(
         update(service_hours_table)
         .where(service_hours_table.c.volunteer_id == volunteer_id)

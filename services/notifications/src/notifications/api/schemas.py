@@ -35,7 +35,10 @@ class NotificationSchema(Schema):
     id = fields.String(attribute="notification_id", metadata={"format": "uuid"})
     event_id = fields.String(metadata={"format": "uuid"})
     kind = fields.String(
-        metadata={"description": "welcome, team_assigned, activity_thanks or star_level_<n>"}
+        metadata={
+            "description": "welcome, team_assigned, activity_thanks, star_level_<n>, "
+            "hours_corrected or certificate_issued"
+        }
     )
     language = fields.String(metadata={"enum": ["zh", "en"]})
     subject = fields.String()

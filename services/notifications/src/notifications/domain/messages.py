@@ -18,8 +18,18 @@ TEAM_ASSIGNED = "team_assigned"
 ACTIVITY_THANKS = "activity_thanks"
 STAR_LEVEL = "star_level"
 LOGIN_CODE = "login_code"
+HOURS_CORRECTED = "hours_corrected"
+CERTIFICATE_ISSUED = "certificate_issued"
 
-TEMPLATES = (WELCOME, TEAM_ASSIGNED, ACTIVITY_THANKS, STAR_LEVEL, LOGIN_CODE)
+TEMPLATES = (
+    WELCOME,
+    TEAM_ASSIGNED,
+    ACTIVITY_THANKS,
+    STAR_LEVEL,
+    LOGIN_CODE,
+    HOURS_CORRECTED,
+    CERTIFICATE_ISSUED,
+)
 
 
 def star_level_kind(level: int) -> str:
@@ -73,6 +83,39 @@ def star_level_reached(level: int, threshold: str, total_hours: str) -> Message:
     """The milestone message the first time a volunteer reaches `level` stars."""
     values = {"level": level, "threshold": threshold, "total_hours": total_hours}
     return Message(star_level_kind(level), STAR_LEVEL, values)
+
+
+def hours_corrected(
+    title: str, previous_hours: str, hours: str, reason: str, total_hours: str
+) -> Message:
+    """The notice that an activity's hours were corrected: from what to what, why, and the
+    volunteer's new total."""
+    values = {
+        "title": title,
+        "previous_hours": previous_hours,
+        "hours": hours,
+        "reason": reason,
+        "total_hours": total_hours,
+    }
+    return Message(HOURS_CORRECTED, HOURS_CORRECTED, values)
+
+
+def certificate_issued(
+    number: str,
+    total_hours: str,
+    activity_count: int,
+    period_from: str | None,
+    period_to: str | None,
+) -> Message:
+    """The notice that a certificate of volunteer service was issued (dates ISO, or None)."""
+    values = {
+        "number": number,
+        "total_hours": total_hours,
+        "activity_count": activity_count,
+        "period_from": period_from,
+        "period_to": period_to,
+    }
+    return Message(CERTIFICATE_ISSUED, CERTIFICATE_ISSUED, values)
 
 
 def login_code(code: str, minutes: int) -> Message:

@@ -19,6 +19,8 @@ REPUBLISHED = {
         "ActivityScheduled",
         "ActivityCompleted",
         "ActivityCancelled",
+        "HoursCorrected",
+        "CertificateIssued",
     ),
 }
 

@@ -1,10 +1,13 @@
 """What partners may see of an integration event: the personal data in it removed or masked.
 
-VolunteerRegistered and VolunteerProfileUpdated keep only the fields listed below (no phone, e-mail
-or id_verified) with the name masked (刘丽珠 → 刘*珠, 王五 → 王*); the person in charge of an
-activity is masked the same way; every other field passes unchanged. The lists are of fields
-kept, not removed, so a field added by a later schema version stays private until someone decides
-otherwise. The event's actor keeps only its kind (`{"kind": "staff"}`), never the id.
+VolunteerRegistered and VolunteerProfileUpdated keep only the fields listed below (no phone, e-mail,
+id_verified, minor or masked ID number) with the name masked (刘丽珠 → 刘*珠, 王五 → 王*); the
+person in charge of an activity is masked the same way. ActivityCompleted loses `late_reason`,
+HoursCorrected `reason` (free text a coordinator wrote) and CertificateIssued `name_masked`: each
+keeps the fields of the schema version named below but those. Every other event passes
+unchanged. The lists are of fields kept, not removed, so a field added by a later schema version
+stays private until someone decides otherwise. The event's actor keeps only its kind
+(`{"kind": "staff"}`), never the id.
 """
 
 from __future__ import annotations
@@ -15,6 +18,11 @@ from typing import Any
 
 from association.actors import public_form
 from association.events import Envelope
+from association.events.payloads import (
+    ActivityCompletedV3,
+    CertificateIssuedV1,
+    HoursCorrectedV1,
+)
 from association.masking import mask_name
 
 PUBLIC_FIELDS: Mapping[str, frozenset[str]] = {
@@ -32,7 +40,13 @@ PUBLIC_FIELDS: Mapping[str, frozenset[str]] = {
     "VolunteerProfileUpdated": frozenset(
         {"volunteer_id", "updated_at", "name", "street", "skills", "organisation_id"}
     ),
+    "ActivityCompleted": frozenset(ActivityCompletedV3().fields) - {"late_reason"},
+    "HoursCorrected": frozenset(HoursCorrectedV1().fields) - {"reason"},
+    "CertificateIssued": frozenset(CertificateIssuedV1().fields) - {"name_masked"},
 }
+
+# The events about one volunteer's own data (their registration or profile).
+VOLUNTEER_EVENTS = ("VolunteerRegistered", "VolunteerProfileUpdated")
 
 # Names of people in otherwise public events: shown masked.
 MASKED_FIELDS: Mapping[str, tuple[str, ...]] = {
@@ -65,7 +79,7 @@ def redact(event: Envelope) -> Envelope:
 
 def about_volunteer(event: Envelope) -> str | None:
     """The volunteer whose own data the event carries (their registration or profile)."""
-    if event.event_type in PUBLIC_FIELDS:
+    if event.event_type in VOLUNTEER_EVENTS:
         return str(event.payload["volunteer_id"])
     return None
 

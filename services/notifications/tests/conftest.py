@@ -127,6 +127,53 @@ class EventFactory:
         }
         return self.envelope("teams", "ActivityCompleted", activity_id, payload)
 
+    def hours_corrected(
+        self,
+        completed: Envelope,
+        volunteer_id: str,
+        previous_hours: str,
+        hours: str,
+        reason: str = "签到记录有误",
+    ) -> Envelope:
+        """A correction of a volunteer's hours at the completed activity `completed`."""
+        activity = completed.payload
+        payload = {
+            "activity_id": activity["activity_id"],
+            "team_id": activity["team_id"],
+            "title": activity["title"],
+            "volunteer_id": volunteer_id,
+            "previous_hours": previous_hours,
+            "hours": hours,
+            "reason": reason,
+            "corrected_at": _now(),
+        }
+        return self.envelope("teams", "HoursCorrected", activity["activity_id"], payload)
+
+    def certificate_issued(
+        self,
+        volunteer_id: str,
+        number: str = "ZM2026000001",
+        period: tuple[str | None, str | None] = ("2026-03-01", "2026-08-31"),
+        activities: tuple[tuple[str, str], ...] = (),
+    ) -> Envelope:
+        certificate_id = str(uuid.uuid4())
+        total = sum((Decimal(hours) for _, hours in activities), Decimal("0"))
+        payload = {
+            "certificate_id": certificate_id,
+            "number": number,
+            "volunteer_id": volunteer_id,
+            "name_masked": "刘*珠",
+            "period_from": period[0],
+            "period_to": period[1],
+            "total_hours": f"{total:.2f}",
+            "activity_count": len(activities),
+            "issued_at": _now(),
+            "issuer": "城市治理志愿者协会",
+            "signature": "c2lnbmF0dXJlIG9mIHRoZSBjZXJ0aWZpY2F0ZQ==",
+            "activities": [{"activity_id": a, "hours": h} for a, h in activities],
+        }
+        return self.envelope("teams", "CertificateIssued", certificate_id, payload)
+
 
 def _now() -> str:
     return datetime.now(UTC).isoformat()

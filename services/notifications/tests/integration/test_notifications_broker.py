@@ -201,3 +201,97 @@ def test_the_stream_queue_is_a_stream_bound_with_hash_and_a_configurable_retenti
             raise AssertionError("the broker accepted another retention for the stream")
         except pika.exceptions.ChannelClosedByBroker as error:
             assert error.reply_code == 406
+
+
+def test_teams_corrections_and_certificates_reach_volunteers_and_partners_redacted(
+    settings: Settings, events, run_worker, bearer
+) -> None:
+    app = create_app(SERVICE, settings)
+    client = app.test_client()
+    registered = events.registered(name="刘丽珠")
+    volunteer_id = registered.payload["volunteer_id"]
+    volunteer = registered.with_payload(
+        {**registered.payload, "minor": True, "id_number_masked": "3201**********123X"}, 2
+    )
+    completed = events.completed(str(uuid.uuid4()), [(volunteer_id, "2")], title="文明劝导")
+    completed = completed.with_payload(
+        {
+            **completed.payload,
+            "content": "路口文明劝导",
+            "organising_unit": "五四路街道",
+            "person_in_charge": "王建国",
+            "late_reason": "协调员出差补录",
+        },
+        3,
+    )
+    corrected = events.hours_corrected(
+        completed, volunteer_id, "2.00", "3.00", reason="签到表漏记一小时"
+    )
+    issued = events.certificate_issued(
+        volunteer_id, number="ZM2026000007", activities=((completed.aggregate_id, "3.00"),)
+    )
+    issued = issued.with_payload({**issued.payload, "name_masked": "欧**娜"})
+    sent = [volunteer, completed, corrected, issued]
+    secrets = ("3201", "minor", "协调员出差补录", "签到表漏记一小时", "欧**娜", "name_masked")
+    try:
+        with WebhookReceiver() as receiver:
+            subscribed = client.post(
+                "/subscriptions",
+                json={
+                    "url": receiver.url,
+                    "event_types": [
+                        "VolunteerRegistered",
+                        "ActivityCompleted",
+                        "HoursCorrected",
+                        "CertificateIssued",
+                    ],
+                },
+                headers=bearer("partner", sub="fzu"),
+            )
+            assert subscribed.status_code == 201, subscribed.get_json()
+            with run_worker(settings) as worker:
+                send(settings, *sent, *sent)  # every event twice
+                consumer = worker.component(Consumer)
+                wait_for(lambda: consumer.applied == 2 * len(sent), timeout=20)
+                wait_for(lambda: public_count(worker) == len(sent), timeout=20)
+                wait_for(lambda: public_backlog(worker) == 0, timeout=20)
+                stream = worker.component(PublicStreamRelay).topology.public_stream_queue
+                messages = read_stream(settings.amqp_url, stream, len(sent))
+                wait_for(lambda: len(receiver.received) == len(sent), timeout=30)
+                assert notification_kinds(worker, volunteer_id) == [
+                    "welcome",
+                    "activity_thanks",
+                    "hours_corrected",
+                    "certificate_issued",
+                ]
+                with worker.context.database.reader() as session:
+                    [*_, correction, certificate] = notifications_of(session, volunteer_id, 0, 100)
+                dead = settings.amqp_prefix + "notifications.dead"
+                assert message_count(settings.amqp_url, dead) == 0
+            hooks = receiver.events(subscribed.get_json()["secret"])
+        feed = client.get("/public/events", headers=bearer("partner")).get_json()["events"]
+    finally:
+        context_of(app).database.dispose()
+    assert [m.routing_key for m, _, _ in messages] == [
+        "registration.VolunteerRegistered",
+        "teams.ActivityCompleted",
+        "teams.HoursCorrected",
+        "teams.CertificateIssued",
+    ]
+    stream_payloads = [json.loads(body)["payload"] for _, _, body in messages]
+    for seen in (stream_payloads, [e["payload"] for e in feed], [e["payload"] for e in hooks]):
+        assert [sorted(set(p) & {"minor", "id_number_masked", "late_reason"}) for p in seen] == [
+            [],
+            [],
+            [],
+            [],
+        ]
+        assert "reason" not in seen[2] and seen[2]["hours"] == "3.00"
+        assert "name_masked" not in seen[3] and seen[3]["number"] == "ZM2026000007"
+        assert seen[1]["person_in_charge"] == "王*国"
+    text = b"".join(body for _, _, body in messages).decode() + json.dumps([feed, hooks])
+    for secret in secrets:
+        assert secret not in text
+    assert "由 2 小时更正为 3 小时" in correction["body"]
+    assert "签到表漏记一小时" in correction["body"]  # the volunteer is told why
+    assert "编号 ZM2026000007" in certificate["body"]

@@ -209,3 +209,16 @@ def test_notices_are_written_in_english_when_the_service_speaks_it(
     assert "Reason: late" in correction["body"] and "total is now 2.5 hours" in correction["body"]
     assert certificate["subject"] == "Your certificate of volunteer service (ZM1)"
     assert "0 activities and 0 hours of service" in certificate["body"]
+
+
+def test_a_correction_of_an_activity_with_the_longest_title_is_stored(service, events) -> None:
+    """An activity's title may be 200 characters: the subject is cut to what the table keeps."""
+    volunteer = events.registered()
+    volunteer_id = volunteer.payload["volunteer_id"]
+    title = "长" * 200
+    activity = events.completed(str(uuid.uuid4()), [(volunteer_id, "1")], title=title)
+    service.apply(volunteer, activity, events.hours_corrected(activity, volunteer_id, "1", "2"))
+    thanks, correction = notifications(service, volunteer_id)[1:]
+    for notice in (thanks, correction):
+        assert len(notice["subject"]) == 200 and notice["subject"].endswith("…")
+        assert title in notice["body"]

@@ -92,3 +92,11 @@ def test_a_value_missing_from_a_message_is_an_error_not_a_blank() -> None:
 def test_an_unknown_language_is_refused() -> None:
     with pytest.raises(ValueError):
         MessageComposer("fr")
+
+
+def test_a_subject_longer_than_the_stored_one_is_cut() -> None:
+    message = messages.hours_corrected("长" * 200, "1", "2", "漏记", "2")
+    for language in ("zh", "en"):
+        rendered = MessageComposer(language).render(message, "王五")
+        assert len(rendered.subject) == messages.SUBJECT_MAX_LENGTH
+        assert rendered.subject.endswith("…") and "长" * 200 in rendered.body

@@ -1,14 +1,16 @@
 """Writing messages from the Jinja2 templates in notifications/templates/<language>/.
 
 Each template has a `subject` and a `body` block. Values are plain text (e-mail and logs), so
-nothing is HTML-escaped; a value the template names but the message lacks is an error.
+nothing is HTML-escaped; a value the template names but the message lacks is an error. A subject
+longer than the stored one may be (an activity's title is up to 200 characters) is cut, ending
+with `…`; the body says it all.
 """
 
 from __future__ import annotations
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, Template
 
-from notifications.domain.messages import LANGUAGES, Message, RenderedMessage
+from notifications.domain.messages import LANGUAGES, SUBJECT_MAX_LENGTH, Message, RenderedMessage
 
 ROLE_NAMES = {
     "zh": {"member": "队员", "leader": "队长"},
@@ -39,6 +41,8 @@ class MessageComposer:
         template = self._template(message.template)
         context = template.new_context({**message.values, "name": recipient_name})
         subject = "".join(template.blocks["subject"](context)).strip()
+        if len(subject) > SUBJECT_MAX_LENGTH:
+            subject = subject[: SUBJECT_MAX_LENGTH - 1] + "…"
         body = "".join(template.blocks["body"](context)).strip() + "\n"
         return RenderedMessage(self.language, subject, body)
 

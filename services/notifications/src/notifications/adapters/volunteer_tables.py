@@ -8,6 +8,7 @@ from sqlalchemy.types import BigInteger, Integer, LargeBinary, SmallInteger, Str
 from association.columns import Id, Instant, Reason, Status, key, numbered, optional, required
 from association.sealing import keys_table
 from notifications.adapters.database import metadata
+from notifications.domain.messages import SUBJECT_MAX_LENGTH
 
 NOTIFICATION_UNIQUE = "uq_notifications_event_recipient_kind"
 
@@ -97,7 +98,7 @@ notifications_table = Table(
     required("volunteer_id", Id),
     required("kind", String(32)),
     required("language", String(8)),
-    required("subject", String(200)),
+    required("subject", String(SUBJECT_MAX_LENGTH)),
     required("body", Text),
     required("created_at", Instant),
     UniqueConstraint("event_id", "volunteer_id", "kind", name=NOTIFICATION_UNIQUE),

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 LANGUAGES = ("zh", "en")
+SUBJECT_MAX_LENGTH = 200  # what the notifications table keeps of a subject
 
 WELCOME = "welcome"
 TEAM_ASSIGNED = "team_assigned"

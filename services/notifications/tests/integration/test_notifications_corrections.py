@@ -18,6 +18,7 @@ from association.settings import Settings
 from notifications.adapters import volunteer_records
 from notifications.adapters.notification_records import notifications_of
 from notifications.adapters.volunteer_tables import hours_credits_table, service_hours_table
+from notifications.entrypoints import forget_volunteers_and_teams
 
 
 @pytest.fixture
@@ -106,10 +107,12 @@ def test_a_correction_handled_again_changes_nothing(service, events) -> None:
         service.apply(up)
         service.apply_batch(activity, up, up)
     assert hours_of(service, volunteer_id) == (Decimal("7.5"), 1)
-    service.apply(down)
-    for _ in range(2):  # every event again, in order and out of it
+    service.apply(down, down)
+    service.apply_batch(down, activity, down)
+    assert hours_of(service, volunteer_id) == (Decimal(1), 0)
+    for _ in range(2):  # every event again, in order, as if the inbox had forgotten them
         service.apply(volunteer, activity, up, down)
-        service.apply_batch(down, up, activity)
+    service.apply_batch(volunteer, activity, up, down)
     assert hours_of(service, volunteer_id) == (Decimal(1), 0)
     assert credited(service, activity.payload["activity_id"], volunteer_id) == 100
     assert kinds(service, volunteer_id) == [
@@ -119,6 +122,28 @@ def test_a_correction_handled_again_changes_nothing(service, events) -> None:
         "star_level_1",
         "hours_corrected",
     ]
+
+
+def test_rebuilt_hours_count_the_corrections_and_send_nothing_again(service, events) -> None:
+    volunteer = events.registered()
+    volunteer_id = volunteer.payload["volunteer_id"]
+    team_id = str(uuid.uuid4())
+    first = events.completed(team_id, [(volunteer_id, "4")])
+    second = events.completed(team_id, [(volunteer_id, "3")])
+    sent = [
+        volunteer,
+        first,
+        events.hours_corrected(first, volunteer_id, "4.00", "6.00"),
+        second,
+        events.hours_corrected(second, volunteer_id, "3.00", "0.00"),
+    ]
+    service.apply(*sent)
+    live = hours_of(service, volunteer_id), kinds(service, volunteer_id)
+    assert live[0] == (Decimal(6), 1)
+    with service.context.database.transaction() as session:
+        forget_volunteers_and_teams(session)  # what rebuild-projections does before replaying
+    service.apply(*sent)
+    assert (hours_of(service, volunteer_id), kinds(service, volunteer_id)) == live
 
 
 def test_an_attendee_the_completion_left_out_is_credited_once(service, events) -> None:

@@ -68,16 +68,6 @@ def add_notification(
     return True
 
 
-def notification_written(session: Session, event_id: str, volunteer_id: str, kind: str) -> bool:
-    """Whether the event's notification of `kind` to the volunteer has been written already."""
-    found = session.execute(
-        select(_n.notification_id)
-        .where(_n.event_id == event_id, _n.volunteer_id == volunteer_id, _n.kind == kind)
-        .limit(1)
-    ).first()
-    return found is not None
-
-
 def knows_volunteer(session: Session, volunteer_id: str) -> bool:
     """Whether the volunteer has a contact or any notification here."""
     for column in (

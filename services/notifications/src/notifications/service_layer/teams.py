@@ -10,7 +10,6 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from notifications.adapters import volunteer_records
-from notifications.adapters.notification_records import notification_written
 from notifications.domain import messages
 from notifications.domain.milestones import StarLevels, hours_text
 from notifications.service_layer.notifier import Notifier
@@ -82,20 +81,20 @@ def correct_hours(
     hours: Decimal,
     reason: str,
 ) -> None:
-    """Credit the volunteer the corrected hours of the activity, once: the difference from what
-    was credited here goes to their total. Tell them (title, previous → new hours, reason, new
-    total), mark a star level newly reached, and lower the stored level when the total has fallen
-    below it. The notice, written once per event, is also the mark that the correction counted:
-    the same event handled again changes nothing."""
+    """Credit the volunteer the corrected hours of the activity: the credit of (activity,
+    volunteer) becomes `hours` and the difference from what was credited here (nothing for an
+    attendee the completion had left out) goes to the total, so the same event handled again
+    changes nothing, and a rebuild replaying the feeds in order ends with the same total. Tell
+    them (title, previous → new hours, reason, new total) once, mark a star level newly reached,
+    and lower the stored level when the total has fallen below it."""
     if volunteer_records.is_withdrawn(session, volunteer_id):
         return
-    if notification_written(session, event_id, volunteer_id, messages.HOURS_CORRECTED):
-        return
     centihours = int(hours * 100)
-    credited = volunteer_records.credited_hours(session, activity_id, volunteer_id) or 0
-    volunteer_records.set_credited_hours(session, activity_id, volunteer_id, centihours)
+    credited = volunteer_records.credited_hours(session, activity_id, volunteer_id)
+    if credited != centihours:
+        volunteer_records.set_credited_hours(session, activity_id, volunteer_id, centihours)
     total_centihours, level_before = volunteer_records.add_to_total(
-        session, volunteer_id, centihours - credited
+        session, volunteer_id, centihours - (credited or 0)
     )
     total = Decimal(total_centihours) / 100
     notice = messages.hours_corrected(

@@ -15,9 +15,15 @@ from teams_testkit import READER, Kit, teams_kit
 # What later revisions added, which the release before the histories did not have.
 LATER_COLUMNS = {
     "teams": [("organisation_id", "ix_teams_organisation")],
-    "volunteers": [("organisation_id", "ix_volunteers_organisation")],
+    "volunteers": [
+        ("organisation_id", "ix_volunteers_organisation"),
+        ("id_number_masked", None),
+        ("minor", None),
+    ],
     "activities": [("recorded_by_kind", None), ("recorded_by_id", None)],
 }
+# The tables of later revisions.
+LATER_TABLES = ["certificates"]
 
 
 def as_the_release_before_left_it(database: Database) -> None:
@@ -29,6 +35,8 @@ def as_the_release_before_left_it(database: Database) -> None:
                 if index is not None:
                     connection.execute(text(f"DROP INDEX {index}"))
                 connection.execute(text(f"ALTER TABLE {table} DROP COLUMN {column}"))
+        for table in LATER_TABLES:
+            connection.execute(text(f"DROP TABLE {table}"))
 
 
 def test_the_release_before_s_database_reaches_head_with_its_events(

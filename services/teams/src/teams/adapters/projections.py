@@ -16,6 +16,7 @@ from teams.adapters.codec import from_envelope, is_domain_event
 from teams.adapters.tables import (
     activities_table,
     attendance_table,
+    certificates_table,
     service_hours_table,
     team_members_table,
     teams_table,
@@ -24,6 +25,7 @@ from teams.domain.events import (
     ActivityCancelled,
     ActivityCompleted,
     ActivityScheduled,
+    CertificateIssued,
     DomainEvent,
     TeamAssigned,
     TeamCreated,
@@ -38,6 +40,7 @@ REBUILT_TABLES = (
     activities_table,
     attendance_table,
     service_hours_table,
+    certificates_table,
 )
 
 
@@ -70,6 +73,7 @@ _CANCEL_ACTIVITY = (
     )
 )
 _INSERT_ATTENDANCE = insert(attendance_table)
+_INSERT_CERTIFICATE = insert(certificates_table)
 
 
 @cache
@@ -189,6 +193,29 @@ def _activity_cancelled(session: Session, event: ActivityCancelled) -> None:
     )
 
 
+def _certificate_issued(session: Session, event: CertificateIssued) -> None:
+    session.execute(
+        _INSERT_CERTIFICATE,
+        {
+            "certificate_id": str(event.certificate_id),
+            "number": event.number,
+            "volunteer_id": str(event.volunteer_id),
+            "name_masked": event.name_masked,
+            "period_from": event.period_from,
+            "period_to": event.period_to,
+            "hundredths": to_hundredths(event.total_hours),
+            "activity_count": event.activity_count,
+            "issued_at": event.issued_at,
+            "issuer": event.issuer,
+            "signature": event.signature,
+            "activities": [
+                {"activity_id": str(entry.activity_id), "hours": format(entry.hours, "f")}
+                for entry in event.activities
+            ],
+        },
+    )
+
+
 _PROJECTORS: dict[type, Callable[[Session, Any], None]] = {
     TeamCreated: _team_created,
     TeamAssigned: _team_assigned,
@@ -196,6 +223,7 @@ _PROJECTORS: dict[type, Callable[[Session, Any], None]] = {
     ActivityScheduled: _activity_scheduled,
     ActivityCompleted: _activity_completed,
     ActivityCancelled: _activity_cancelled,
+    CertificateIssued: _certificate_issued,
 }
 
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from uuid import UUID
 
+from teams.domain.certificates import CertifiedActivity
 from teams.domain.vocabularies import ActivityKind, RemovalReason, TeamKind, TeamRole
 
 
@@ -102,9 +103,29 @@ class ActivityCancelled:
     cancelled_at: datetime
 
 
+@dataclass(frozen=True)
+class CertificateIssued:
+    """A certificate of volunteer service issued (its own aggregate, of one event): what it
+    states, its signature, and the activities it counted with their hours then. The masked name
+    is its only personal field."""
+
+    certificate_id: UUID
+    number: str
+    volunteer_id: UUID
+    name_masked: str
+    period_from: date | None
+    period_to: date | None
+    total_hours: Decimal
+    activity_count: int
+    issued_at: datetime
+    issuer: str
+    signature: str
+    activities: tuple[CertifiedActivity, ...]
+
+
 TeamEvent = TeamCreated | TeamAssigned | TeamMemberRemoved
 ActivityEvent = ActivityScheduled | ActivityCompleted | ActivityCancelled
-DomainEvent = TeamEvent | ActivityEvent
+DomainEvent = TeamEvent | ActivityEvent | CertificateIssued
 
 EVENT_CLASSES: tuple[type, ...] = (
     TeamCreated,
@@ -113,11 +134,14 @@ EVENT_CLASSES: tuple[type, ...] = (
     ActivityScheduled,
     ActivityCompleted,
     ActivityCancelled,
+    CertificateIssued,
 )
 
 
 def aggregate_id(event: DomainEvent) -> UUID:
-    """The team or activity an event belongs to."""
+    """The team, activity or certificate an event belongs to."""
+    if isinstance(event, CertificateIssued):
+        return event.certificate_id
     if isinstance(event, TeamCreated | TeamAssigned | TeamMemberRemoved):
         return event.team_id
     return event.activity_id

@@ -33,13 +33,13 @@ TABLE_FONT_SIZE = 9
 # Table columns: left edge and width of date, title, hours and organising unit.
 COLUMNS = (
     (MARGIN, 24 * mm),
-    (MARGIN + 24 * mm, 76 * mm),
-    (MARGIN + 100 * mm, 22 * mm),
-    (MARGIN + 122 * mm, WIDTH - 2 * MARGIN - 122 * mm),
+    (MARGIN + 24 * mm, 74 * mm),
+    (MARGIN + 98 * mm, 22 * mm),
+    (MARGIN + 120 * mm, WIDTH - 2 * MARGIN - 120 * mm),
 )
-HEADINGS = ("日期", "活动名称", "时长（小时）", "组织单位")
+HEADINGS = ("日期", "活动名称", "服务时长", "组织单位")
 # Where the table starts on page 1 (below the statement) and on later pages.
-FIRST_TABLE_TOP = HEIGHT - 118 * mm
+FIRST_TABLE_TOP = HEIGHT - 108 * mm
 LATER_TABLE_TOP = HEIGHT - MARGIN - 8 * mm
 TABLE_BOTTOM = MARGIN + 14 * mm
 CLOSING_HEIGHT = 30 * mm
@@ -145,6 +145,7 @@ def _first_page_head(canvas: Canvas, document: CertificateDocument) -> None:
     if document.id_number_masked:
         text.textLine(f"身份证号：{document.id_number_masked}")
     text.textLine(f"服务期间：{_period(document)}")
+    text.textLine(f"服务时长：{_hours(document.total_hours)} 小时（下表各项时长单位均为小时）")
     text.textLine(
         f"兹证明该志愿者在上述期间参加志愿服务活动 {document.activity_count} 次，"
         f"累计志愿服务时长 {_hours(document.total_hours)} 小时。"

@@ -34,7 +34,7 @@ CHINA_STANDARD_TIME = timezone(timedelta(hours=8))
 
 NUMBER_PREFIX = "ZYZM"
 SERIAL_DIGITS = 6
-NUMBER_PATTERN = re.compile(rf"^{NUMBER_PREFIX}-(\d{{4}})-(\d{{{SERIAL_DIGITS},9}})$")
+NUMBER_PATTERN = re.compile(rf"^{NUMBER_PREFIX}-([0-9]{{4}})-([0-9]{{{SERIAL_DIGITS},9}})$")
 
 
 def year_of_issue(issued_at: datetime) -> int:

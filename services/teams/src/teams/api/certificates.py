@@ -3,6 +3,7 @@ PDF, and verified by anyone (a school) without an account."""
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
@@ -53,12 +54,18 @@ _PEM_RESPONSE = {
 
 def certificates_blueprint(context: ServiceContext) -> Blueprint:
     """The certificate routes; the signing key, issuer and public base URL come from the service's
-    settings (only the web process has a key: the routes are made there alone)."""
+    settings."""
     blp = answering_errors(
         Blueprint("certificates", __name__, description="Certificates of volunteer service")
     )
     config: TeamsSettings = context.config
-    signer = CertificateSigner.from_text(config.certificate_signing_key)
+
+    @functools.cache
+    def signer() -> CertificateSigner:
+        """The key, read at the first certificate: the web process has refused to start without
+        a valid one, and an app made only for its OpenAPI document needs none."""
+        return CertificateSigner.from_text(config.certificate_signing_key)
+
     store, database = context.store, context.database
 
     def base_url() -> str:
@@ -107,7 +114,7 @@ def certificates_blueprint(context: ServiceContext) -> Blueprint:
             Period(data["period_from"], data["period_to"]),
             datetime.now(UTC),
             config.association_name,
-            signer.sign,
+            signer().sign,
             current_reach(),
         )
         answer = {
@@ -190,14 +197,16 @@ def certificates_blueprint(context: ServiceContext) -> Blueprint:
             certificate["issued_at"],
             certificate["issuer"],
         )
-        valid = signature_holds(signer.public_key, statement.canonical(), certificate["signature"])
+        valid = signature_holds(
+            signer().public_key, statement.canonical(), certificate["signature"]
+        )
         return {"valid": valid, **statement.fields(), "signature": certificate["signature"]}
 
     @blp.route("/certificates/public-key", methods=["GET"])
     @blp.doc(security=[], responses={"200": _PEM_RESPONSE})
     def public_key() -> Response:
         """The public key that checks the certificates' signatures, as PEM (public)."""
-        return Response(signer.public_key_pem(), content_type=PEM_TYPE)
+        return Response(signer().public_key_pem(), content_type=PEM_TYPE)
 
     return blp
 

@@ -13,14 +13,25 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from association.settings import DEFAULT_AMQP_URL
-from bench import access, consumer, growth, http, imports, latency, logins, relay, store
+from bench import (
+    access,
+    certificates,
+    consumer,
+    growth,
+    http,
+    imports,
+    latency,
+    logins,
+    relay,
+    store,
+)
 
 RESULTS = Path(__file__).with_name("results.md")
 
 
 BENCHMARKS = {
     m.__name__.rpartition(".")[2]: m
-    for m in (relay, consumer, store, http, latency, growth, imports, logins, access)
+    for m in (relay, consumer, store, http, latency, growth, imports, logins, access, certificates)
 }
 
 

@@ -331,3 +331,31 @@ def test_numbers_stay_unique_under_concurrent_issuance(
         year = datetime.now(CHINA_STANDARD_TIME).year
         assert numbers == [f"ZYZM-{year}-{n:06d}" for n in range(1, 9)]
         assert kit.event_types().count("CertificateIssued") == 8
+
+
+def test_the_links_use_the_public_base_url_when_set(
+    database_url: str, amqp_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://teams.example.org/")
+    monkeypatch.setenv("ASSOCIATION_NAME", "浦口区城市治理志愿者协会")
+    with teams_kit(database_url, amqp_url) as kit:
+        volunteer_id, _ = volunteer_with_hours(kit)
+        issued = issue(kit, volunteer_id).get_json()
+        assert issued["verification_url"] == (
+            f"https://teams.example.org/certificates/{issued['number']}/verification"
+        )
+        assert issued["pdf_url"].startswith("https://teams.example.org/volunteers/")
+        pdf = kit.client.get(
+            f"/volunteers/{volunteer_id}/certificates/{issued['number']}.pdf", headers=READER
+        )
+        assert qr_texts(first_page_image(pdf.data)) == [issued["verification_url"]]
+        verification = kit.client.get(f"/certificates/{issued['number']}/verification")
+        assert verification.get_json()["issuer"] == "浦口区城市治理志愿者协会"
+
+
+def test_a_version_1_sign_up_is_kept_with_no_id_number_or_age(kit: Kit) -> None:
+    volunteer_id = kit.volunteer()  # registration's version 1, upcast
+    with kit.context.database.reader() as session:
+        known = find_volunteer(session, volunteer_id)
+    assert known is not None and known.name == "刘玉珠"
+    assert known.id_number_masked is None and known.minor is None

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from teams.config import TeamsSettings
 from teams.domain.certificates import (
     CHINA_STANDARD_TIME,
     Period,
@@ -92,3 +93,14 @@ def test_a_period_without_hours_names_both_fields() -> None:
     with pytest.raises(Invalid) as refused:
         draw_up("ZYZM-2026-000001", "刘玉珠", (), Period(), ISSUED, "协会")
     assert set(refused.value.errors) == {"from", "to"}
+
+
+def test_the_settings_of_certificates_are_read_and_checked() -> None:
+    settings = TeamsSettings.from_env({"PUBLIC_BASE_URL": "https://teams.example.org/"})
+    assert settings.public_base_url == "https://teams.example.org"
+    assert settings.association_name == "城市治理志愿者协会"
+    assert settings.certificate_signing_key == ""
+    with pytest.raises(ValueError, match="PUBLIC_BASE_URL"):
+        TeamsSettings.from_env({"PUBLIC_BASE_URL": "teams.example.org"})
+    with pytest.raises(ValueError, match="ASSOCIATION_NAME"):
+        TeamsSettings.from_env({"ASSOCIATION_NAME": "协" * 101})

@@ -24,6 +24,7 @@ from certificates_testkit import (
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
 
+from association.process_secrets import CERTIFICATE_SIGNING_KEY
 from support.tokens import role_bearer
 from teams.adapters.volunteers import find_volunteer
 from teams.domain.certificates import CHINA_STANDARD_TIME, canonical_bytes
@@ -359,3 +360,30 @@ def test_a_version_1_sign_up_is_kept_with_no_id_number_or_age(kit: Kit) -> None:
         known = find_volunteer(session, volunteer_id)
     assert known is not None and known.name == "刘玉珠"
     assert known.id_number_masked is None and known.minor is None
+
+
+def test_a_repeated_issue_under_one_idempotency_key_issues_one_certificate(kit: Kit) -> None:
+    volunteer_id, _ = volunteer_with_hours(kit)
+    headers = own_token(volunteer_id) | {"Idempotency-Key": "certificate-1"}
+    path = f"/volunteers/{volunteer_id}/certificates"
+
+    first = kit.client.post(path, json={}, headers=headers)
+    again = kit.client.post(path, json={}, headers=headers)
+
+    assert first.status_code == again.status_code == 201
+    assert again.get_json()["number"] == first.get_json()["number"]
+    assert kit.event_types().count("CertificateIssued") == 1
+
+
+def test_a_certificate_signed_with_another_key_reads_as_not_valid(
+    database_url: str, amqp_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with teams_kit(database_url, amqp_url) as kit:
+        volunteer_id, _ = volunteer_with_hours(kit)
+        number = issue(kit, volunteer_id).get_json()["number"]
+    monkeypatch.setenv("CERTIFICATE_SIGNING_KEY", CERTIFICATE_SIGNING_KEY.generate())
+    with teams_kit(database_url, amqp_url) as replaced:
+        answer = replaced.client.get(f"/certificates/{number}/verification")
+        assert answer.status_code == 200 and answer.get_json()["valid"] is False
+        with pytest.raises(InvalidSignature):
+            verify_offline(public_key(replaced), answer.get_json())

@@ -15,6 +15,7 @@ from pathlib import Path
 from association.settings import DEFAULT_AMQP_URL
 from bench import (
     access,
+    certificates,
     consumer,
     growth,
     http,
@@ -31,7 +32,19 @@ RESULTS = Path(__file__).with_name("results.md")
 
 BENCHMARKS = {
     m.__name__.rpartition(".")[2]: m
-    for m in (relay, consumer, store, http, latency, growth, imports, logins, access, records)
+    for m in (
+        relay,
+        consumer,
+        store,
+        http,
+        latency,
+        growth,
+        imports,
+        logins,
+        access,
+        records,
+        certificates,
+    )
 }
 
 

@@ -6,7 +6,6 @@ Every process is given this run's own secrets (`BENCH_SECRETS`), as none has a b
 from __future__ import annotations
 
 import os
-import secrets
 import signal
 import socket
 import subprocess
@@ -19,7 +18,7 @@ from pathlib import Path
 from association.process_secrets import ALL_SECRETS
 from support.ports import free_port
 
-BENCH_SECRETS = {secret.variable: secrets.token_urlsafe(48) for secret in ALL_SECRETS}
+BENCH_SECRETS = {secret.variable: secret.generate() for secret in ALL_SECRETS}
 
 
 @dataclass(frozen=True)

@@ -89,6 +89,9 @@ ORGANISATION_IN_BODY = row("403", "403", "2xx", "422", "2xx", "403", "2xx", "401
 OFFICE_WRITE = row("403", "403", "403", "403", "2xx", "403", "2xx", "401")
 # Logging in: public, and a wrong code or refresh token is 401 whoever asks.
 LOGIN_REFUSED = row("401", "401", "401", "401", "401", "401", "401", "401")
+# A volunteer's certificate issued: teams:write (a coordinator of their organisation, the office),
+# or self.
+OWN_CERTIFICATE = row("2xx", "404", "2xx", "404", "2xx", "403", "2xx", "401")
 # Logging out: any valid token.
 ANY_TOKEN = row("2xx", "2xx", "2xx", "2xx", "2xx", "2xx", "2xx", "401")
 
@@ -128,6 +131,11 @@ EXPECTED: dict[tuple[str, str, str], dict[str, str]] = {
     ("teams", "GET", "/activities"): LISTED,
     ("teams", "POST", "/activities/{activity_id}/corrections"): ORGANISATION,
     ("teams", "GET", "/volunteers/{volunteer_id}/records"): OWN_READ,
+    ("teams", "POST", "/volunteers/{volunteer_id}/certificates"): OWN_CERTIFICATE,
+    ("teams", "GET", "/volunteers/{volunteer_id}/certificates"): OWN_READ,
+    ("teams", "GET", "/volunteers/{volunteer_id}/certificates/{number}.pdf"): OWN_READ,
+    ("teams", "GET", "/certificates/{number}/verification"): PUBLIC,
+    ("teams", "GET", "/certificates/public-key"): PUBLIC,
     ("notifications", "GET", "/health"): PUBLIC,
     ("notifications", "GET", "/events"): EVENTS,
     ("notifications", "GET", "/volunteers/{volunteer_id}/notifications"): OWN_READ,
@@ -251,6 +259,8 @@ class Side:
     team_id: str
     activity_id: str
     completed_activity_id: str = ""
+    # The number of a certificate of the member's, for hours of a second, completed activity.
+    certificate_number: str = ""
 
 
 @dataclass
@@ -340,7 +350,23 @@ def _side(world: World, organisation_id: str) -> Side:
         team["team_id"],
         activity["activity_id"],
         completed,
+        _certificate(world, team["team_id"], volunteers[0]),
     )
+
+
+def _certificate(world: World, team_id: str, member: str) -> str:
+    """A certificate of the member's: a second activity of the team completed with their hours."""
+    served = world.call(
+        "teams", "POST", "/activities", json=activity_body(team_id), headers=ADMIN
+    ).get_json()
+    completion = {"attendance": [{"volunteer_id": member, "hours": "1.5"}]}
+    path = f"/activities/{served['activity_id']}/completion"
+    answer = world.call("teams", "POST", path, json=completion, headers=ADMIN)
+    assert answer.status_code == 201, answer.get_json()
+    path = f"/volunteers/{member}/certificates"
+    answer = world.call("teams", "POST", path, json={}, headers=ADMIN)
+    assert answer.status_code == 201, answer.get_json()
+    return answer.get_json()["number"]
 
 
 def bearer(sub: str, scopes: str, **claims: Any) -> dict[str, str]:
@@ -382,6 +408,7 @@ def path_values(caller: str, scene: Scene) -> dict[str, str]:
         "subscription_id": scene.subscription_id,
         "staff_id": scene.staff_id,
         "import_id": scene.import_id,
+        "number": side.certificate_number,
     }
 
 

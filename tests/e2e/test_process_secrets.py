@@ -23,6 +23,7 @@ NEEDS = [
     ("registration-web", [], "AUTH_SECRET"),
     ("registration-web", [], "IDENTITY_HASH_KEY"),
     ("teams-web", [], "AUTH_SECRET"),
+    ("teams-web", [], "CERTIFICATE_SIGNING_KEY"),
     ("notifications-web", [], "AUTH_SECRET"),
     ("registration-rebuild-projections", [], "IDENTITY_HASH_KEY"),
     ("teams-catch-up", ["--from", FEED], "AUTH_SECRET"),
@@ -83,6 +84,8 @@ def test_a_process_refuses_to_start_without_a_full_length_secret(
     )
 
     expected = f"{variable} is not set: " if given == "missing" else f"{variable} must be at least"
+    if given == "short" and variable == "CERTIFICATE_SIGNING_KEY":
+        expected = f"{variable} is not an Ed25519 private key"  # a key, not a length, is checked
     lines = finished.stderr.splitlines()
     assert finished.returncode != 0
     assert len(lines) == 1 and lines[0].startswith(expected), finished.stderr

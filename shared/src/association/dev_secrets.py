@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import secrets
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -34,7 +33,7 @@ def ensure_secrets_file(path: Path) -> dict[str, str]:
     missing = [secret for secret in GENERATED_SECRETS if not existing.get(secret.variable)]
     if missing:
         path.parent.mkdir(parents=True, exist_ok=True)
-        lines = "".join(f"{secret.variable}={secrets.token_urlsafe(48)}\n" for secret in missing)
+        lines = "".join(f"{secret.variable}={secret.generate()}\n" for secret in missing)
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         with os.fdopen(descriptor, "a") as file:
             file.write(lines)

@@ -82,7 +82,10 @@ def revise(location: str, message: str) -> Path:
     a rename (a drop and an add) nor what the rows need.
     """
     scripts = ScriptDirectory.from_config(config(location))
-    number = f"{sum(1 for _ in scripts.walk_revisions()) + 1:04d}"
+    # After the highest number: a history may skip one (a revision written beside another
+    # branch's and chained after it when they meet).
+    numbers = [int(script.revision) for script in scripts.walk_revisions()]
+    number = f"{max(numbers, default=0) + 1:04d}"
     with TemporaryDirectory() as scratch:
         database = Database(f"sqlite:///{scratch}/head.db")
         try:

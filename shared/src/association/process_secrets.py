@@ -3,15 +3,19 @@ without them.
 
 No secret has a built-in value. A process checks the secrets it needs once, when it reads its
 settings, and refuses to start with one line naming the variable when one is missing or shorter
-than `MINIMUM_BYTES`; a process that needs none demands none.
+than `MINIMUM_BYTES` (or, for a key of a given kind, not one of that kind); a process that needs
+none demands none.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+import secrets
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from enum import StrEnum
+
+from association.signing_keys import new_signing_key_text, signing_key_problem
 
 # An HMAC key shorter than its hash's output (SHA-256: 32 bytes) weakens it (RFC 2104, section 3).
 MINIMUM_BYTES = 32
@@ -23,6 +27,13 @@ class Secret:
 
     variable: str
     purpose: str
+    # What is wrong with a value that is set, None when nothing: by default, being shorter than
+    # MINIMUM_BYTES (see `secret_problem`).
+    check: Callable[[str], str | None] | None = field(default=None, compare=False)
+    # A fresh random value (`make run`'s var/secrets.env, the tests, the benchmarks).
+    generate: Callable[[], str] = field(
+        default=lambda: secrets.token_urlsafe(48), compare=False, repr=False
+    )
 
 
 AUTH_SECRET = Secret("AUTH_SECRET", "the key that signs and checks the bearer tokens")
@@ -33,8 +44,19 @@ IDENTITY_HASH_KEY = Secret(
 SMS_SECRET = Secret(
     "SMS_SECRET", "the key notifications signs its SMS requests with, and the gateway checks"
 )
+CERTIFICATE_SIGNING_KEY = Secret(
+    "CERTIFICATE_SIGNING_KEY",
+    "teams' Ed25519 private key that signs the certificates of volunteer service",
+    check=lambda value: (
+        None
+        if (problem := signing_key_problem(value)) is None
+        else "CERTIFICATE_SIGNING_KEY is not an Ed25519 private key (PEM, or base64 of the raw 32 "
+        f"bytes or of the DER): {problem}"
+    ),
+    generate=new_signing_key_text,
+)
 # Every secret some process of the stack needs.
-ALL_SECRETS = (AUTH_SECRET, IDENTITY_HASH_KEY)
+ALL_SECRETS = (AUTH_SECRET, IDENTITY_HASH_KEY, CERTIFICATE_SIGNING_KEY)
 # What `make run` generates a value for: those, and the secret of its development SMS sink (SMS
 # go out only when SMS_URL is set, and then notifications needs SMS_SECRET with it).
 GENERATED_SECRETS = (*ALL_SECRETS, SMS_SECRET)
@@ -76,10 +98,17 @@ def secret_problem(secret: Secret, environ: Mapping[str, str]) -> str | None:
     wrong (naming the variable, never its value)."""
     value = environ.get(secret.variable, "")
     if not value:
+        if secret.check is not None:
+            return (
+                f"{secret.variable} is not set: it is {secret.purpose}; set it to one (e.g. the "
+                "PEM of `openssl genpkey -algorithm ed25519`)"
+            )
         return (
             f"{secret.variable} is not set: it is {secret.purpose}; set it to {MINIMUM_BYTES} or "
             "more random bytes (e.g. `openssl rand -base64 48`)"
         )
+    if secret.check is not None:
+        return secret.check(value)
     length = len(value.encode())
     if length < MINIMUM_BYTES:
         return f"{secret.variable} must be at least {MINIMUM_BYTES} bytes (it has {length})"

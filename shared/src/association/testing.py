@@ -9,7 +9,6 @@ makes its own secrets (`TEST_SECRETS`) and puts them in the environment of every
 from __future__ import annotations
 
 import os
-import secrets
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,7 +34,7 @@ NO_SERVER = (
 
 # This run's value of every secret: the processes and apps under test are given these, never a
 # value written in the repository.
-TEST_SECRETS = {secret.variable: secrets.token_urlsafe(48) for secret in ALL_SECRETS}
+TEST_SECRETS = {secret.variable: secret.generate() for secret in ALL_SECRETS}
 
 
 @pytest.fixture(scope="session", autouse=True)

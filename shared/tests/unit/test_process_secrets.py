@@ -9,6 +9,7 @@ from association.preflight import secrets_problem
 from association.process_secrets import (
     ALL_SECRETS,
     AUTH_SECRET,
+    CERTIFICATE_SIGNING_KEY,
     IDENTITY_HASH_KEY,
     Process,
     require_secrets,
@@ -66,7 +67,10 @@ def test_a_process_refuses_at_its_first_problem_and_starts_when_all_are_there() 
 
 
 def test_preflight_checks_every_secret_of_the_stack() -> None:
-    everything = {secret.variable: FULL for secret in ALL_SECRETS}
+    everything = {
+        secret.variable: FULL if secret.check is None else secret.generate()
+        for secret in ALL_SECRETS
+    }
     assert secrets_problem(everything) is None
     problem = secrets_problem(everything | {"IDENTITY_HASH_KEY": "short"})
     assert problem is not None and problem.startswith("IDENTITY_HASH_KEY must be at least")
@@ -77,3 +81,33 @@ def test_the_secrets_file_is_read_and_the_environment_wins_over_it() -> None:
     assert values == {"AUTH_SECRET": "from-file", "IDENTITY_HASH_KEY": "a=b"}
     merged = environment_with(values, {"AUTH_SECRET": "from-env", "IDENTITY_HASH_KEY": ""})
     assert merged == {"AUTH_SECRET": "from-env", "IDENTITY_HASH_KEY": "a=b"}
+
+
+def test_teams_web_needs_the_certificate_signing_key_and_nothing_else_of_teams_does() -> None:
+    assert secrets_needed(Process.WEB, TEAMS.secrets) == [AUTH_SECRET, CERTIFICATE_SIGNING_KEY]
+    assert secrets_needed(Process.WORKER, TEAMS.secrets) == []
+    assert secrets_needed(Process.REBUILD, TEAMS.secrets) == []
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [
+        (None, "CERTIFICATE_SIGNING_KEY is not set: "),
+        ("k" * 48, "CERTIFICATE_SIGNING_KEY is not an Ed25519 private key"),
+        (
+            "-----BEGIN PRIVATE KEY-----\nnonsense\n-----END PRIVATE KEY-----",
+            "CERTIFICATE_SIGNING_KEY is not an Ed25519",
+        ),
+    ],
+)
+def test_teams_web_refuses_without_an_ed25519_key_in_one_line(value: str | None, said: str) -> None:
+    environ = {"AUTH_SECRET": FULL} | ({} if value is None else {"CERTIFICATE_SIGNING_KEY": value})
+    with pytest.raises(SystemExit) as refused:
+        require_secrets(Process.WEB, TEAMS.secrets, environ)
+    message = str(refused.value.code)
+    assert message.startswith(said) and "\n" not in message
+    assert not value or value not in message
+    key = CERTIFICATE_SIGNING_KEY.generate()
+    require_secrets(
+        Process.WEB, TEAMS.secrets, {"AUTH_SECRET": FULL, "CERTIFICATE_SIGNING_KEY": key}
+    )

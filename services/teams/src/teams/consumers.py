@@ -32,8 +32,9 @@ def _organisation(value: object) -> str | None:
 
 
 def on_volunteers_registered(session: Session, events: Sequence[Envelope]) -> None:
-    """Learn the volunteers' display names, streets, skills and organisations (no phone, no ID
-    number)."""
+    """Learn the volunteers' display names, streets, skills and organisations, whether they are
+    minors and their masked ID numbers (version 2; version 1 is read as unknown); no phone, no
+    full ID number."""
     record_volunteer_events(
         session,
         [
@@ -46,6 +47,8 @@ def on_volunteers_registered(session: Session, events: Sequence[Envelope]) -> No
                     True,
                     event.aggregate_version,
                     _organisation(event.payload["organisation_id"]),
+                    event.payload.get("id_number_masked"),
+                    event.payload.get("minor"),
                 ),
                 _at(event.payload["registered_at"]),
             )

@@ -3,10 +3,11 @@
 from association.service import ServiceDefinition
 from teams.adapters.tables import metadata
 from teams.api.activities import activities_blueprint
+from teams.api.certificates import certificates_blueprint
 from teams.api.hours import hours_blueprint
 from teams.api.records import records_blueprint
 from teams.api.teams import teams_blueprint
-from teams.config import TeamsSettings
+from teams.config import SECRETS_NEEDED, TeamsSettings
 from teams.consumers import volunteer_handlers
 
 SERVICE = ServiceDefinition(
@@ -15,7 +16,14 @@ SERVICE = ServiceDefinition(
     port=8082,
     metadata=(metadata,),
     migrations="teams:migrations",
-    blueprints=(teams_blueprint, activities_blueprint, hours_blueprint, records_blueprint),
+    blueprints=(
+        teams_blueprint,
+        activities_blueprint,
+        hours_blueprint,
+        records_blueprint,
+        certificates_blueprint,
+    ),
     handlers=lambda context: volunteer_handlers(context.store),
     config=TeamsSettings.from_env,
+    secrets=SECRETS_NEEDED,
 )

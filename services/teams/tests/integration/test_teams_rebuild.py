@@ -38,6 +38,8 @@ def test_rebuilding_the_read_models_reproduces_them(kit: Kit) -> None:
     kit.complete(done, [(crew[0], "1.25"), (crew[1], 2)])
     other = kit.activity(teams[1]["team_id"]).get_json()["activity_id"]
     kit.complete(other, [(crew[0], "0.75")])
+    certificate = kit.client.post(f"/volunteers/{crew[0]}/certificates", json={}, headers=WRITER)
+    assert certificate.status_code == 201, certificate.get_json()
     cancelled = kit.activity(teams[0]["team_id"]).get_json()["activity_id"]
     kit.client.post(f"/activities/{cancelled}/cancellation", json={"reason": "雨"}, headers=WRITER)
     late = kit.activity(teams[0]["team_id"], hours_ago=24 * 40).get_json()["activity_id"]

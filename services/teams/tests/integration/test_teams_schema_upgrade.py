@@ -15,12 +15,17 @@ from teams_testkit import READER, Kit, teams_kit
 # What later revisions added, which the release before the histories did not have.
 LATER_COLUMNS = {
     "teams": [("organisation_id", "ix_teams_organisation")],
-    "volunteers": [("organisation_id", "ix_volunteers_organisation")],
+    "volunteers": [
+        ("organisation_id", "ix_volunteers_organisation"),
+        ("id_number_masked", None),
+        ("minor", None),
+    ],
     "activities": [("recorded_by_kind", None), ("recorded_by_id", None)],
 }
 LATER_INDEXES = ["ix_activities_status_ends"]
 LATER_ACTIVITY_COLUMNS = ["late_reason"]
-LATER_TABLES = ["hours_corrections"]
+# The tables of later revisions.
+LATER_TABLES = ["hours_corrections", "certificates"]
 
 
 def as_the_release_before_left_it(database: Database) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import types
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any, Union, get_args, get_origin, get_type_hints
@@ -26,6 +26,8 @@ def _encode(value: Any) -> Any:
         return [_encode(item) for item in value]
     if isinstance(value, datetime):
         return value.astimezone(UTC).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
     if isinstance(value, Decimal):
         return format(value.quantize(CENT), "f")
     if isinstance(value, Enum):
@@ -48,6 +50,8 @@ def _decode(hint: Any, value: Any) -> Any:
         return _from_fields(hint, value)
     if hint is datetime:
         return datetime.fromisoformat(value).astimezone(UTC)
+    if hint is date:
+        return date.fromisoformat(value)
     if hint in (UUID, Decimal) or (isinstance(hint, type) and issubclass(hint, Enum)):
         return hint(value)
     return value

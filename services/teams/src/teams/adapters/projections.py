@@ -16,6 +16,7 @@ from teams.adapters.codec import from_envelope, is_domain_event
 from teams.adapters.tables import (
     activities_table,
     attendance_table,
+    certificates_table,
     hours_corrections_table,
     service_hours_table,
     team_members_table,
@@ -25,6 +26,7 @@ from teams.domain.events import (
     ActivityCancelled,
     ActivityCompleted,
     ActivityScheduled,
+    CertificateIssued,
     DomainEvent,
     HoursCorrected,
     TeamAssigned,
@@ -41,6 +43,7 @@ REBUILT_TABLES = (
     attendance_table,
     service_hours_table,
     hours_corrections_table,
+    certificates_table,
 )
 
 
@@ -90,6 +93,7 @@ _SET_ATTENDANCE = (
     )
     .values(hundredths=bindparam("hundredths"))
 )
+_INSERT_CERTIFICATE = insert(certificates_table)
 
 
 @cache
@@ -255,6 +259,29 @@ def _activity_cancelled(session: Session, event: ActivityCancelled) -> None:
     )
 
 
+def _certificate_issued(session: Session, event: CertificateIssued) -> None:
+    session.execute(
+        _INSERT_CERTIFICATE,
+        {
+            "certificate_id": str(event.certificate_id),
+            "number": event.number,
+            "volunteer_id": str(event.volunteer_id),
+            "name_masked": event.name_masked,
+            "period_from": event.period_from,
+            "period_to": event.period_to,
+            "hundredths": to_hundredths(event.total_hours),
+            "activity_count": event.activity_count,
+            "issued_at": event.issued_at,
+            "issuer": event.issuer,
+            "signature": event.signature,
+            "activities": [
+                {"activity_id": str(entry.activity_id), "hours": format(entry.hours, "f")}
+                for entry in event.activities
+            ],
+        },
+    )
+
+
 _PROJECTORS: dict[type, Callable[[Session, Any], None]] = {
     TeamCreated: _team_created,
     TeamAssigned: _team_assigned,
@@ -263,6 +290,7 @@ _PROJECTORS: dict[type, Callable[[Session, Any], None]] = {
     ActivityCompleted: _activity_completed,
     ActivityCancelled: _activity_cancelled,
     HoursCorrected: _hours_corrected,
+    CertificateIssued: _certificate_issued,
 }
 
 

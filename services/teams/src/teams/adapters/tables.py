@@ -7,7 +7,7 @@ stored as UTC instants.
 from __future__ import annotations
 
 from sqlalchemy.schema import Index, MetaData, Table
-from sqlalchemy.types import JSON, BigInteger, Boolean, Integer, String, Text
+from sqlalchemy.types import JSON, BigInteger, Boolean, Date, Integer, String, Text
 
 from association.columns import (
     ActorId,
@@ -23,7 +23,8 @@ from association.columns import (
 
 metadata = MetaData()
 
-# Volunteers as registration's events described them; the name is erased on withdrawal.
+# Volunteers as registration's events described them; the name and the masked ID number are
+# erased on withdrawal. The masked ID number is printed on certificates and answered by no route.
 volunteers_table = Table(
     "volunteers",
     metadata,
@@ -35,6 +36,8 @@ volunteers_table = Table(
     required("version", Integer),
     required("updated_at", Instant),
     optional("organisation_id", Id),
+    optional("id_number_masked", String(18)),
+    optional("minor", Boolean),
     Index("ix_volunteers_organisation", "organisation_id"),
 )
 
@@ -122,4 +125,25 @@ hours_corrections_table = Table(
     required("corrected_at", Instant),
     optional("corrected_by_kind", ActorKind),
     optional("corrected_by_id", ActorId),
+)
+
+# Certificates of volunteer service (志愿服务证明) as issued: what each states, its signature, and
+# the activities it counted with the hours they credited then. Only the masked name is kept, so
+# that a certificate stays verifiable after its volunteer withdraws.
+certificates_table = Table(
+    "certificates",
+    metadata,
+    key("certificate_id"),
+    required("number", String(32), unique=True),
+    required("volunteer_id", Id),
+    required("name_masked", String(50)),
+    optional("period_from", Date),
+    optional("period_to", Date),
+    required("hundredths", BigInteger),
+    required("activity_count", Integer),
+    required("issued_at", Instant),
+    required("issuer", String(100)),
+    required("signature", String(200)),
+    required("activities", JSON),
+    Index("ix_certificates_volunteer", "volunteer_id"),
 )

@@ -85,6 +85,8 @@ def _known(row: Mapping[str, Any]) -> KnownVolunteer:
         row["active"],
         row["version"],
         row["organisation_id"],
+        row["id_number_masked"],
+        row["minor"],
     )
 
 
@@ -95,6 +97,8 @@ def _row(volunteer: KnownVolunteer, at: datetime) -> dict[str, Any]:
         "street": volunteer.street,
         "skills": list(volunteer.skills),
         "organisation_id": volunteer.organisation_id,
+        "id_number_masked": volunteer.id_number_masked,
+        "minor": volunteer.minor,
         "active": volunteer.active,
         "version": volunteer.version,
         "updated_at": at,

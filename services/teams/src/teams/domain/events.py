@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from uuid import UUID
 
+from teams.domain.certificates import CertifiedActivity
 from teams.domain.vocabularies import ActivityKind, RemovalReason, TeamKind, TeamRole
 
 
@@ -117,9 +118,29 @@ class HoursCorrected:
     corrected_at: datetime
 
 
+@dataclass(frozen=True)
+class CertificateIssued:
+    """A certificate of volunteer service issued (its own aggregate, of one event): what it
+    states, its signature, and the activities it counted with their hours then. The masked name
+    is its only personal field."""
+
+    certificate_id: UUID
+    number: str
+    volunteer_id: UUID
+    name_masked: str
+    period_from: date | None
+    period_to: date | None
+    total_hours: Decimal
+    activity_count: int
+    issued_at: datetime
+    issuer: str
+    signature: str
+    activities: tuple[CertifiedActivity, ...]
+
+
 TeamEvent = TeamCreated | TeamAssigned | TeamMemberRemoved
 ActivityEvent = ActivityScheduled | ActivityCompleted | ActivityCancelled | HoursCorrected
-DomainEvent = TeamEvent | ActivityEvent
+DomainEvent = TeamEvent | ActivityEvent | CertificateIssued
 
 EVENT_CLASSES: tuple[type, ...] = (
     TeamCreated,
@@ -129,11 +150,14 @@ EVENT_CLASSES: tuple[type, ...] = (
     ActivityCompleted,
     ActivityCancelled,
     HoursCorrected,
+    CertificateIssued,
 )
 
 
 def aggregate_id(event: DomainEvent) -> UUID:
-    """The team or activity an event belongs to."""
+    """The team, activity or certificate an event belongs to."""
+    if isinstance(event, CertificateIssued):
+        return event.certificate_id
     if isinstance(event, TeamCreated | TeamAssigned | TeamMemberRemoved):
         return event.team_id
     return event.activity_id

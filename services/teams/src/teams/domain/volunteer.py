@@ -24,7 +24,9 @@ PROFILE_FIELDS = ("name", "street", "skills", "organisation_id")
 
 @dataclass(frozen=True)
 class KnownVolunteer:
-    """A volunteer as registration's events told us: no phone, no ID number."""
+    """A volunteer as registration's events told us: no phone, and the ID number only masked
+    (`3201**********123X`, for their certificates; None without a verified one), with whether
+    they are a minor (None: unknown). Both are erased like the name on withdrawal."""
 
     volunteer_id: UUID
     name: str | None
@@ -33,6 +35,8 @@ class KnownVolunteer:
     active: bool
     version: int
     organisation_id: str | None = None
+    id_number_masked: str | None = None
+    minor: bool | None = None
 
 
 class VolunteerEventOutOfOrder(Exception):
@@ -106,6 +110,8 @@ def after_registration(
         street=volunteer.street,
         skills=volunteer.skills,
         organisation_id=volunteer.organisation_id,
+        id_number_masked=volunteer.id_number_masked,
+        minor=volunteer.minor,
         version=volunteer.version,
     )
 

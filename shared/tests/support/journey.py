@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pika
 import requests
+from cryptography.hazmat.primitives.serialization import load_pem_public_key
 
 from support.polling import wait_for
 from support.webhook_receiver import WebhookReceiver
@@ -142,6 +144,8 @@ def walk_the_journey(
     thanks = next(n for n in messages if n["kind"] == "activity_thanks")
     assert "2.5" in thanks["body"]
 
+    correct_and_certify(teams, notifications, coordinator, volunteer_id, activity["activity_id"])
+
     if partner_endpoint is not None:  # each subscribed event once, in order, signed, redacted
         wait_for(lambda: len(partner_endpoint.received) >= 3, timeout=30)
         hooked = partner_endpoint.events(subscription["secret"])
@@ -159,12 +163,89 @@ def walk_the_journey(
         200,
     )
     assert "VolunteerRegistered" in {e["event_type"] for e in feed["events"]}
+    public = {e["event_type"]: e["payload"] for e in feed["events"]}
+    assert "reason" not in public["HoursCorrected"]
+    assert "name_masked" not in public["CertificateIssued"]
     streamed = read_stream(amqp_url, stream_queue, 5)
     assert {"VolunteerRegistered", "TeamCreated", "ActivityCompleted"} <= {
         e["event_type"] for e in streamed
     }
     assert not [p for p in PERSONAL if p in json.dumps(streamed, ensure_ascii=False)]
     assert not [p for p in PERSONAL if p in json.dumps(feed, ensure_ascii=False)]
+
+
+def correct_and_certify(
+    teams: str, notifications: str, coordinator: dict[str, str], volunteer_id: str, activity: str
+) -> None:
+    """Correct the volunteer's 2.5 hours down to 1.5 (below the first star), certify them, check
+    the certificate offline as a school would, and find the volunteer told of both."""
+    corrected = ok(
+        requests.post(
+            f"{teams}/activities/{activity}/corrections",
+            json={"volunteer_id": volunteer_id, "hours": "1.5", "reason": "提前一小时离开"},
+            headers=coordinator,
+            timeout=10,
+        )
+    )
+    assert corrected["attendance"] == [{"volunteer_id": volunteer_id, "hours": "1.50"}]
+    hours = ok(
+        requests.get(f"{teams}/volunteers/{volunteer_id}/hours", headers=coordinator, timeout=10),
+        200,
+    )
+    assert (hours["total_hours"], hours["star_level"]) == ("1.50", 0)
+    records = ok(
+        requests.get(f"{teams}/volunteers/{volunteer_id}/records", headers=coordinator, timeout=10),
+        200,
+    )
+    [record] = records
+    assert record["hours"] == "1.50"
+    assert [c["previous_hours"] for c in record["corrections"]] == ["2.50"]
+
+    certificate = ok(
+        requests.post(
+            f"{teams}/volunteers/{volunteer_id}/certificates",
+            json={},
+            headers=coordinator,
+            timeout=10,
+        )
+    )
+    assert (certificate["total_hours"], certificate["activity_count"]) == ("1.50", 1)
+    checked = ok(requests.get(certificate["verification_url"], timeout=10), 200)
+    key = requests.get(f"{teams}/certificates/public-key", timeout=10)
+    signed = {
+        k: checked[k]
+        for k in (
+            "number",
+            "name",
+            "total_hours",
+            "activity_count",
+            "period",
+            "issued_at",
+            "issuer",
+        )
+    }
+    message = json.dumps(signed, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    public_key = load_pem_public_key(key.content)
+    public_key.verify(base64.b64decode(checked["signature"]), message.encode())  # type: ignore[union-attr]
+    assert (checked["valid"], checked["name"]) == (True, "刘*珠")
+
+    def told() -> list[dict] | None:
+        response = requests.get(
+            f"{notifications}/volunteers/{volunteer_id}/notifications",
+            headers=coordinator,
+            timeout=10,
+        )
+        found = response.json().get("notifications", []) if response.ok else []
+        kinds = {n["kind"] for n in found}
+        return found if {"hours_corrected", "certificate_issued"} <= kinds else None
+
+    messages = wait_for(
+        told, timeout=30, what="the volunteer told of the correction and certificate"
+    )
+    correction = next(n for n in messages if n["kind"] == "hours_corrected")
+    assert "1.5" in correction["body"]
+    issued = next(n for n in messages if n["kind"] == "certificate_issued")
+    assert certificate["number"] in issued["body"]
 
 
 def read_stream(amqp_url: str, queue: str, at_least: int) -> list[dict]:

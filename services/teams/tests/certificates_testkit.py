@@ -66,12 +66,13 @@ def credit_many(
     title: str = "社区垃圾分类桶边督导",
 ) -> None:
     """`count` completed activities of the team, each crediting the volunteer `hours`, started
-    an hour apart before now, written through the commands in one transaction."""
+    five minutes apart before now (so that all are recorded on time), written through the
+    commands in one transaction."""
     now = datetime.now(UTC)
     store = kit.context.store
     with kit.context.database.transaction() as session:
         for n in range(count):
-            starts = now - timedelta(hours=3 + n)
+            starts = now - timedelta(hours=3, minutes=5 * n)
             plan = ActivityScheduled(
                 activity_id=uuid.uuid4(),
                 team_id=uuid.UUID(team_id),

@@ -80,7 +80,7 @@ def _serve(context, team_id: str, volunteer_id: uuid.UUID) -> None:  # type: ign
     now = datetime.now(UTC)
     with context.database.transaction() as session:
         for n in range(ACTIVITIES):
-            starts = now - timedelta(hours=3 + n)
+            starts = now - timedelta(hours=3, minutes=5 * n)  # all recorded on time
             plan = ActivityScheduled(
                 uuid.uuid4(),
                 uuid.UUID(team_id),

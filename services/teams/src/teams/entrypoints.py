@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from association import service
 from association.service import ServiceCommands, ServiceContext
-from teams.adapters.projections import rebuild
+from teams.adapters.rebuild import rebuild
 from teams.definition import SERVICE
 
 commands = ServiceCommands(SERVICE)

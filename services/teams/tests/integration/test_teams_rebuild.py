@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from association.progress import Progress
 from teams.adapters.codec import to_envelope
-from teams.adapters.projections import REBUILT_TABLES, rebuild
+from teams.adapters.rebuild import REBUILT_TABLES, rebuild
 from teams.adapters.tables import teams_table
 from teams.domain.events import TeamCreated
 from teams.domain.vocabularies import TeamKind

@@ -10,7 +10,7 @@ from sqlalchemy import update
 
 from association.store.tables import events_table
 from support.tokens import bearer, role_bearer
-from teams.adapters.projections import rebuild
+from teams.adapters.rebuild import rebuild
 from teams_testkit import READER, Kit
 
 OFFICE = role_bearer("office", "office-7")

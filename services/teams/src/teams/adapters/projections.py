@@ -1,4 +1,5 @@
-"""Apply the service's own events to its read models, live or when rebuilding from the store."""
+"""Apply the service's own events to its read models, one event at a time (live, and by
+`teams.adapters.rebuild`)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,7 @@ from sqlalchemy import Insert, Table, bindparam, delete, func, insert, select, u
 from sqlalchemy.orm import Session
 
 from association import backends
-from association.actors import Actor, acting_as, current_actor
-from association.store import EventStore
-from teams.adapters.codec import from_envelope, is_domain_event
+from association.actors import current_actor
 from teams.adapters.tables import (
     activities_table,
     attendance_table,
@@ -35,17 +34,6 @@ from teams.domain.events import (
 )
 from teams.domain.hours import to_hundredths
 from teams.domain.vocabularies import ActivityStatus
-
-REBUILT_TABLES = (
-    teams_table,
-    team_members_table,
-    activities_table,
-    attendance_table,
-    service_hours_table,
-    hours_corrections_table,
-    certificates_table,
-)
-
 
 # The statements are built once and executed with each event's parameters, so that SQLAlchemy
 # compiles each of them once: a live event or a rebuild of a million pays only for its values.
@@ -297,32 +285,3 @@ _PROJECTORS: dict[type, Callable[[Session, Any], None]] = {
 def project(session: Session, event: DomainEvent) -> None:
     """Bring the read models up to date with one event."""
     _PROJECTORS[type(event)](session, event)
-
-
-def rebuild(
-    session: Session,
-    store: EventStore,
-    page: int = 1000,
-    progress: Callable[[int], None] = lambda read: None,
-) -> int:
-    """Empty the teams, activities and hours read models and replay the store into them.
-
-    Each event is projected as its own actor, as it was live (unknown for events stored
-    before actors were recorded).
-
-    The volunteers table is left alone: it comes from registration's events, not from this
-    store. `progress` is told how many events each page read held. Returns how many events were
-    applied.
-    """
-    for table in REBUILT_TABLES:
-        session.execute(delete(table))
-    after, applied = 0, 0
-    while events := store.read_after(session, after, page, upcast=True):
-        for envelope in events:
-            if is_domain_event(envelope):
-                with acting_as(Actor.from_dict(envelope.actor)):
-                    project(session, from_envelope(envelope))
-                applied += 1
-        after = events[-1].sequence or after
-        progress(len(events))
-    return applied

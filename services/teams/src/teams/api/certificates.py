@@ -11,7 +11,6 @@ from uuid import UUID
 
 from flask import Response, request
 from flask_smorest import Blueprint, abort
-from sqlalchemy.orm import Session
 
 from association.access import current_reach
 from association.auth import require_scope
@@ -24,13 +23,13 @@ from teams.adapters.certificates import (
     certified_lines,
 )
 from teams.adapters.signing import CertificateSigner, signature_holds
-from teams.adapters.volunteers import find_volunteer
 from teams.api.certificate_schemas import (
     CertificateIn,
     CertificateOut,
     VerificationOut,
 )
 from teams.api.errors import answering_errors
+from teams.api.routes import reachable_volunteer
 from teams.config import TeamsSettings
 from teams.domain.certificates import (
     CHINA_STANDARD_TIME,
@@ -38,7 +37,6 @@ from teams.domain.certificates import (
     Statement,
     parse_number,
 )
-from teams.domain.volunteer import KnownVolunteer
 from teams.service_layer.certificates import issue_certificate
 
 _PDF_RESPONSE = {
@@ -80,17 +78,6 @@ def certificates_blueprint(context: ServiceContext) -> Blueprint:
 
     def listed(certificate: dict[str, Any]) -> dict[str, Any]:
         return certificate | links(certificate["volunteer_id"], certificate["number"])
-
-    def reachable_volunteer(session: Session, volunteer_id: UUID) -> KnownVolunteer:
-        volunteer = find_volunteer(session, volunteer_id)
-        if (
-            volunteer is None
-            or not volunteer.active
-            or volunteer.name is None
-            or not current_reach().reaches_volunteer(volunteer_id, volunteer.organisation_id)
-        ):
-            abort(404, message=f"no active volunteer {volunteer_id} known here")
-        return volunteer
 
     @blp.route("/volunteers/<uuid:volunteer_id>/certificates", methods=["POST"])
     @require_scope("teams:write", or_self=True)

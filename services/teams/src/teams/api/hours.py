@@ -5,13 +5,12 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 
-from association.access import current_reach
 from association.auth import require_scope
 from association.service import ServiceContext
 from teams.adapters.queries import last_record_of, service_hours_of
-from teams.adapters.volunteers import find_volunteer
+from teams.api.routes import reachable_volunteer
 from teams.api.schemas import ServiceHoursOut
 from teams.config import TeamsSettings
 from teams.domain.hours import CENT, star_label
@@ -33,15 +32,8 @@ def hours_blueprint(context: ServiceContext) -> Blueprint:
         who recorded the latest of those activities.
 
         A volunteer reads their own, a coordinator those of their organisation's volunteers."""
-        reach = current_reach()
         with database.reader() as session:
-            volunteer = find_volunteer(session, volunteer_id)
-            if (
-                volunteer is None
-                or not volunteer.active
-                or not reach.reaches_volunteer(volunteer_id, volunteer.organisation_id)
-            ):
-                abort(404, message=f"no active volunteer {volunteer_id} known here")
+            reachable_volunteer(session, volunteer_id)
             ledger = service_hours_of(session, volunteer_id)
             last_record = last_record_of(session, volunteer_id)
         level = thresholds.level(ledger.total)

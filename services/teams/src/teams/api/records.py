@@ -6,14 +6,13 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 
-from association.access import current_reach
 from association.auth import require_scope
 from association.service import ServiceContext
 from teams.adapters.queries import records_of
-from teams.adapters.volunteers import find_volunteer
-from teams.api.schemas import RecordOut, RecordsQuery
+from teams.api.record_schemas import RecordOut, RecordsQuery
+from teams.api.routes import reachable_volunteer
 from teams.api.teams import offset_of
 
 MAX_PAGE_SIZE = 100
@@ -39,15 +38,8 @@ def records_blueprint(context: ServiceContext) -> Blueprint:
         start, inclusive (paginated; see X-Pagination).
 
         A volunteer reads their own, a coordinator those of their organisation's volunteers."""
-        reach = current_reach()
         with database.reader() as session:
-            volunteer = find_volunteer(session, volunteer_id)
-            if (
-                volunteer is None
-                or not volunteer.active
-                or not reach.reaches_volunteer(volunteer_id, volunteer.organisation_id)
-            ):
-                abort(404, message=f"no active volunteer {volunteer_id} known here")
+            reachable_volunteer(session, volunteer_id)
             entries, total = records_of(
                 session,
                 volunteer_id,

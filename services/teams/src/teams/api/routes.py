@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session
 from association.access import EVERYTHING, Reach, current_reach
 from association.web import request_session
 from association.web.declarations import View, idempotent_create, scoped_read
+from teams.adapters.volunteers import find_volunteer
+from teams.domain.volunteer import KnownVolunteer
 
 Created = tuple[dict[str, Any], int, dict[str, str]]
 
@@ -61,3 +63,17 @@ class Resource:
         Location header pointing at it."""
         shown = self.shown(request_session(), key, EVERYTHING)
         return shown, 201, {"Location": f"{self.path}/{key}"}
+
+
+def reachable_volunteer(session: Session, volunteer_id: UUID) -> KnownVolunteer:
+    """The active volunteer within the caller's reach; 404, as if unknown, otherwise (not known
+    here yet, withdrawn, or another organisation's for a coordinator)."""
+    volunteer = find_volunteer(session, volunteer_id)
+    if (
+        volunteer is None
+        or not volunteer.active
+        or volunteer.name is None
+        or not current_reach().reaches_volunteer(volunteer_id, volunteer.organisation_id)
+    ):
+        abort(404, message=f"no active volunteer {volunteer_id} known here")
+    return volunteer

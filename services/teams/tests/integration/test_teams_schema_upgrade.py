@@ -23,9 +23,15 @@ LATER_COLUMNS = {
     "activities": [("recorded_by_kind", None), ("recorded_by_id", None)],
 }
 LATER_INDEXES = ["ix_activities_status_ends"]
-LATER_ACTIVITY_COLUMNS = ["late_reason"]
+LATER_ACTIVITY_COLUMNS = ["late_reason", "slots", "open_to", "sign_up_until", "adults_only"]
 # The tables of later revisions.
-LATER_TABLES = ["hours_corrections", "certificates"]
+LATER_TABLES = [
+    "hours_corrections",
+    "certificates",
+    "applications",
+    "presences",
+    "recorded_attendance",
+]
 
 
 def as_the_release_before_left_it(database: Database) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError
 
-from association.events import payloads
+from association.events import payloads, recruitment
 from association.events.envelope import Envelope
 
 Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
@@ -162,12 +162,20 @@ INTEGRATION_EVENTS: tuple[tuple[str, int, type[Schema]], ...] = (
     ("TeamAssigned", 1, payloads.TeamAssignedV1),
     ("TeamMemberRemoved", 1, payloads.TeamMemberRemovedV1),
     ("ActivityScheduled", 1, payloads.ActivityScheduledV1),
+    ("ActivityScheduled", 2, recruitment.ActivityScheduledV2),
     ("ActivityCompleted", 1, payloads.ActivityCompletedV1),
     ("ActivityCompleted", 2, payloads.ActivityCompletedV2),
     ("ActivityCompleted", 3, payloads.ActivityCompletedV3),
     ("ActivityCancelled", 1, payloads.ActivityCancelledV1),
     ("HoursCorrected", 1, payloads.HoursCorrectedV1),
     ("CertificateIssued", 1, payloads.CertificateIssuedV1),
+    ("ApplicationAccepted", 1, recruitment.ApplicationAcceptedV1),
+    ("ApplicationWaitlisted", 1, recruitment.ApplicationWaitlistedV1),
+    ("ApplicationPromoted", 1, recruitment.ApplicationPromotedV1),
+    ("ApplicationCancelled", 1, recruitment.ApplicationCancelledV1),
+    ("CheckedIn", 1, recruitment.CheckedInV1),
+    ("CheckedOut", 1, recruitment.CheckedOutV1),
+    ("AttendanceRecorded", 1, recruitment.AttendanceRecordedV1),
 )
 
 
@@ -177,6 +185,7 @@ def _build_default_registry() -> EventRegistry:
         registry.register(event_type, version, schema)
     registry.register_upcaster("ActivityCompleted", 1, payloads.activity_completed_v1_to_v2)
     registry.register_upcaster("ActivityCompleted", 2, payloads.activity_completed_v2_to_v3)
+    registry.register_upcaster("ActivityScheduled", 1, recruitment.activity_scheduled_v1_to_v2)
     registry.register_upcaster("TeamCreated", 1, payloads.team_created_v1_to_v2)
     registry.register_upcaster("VolunteerRegistered", 1, payloads.volunteer_registered_v1_to_v2)
     return registry

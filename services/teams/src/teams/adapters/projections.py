@@ -152,6 +152,10 @@ def _activity_scheduled(session: Session, event: ActivityScheduled) -> None:
             "person_in_charge": event.person_in_charge,
             "status": ActivityStatus.SCHEDULED.value,
             "scheduled_at": event.scheduled_at,
+            "slots": event.slots,
+            "open_to": event.open_to.value,
+            "sign_up_until": event.sign_up_until,
+            "adults_only": event.adults_only,
         },
     )
 

@@ -6,6 +6,7 @@ stored as UTC instants.
 
 from __future__ import annotations
 
+from sqlalchemy import false
 from sqlalchemy.schema import Index, MetaData, Table
 from sqlalchemy.types import JSON, BigInteger, Boolean, Date, Integer, String, Text
 
@@ -89,6 +90,12 @@ activities_table = Table(
     optional("recorded_by_id", ActorId),
     # Why the hours were recorded more than 10 working days after the end (None when on time).
     optional("late_reason", Reason),
+    # Recruitment (ActivityScheduled version 2): accepted applicants at most (None: no limit),
+    # who may apply (`team` | `all`), until when (None: until the start), minors refused.
+    optional("slots", Integer),
+    required("open_to", String(8), server_default="team"),
+    optional("sign_up_until", Instant),
+    required("adults_only", Boolean, server_default=false()),
     Index("ix_activities_team_starts", "team_id", "starts_at"),
     Index("ix_activities_status_ends", "status", "ends_at"),
 )
@@ -146,4 +153,44 @@ certificates_table = Table(
     required("signature", String(200)),
     required("activities", JSON),
     Index("ix_certificates_volunteer", "volunteer_id"),
+)
+
+# Applications for activities, one per (activity, volunteer): `number` orders them within the
+# activity (1, 2, … as they came; a new application after a cancellation takes a new number),
+# so the waiting list is the waitlisted rows by number.
+applications_table = Table(
+    "applications",
+    metadata,
+    key("activity_id"),
+    key("volunteer_id"),
+    required("status", Status),
+    required("number", Integer),
+    required("applied_at", Instant),
+    optional("accepted_at", Instant),
+    optional("cancelled_at", Instant),
+    Index("ix_applications_activity_status_number", "activity_id", "status", "number"),
+    Index("ix_applications_volunteer", "volunteer_id"),
+)
+
+# Who arrived on site and left, one row per (activity, volunteer), with how each was recorded.
+presences_table = Table(
+    "presences",
+    metadata,
+    key("activity_id"),
+    key("volunteer_id"),
+    required("checked_in_at", Instant),
+    required("check_in_method", String(16)),
+    optional("checked_out_at", Instant),
+    optional("check_out_method", String(16)),
+)
+
+# Attendance recorded in batches ahead of an activity's completion (AttendanceRecorded), which
+# counts it; replaced entry by entry when recorded again.
+recorded_attendance_table = Table(
+    "recorded_attendance",
+    metadata,
+    key("activity_id"),
+    key("volunteer_id"),
+    required("hundredths", Integer),
+    required("recorded_at", Instant),
 )

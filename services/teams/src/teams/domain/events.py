@@ -8,7 +8,14 @@ from decimal import Decimal
 from uuid import UUID
 
 from teams.domain.certificates import CertifiedActivity
-from teams.domain.vocabularies import ActivityKind, RemovalReason, TeamKind, TeamRole
+from teams.domain.recruitment_events import (
+    RECRUITMENT_EVENT_CLASSES,
+    ApplicationEvent,
+    PresenceEvent,
+    application_id,
+    presence_id,
+)
+from teams.domain.vocabularies import ActivityKind, OpenTo, RemovalReason, TeamKind, TeamRole
 
 
 @dataclass(frozen=True)
@@ -62,6 +69,12 @@ class ActivityScheduled:
     organising_unit: str
     person_in_charge: str
     scheduled_at: datetime
+    # Version 2, recruitment: how many are accepted (None: no limit), who may apply, until when
+    # (None: until the start) and whether minors are refused.
+    slots: int | None = None
+    open_to: OpenTo = OpenTo.TEAM
+    sign_up_until: datetime | None = None
+    adults_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -70,6 +83,17 @@ class Attendance:
 
     volunteer_id: UUID
     hours: Decimal
+
+
+@dataclass(frozen=True)
+class AttendanceRecorded:
+    """Up to 500 attendees' hours recorded ahead of the completion, which counts them; an
+    attendee recorded again has their entry replaced."""
+
+    activity_id: UUID
+    team_id: UUID
+    attendance: tuple[Attendance, ...]
+    recorded_at: datetime
 
 
 @dataclass(frozen=True)
@@ -139,8 +163,10 @@ class CertificateIssued:
 
 
 TeamEvent = TeamCreated | TeamAssigned | TeamMemberRemoved
-ActivityEvent = ActivityScheduled | ActivityCompleted | ActivityCancelled | HoursCorrected
-DomainEvent = TeamEvent | ActivityEvent | CertificateIssued
+ActivityEvent = (
+    ActivityScheduled | ActivityCompleted | ActivityCancelled | HoursCorrected | AttendanceRecorded
+)
+DomainEvent = TeamEvent | ActivityEvent | CertificateIssued | ApplicationEvent | PresenceEvent
 
 EVENT_CLASSES: tuple[type, ...] = (
     TeamCreated,
@@ -151,13 +177,19 @@ EVENT_CLASSES: tuple[type, ...] = (
     ActivityCancelled,
     HoursCorrected,
     CertificateIssued,
+    AttendanceRecorded,
+    *RECRUITMENT_EVENT_CLASSES,
 )
 
 
 def aggregate_id(event: DomainEvent) -> UUID:
-    """The team, activity or certificate an event belongs to."""
+    """The team, activity, certificate, application or presence an event belongs to."""
     if isinstance(event, CertificateIssued):
         return event.certificate_id
+    if isinstance(event, ApplicationEvent):
+        return application_id(event.activity_id, event.volunteer_id)
+    if isinstance(event, PresenceEvent):
+        return presence_id(event.activity_id, event.volunteer_id)
     if isinstance(event, TeamCreated | TeamAssigned | TeamMemberRemoved):
         return event.team_id
     return event.activity_id

@@ -73,4 +73,26 @@ class ActivityStatus(Vocabulary):
     CANCELLED = ("cancelled", "已取消")
 
 
+class OpenTo(Vocabulary):
+    """Who may apply for an activity."""
+
+    TEAM = ("team", "本队队员")
+    ALL = ("all", "所有志愿者")
+
+
+class ApplicationStatus(Vocabulary):
+    """Where an application stands."""
+
+    ACCEPTED = ("accepted", "已录用")
+    WAITLISTED = ("waitlisted", "候补")
+    CANCELLED = ("cancelled", "已取消")
+
+
+class CheckInMethod(Vocabulary):
+    """How a volunteer's arrival or departure was recorded."""
+
+    CODE = ("code", "现场签到码")
+    ROLL_CALL = ("roll_call", "协调员点名")
+
+
 STAR_LABELS = ("一星志愿者", "二星志愿者", "三星志愿者", "四星志愿者", "五星志愿者")

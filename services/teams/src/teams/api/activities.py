@@ -14,9 +14,7 @@ from association.auth import require_scope
 from association.service import ServiceContext
 from association.web import request_session
 from teams.adapters.queries import activity_detail, list_activities
-from teams.api.errors import answering_errors
-from teams.api.routes import Created, Resource, reading, writing
-from teams.api.schemas import (
+from teams.api.activity_schemas import (
     ActivitiesQuery,
     ActivityDetailOut,
     ActivityIn,
@@ -25,6 +23,8 @@ from teams.api.schemas import (
     CompletionIn,
     CorrectionIn,
 )
+from teams.api.errors import answering_errors
+from teams.api.routes import Created, Resource, reading, writing
 from teams.api.teams import offset_of
 from teams.domain.events import ActivityScheduled, Attendance
 from teams.service_layer.activities import (

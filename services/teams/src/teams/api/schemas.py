@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, validate
 
 from association.events import ActorSchema
-from teams.domain.vocabularies import ActivityKind, ActivityStatus, TeamKind, TeamRole, Vocabulary
-from teams.domain.working_days import Basis
+from teams.domain.vocabularies import TeamKind, TeamRole, Vocabulary
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _CONTROL_EXCEPT_LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -122,123 +120,6 @@ class MemberIn(Schema):
     role = vocabulary(TeamRole, load_default=TeamRole.MEMBER)
 
 
-def _in_utc_range(value: datetime) -> None:
-    """Refuse a time with no UTC equivalent (year 1 just after midnight at an eastern offset)."""
-    try:
-        value.astimezone(UTC)
-    except OverflowError as error:
-        raise ValidationError("out of range once in UTC") from error
-
-
-class ActivityIn(Schema):
-    team_id = fields.UUID(required=True)
-    title = line(200, required=True)
-    kind = vocabulary(ActivityKind, required=True)
-    location = line(200, required=True)
-    starts_at = fields.AwareDateTime(required=True, validate=_in_utc_range)
-    ends_at = fields.AwareDateTime(required=True, validate=_in_utc_range)
-    content = paragraph(
-        2000,
-        required=True,
-        metadata={"description": "what was done (服务内容); line breaks allowed"},
-    )
-    organising_unit = line(100, required=True, metadata={"description": "组织单位"})
-    person_in_charge = line(50, required=True, metadata={"description": "负责人"})
-
-    @validates_schema
-    def _ends_after_start(self, data: dict[str, Any], **_kwargs: Any) -> None:
-        if "starts_at" in data and "ends_at" in data and data["ends_at"] <= data["starts_at"]:
-            raise ValidationError("must be after starts_at", "ends_at")
-
-
-class AttendanceIn(Schema):
-    volunteer_id = fields.UUID(required=True)
-    hours = fields.Decimal(
-        required=True,
-        metadata={"description": "> 0, at most two decimals, at most the activity's length"},
-    )
-
-
-# An attendee is at most ~75 bytes of JSON: 500 of them stay inside the 64 KiB body limit.
-MAX_ATTENDEES = 500
-
-
-class CompletionIn(Schema):
-    attendance = fields.List(
-        fields.Nested(AttendanceIn),
-        required=True,
-        validate=validate.Length(min=1, max=MAX_ATTENDEES),
-    )
-    late_reason = line(
-        500,
-        load_default=None,
-        allow_none=True,
-        metadata={
-            "description": "why the hours are recorded more than 10 working days after the end "
-            "(required then; ignored when on time)"
-        },
-    )
-
-
-class CancellationIn(Schema):
-    reason = line(500, required=True)
-
-
-class AttendanceOut(Schema):
-    volunteer_id = fields.String(metadata={"format": "uuid"})
-    hours = fields.Decimal(as_string=True)
-
-
-class ActivityOut(Schema):
-    activity_id = fields.String(metadata={"format": "uuid"})
-    team_id = fields.String(metadata={"format": "uuid"})
-    title = fields.String()
-    kind = vocabulary(ActivityKind)
-    kind_label = label(ActivityKind, "kind")
-    location = fields.String()
-    starts_at = fields.AwareDateTime()
-    ends_at = fields.AwareDateTime()
-    length_hours = fields.Decimal(places=2, as_string=True)
-    content = fields.String()
-    organising_unit = fields.String()
-    person_in_charge = fields.String()
-    status = vocabulary(ActivityStatus)
-    status_label = label(ActivityStatus, "status")
-    scheduled_at = fields.AwareDateTime()
-    completed_at = fields.AwareDateTime(allow_none=True)
-    recorded_by = fields.Nested(
-        ActorSchema,
-        allow_none=True,
-        metadata={
-            "description": "who recorded the completion and its hours; null before it, or "
-            "when recorded before actors were"
-        },
-    )
-    cancelled_at = fields.AwareDateTime(allow_none=True)
-    cancel_reason = fields.String(allow_none=True)
-    record_by = fields.Date(
-        metadata={
-            "description": "the last day (China date) to record the hours on time: the 10th "
-            "working day after the end date"
-        }
-    )
-    working_days_basis = fields.String(
-        validate=validate.OneOf([basis.value for basis in Basis]),
-        metadata={
-            "description": "statutory: China's holidays and make-up working days; weekdays: "
-            "Monday to Friday, for a year whose holidays are not known yet"
-        },
-    )
-    late_reason = fields.String(
-        allow_none=True,
-        metadata={"description": "why the hours were recorded late; null when on time"},
-    )
-
-
-class ActivityDetailOut(ActivityOut):
-    attendance = fields.List(fields.Nested(AttendanceOut))
-
-
 class LastRecordOut(Schema):
     activity_id = fields.String(metadata={"format": "uuid"})
     completed_at = fields.AwareDateTime()
@@ -268,30 +149,3 @@ class ServiceHoursOut(Schema):
             "it; null before any"
         },
     )
-
-
-ACTIVITY_FILTERS = [status.value for status in ActivityStatus] + ["overdue"]
-
-
-class ActivitiesQuery(Schema):
-    status = fields.String(
-        load_default=None,
-        validate=validate.OneOf(ACTIVITY_FILTERS),
-        metadata={
-            "description": "scheduled, completed, cancelled, or overdue: scheduled and more than "
-            "10 working days past its end today"
-        },
-    )
-    team_id = fields.UUID(load_default=None)
-
-
-class CorrectionIn(Schema):
-    volunteer_id = fields.UUID(
-        required=True,
-        metadata={"description": "an attendee, or a member of the team the completion left out"},
-    )
-    hours = fields.Decimal(
-        required=True,
-        metadata={"description": ">= 0, at most two decimals, at most the activity's length"},
-    )
-    reason = line(500, required=True)

@@ -13,9 +13,10 @@ from association.auth import require_scope
 from association.service import ServiceContext
 from association.web import request_session
 from teams.adapters.queries import activities_of_team, list_teams, team_detail
+from teams.api.activity_schemas import ActivityOut
 from teams.api.errors import answering_errors
 from teams.api.routes import Created, Resource, reading, writing
-from teams.api.schemas import ActivityOut, MemberIn, TeamDetailOut, TeamIn, TeamOut, TeamsQuery
+from teams.api.schemas import MemberIn, TeamDetailOut, TeamIn, TeamOut, TeamsQuery
 from teams.domain.team import Team
 from teams.domain.vocabularies import TeamKind
 from teams.service_layer.teams import assign_member, create_team, remove_member

@@ -3,6 +3,7 @@
 from association.service import ServiceDefinition
 from teams.adapters.tables import metadata
 from teams.api.activities import activities_blueprint
+from teams.api.applications import applications_blueprint
 from teams.api.certificates import certificates_blueprint
 from teams.api.hours import hours_blueprint
 from teams.api.records import records_blueprint
@@ -22,6 +23,7 @@ SERVICE = ServiceDefinition(
         hours_blueprint,
         records_blueprint,
         certificates_blueprint,
+        applications_blueprint,
     ),
     handlers=lambda context: volunteer_handlers(context.store),
     config=TeamsSettings.from_env,

@@ -6,11 +6,12 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from association.access import EVERYTHING, Reach
 from association.service_hours import length_in_hours
+from teams.adapters.application_queries import application_count_columns
 from teams.adapters.tables import (
     activities_table,
     attendance_table,
@@ -119,11 +120,14 @@ def list_activities(
     offset: int,
     limit: int,
     reach: Reach = EVERYTHING,
+    where: tuple[ColumnElement[bool], ...] = (),
+    columns: tuple[Any, ...] = (),
 ) -> tuple[list[dict[str, Any]], int]:
     """One page of the activities of the teams within `reach`, latest start first, and how many
     there are in all; `status` "overdue": scheduled and more than 10 working days past its end
-    date at `now` (those that ended before the cutoff instant)."""
-    query = select(activities_table)
+    date at `now` (those that ended before the cutoff instant). `where` narrows it further,
+    `columns` adds to each row."""
+    query = select(activities_table, *application_count_columns(), *columns).where(*where)
     if not reach.everything:
         teams_in_reach = select(_t.team_id).where(reach.teams_where(_t.organisation_id))
         query = query.where(_a.team_id.in_(teams_in_reach))
@@ -146,7 +150,7 @@ def activities_of_team(
     session: Session, team_id: UUID, offset: int, limit: int
 ) -> tuple[list[dict[str, Any]], int]:
     """One page of a team's activities, latest start first, and how many there are in all."""
-    query = select(activities_table).where(_a.team_id == str(team_id))
+    query = select(activities_table, *application_count_columns()).where(_a.team_id == str(team_id))
     total = _count(session, query)
     rows = session.execute(
         query.order_by(_a.starts_at.desc(), _a.activity_id).offset(offset).limit(limit)
@@ -158,7 +162,9 @@ def activity_detail(
     session: Session, activity_id: UUID, reach: Reach = EVERYTHING
 ) -> dict[str, Any] | None:
     """An activity with its attendance, None when unknown or its team out of `reach`."""
-    query = select(activities_table).where(_a.activity_id == str(activity_id))
+    query = select(activities_table, *application_count_columns()).where(
+        _a.activity_id == str(activity_id)
+    )
     if not reach.everything:
         teams_in_reach = select(_t.team_id).where(reach.teams_where(_t.organisation_id))
         query = query.where(_a.team_id.in_(teams_in_reach))

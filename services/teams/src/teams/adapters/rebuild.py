@@ -13,6 +13,7 @@ from teams.adapters.codec import from_envelope, is_domain_event
 from teams.adapters.projections import project
 from teams.adapters.tables import (
     activities_table,
+    applications_table,
     attendance_table,
     certificates_table,
     hours_corrections_table,
@@ -29,6 +30,7 @@ REBUILT_TABLES = (
     service_hours_table,
     hours_corrections_table,
     certificates_table,
+    applications_table,
 )
 
 

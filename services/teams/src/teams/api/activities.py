@@ -25,6 +25,7 @@ from teams.api.activity_schemas import (
 )
 from teams.api.errors import answering_errors
 from teams.api.routes import Created, Resource, reading, writing
+from teams.api.sign_up_view import sign_up_view
 from teams.api.teams import offset_of
 from teams.domain.events import ActivityScheduled, Attendance
 from teams.service_layer.activities import (
@@ -35,6 +36,10 @@ from teams.service_layer.activities import (
 )
 
 ACTIVITIES = Resource("activity", "/activities", activity_detail)
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    return None if value is None else value.astimezone(UTC)
 
 
 def activities_blueprint(context: ServiceContext) -> Blueprint:
@@ -59,30 +64,42 @@ def activities_blueprint(context: ServiceContext) -> Blueprint:
             organising_unit=data["organising_unit"],
             person_in_charge=data["person_in_charge"],
             scheduled_at=datetime.now(UTC),
+            slots=data["slots"],
+            open_to=data["open_to"],
+            sign_up_until=_utc(data["sign_up_until"]),
+            adults_only=data["adults_only"],
         )
         schedule_activity(request_session(), store, plan, current_reach())
         return ACTIVITIES.created(plan.activity_id)
 
     @blp.route("/activities", methods=["GET"])
-    @require_scope("volunteers:read")
+    @require_scope("volunteers:read", or_self=True)
     @blp.arguments(ActivitiesQuery, location="query", as_kwargs=True)
     @blp.response(200, ActivityOut(many=True))
     @blp.paginate()
     def index(
-        status: str | None, team_id: UUID | None, pagination_parameters: Any
+        status: str | None, team_id: UUID | None, open: bool, pagination_parameters: Any
     ) -> list[dict[str, Any]]:
         """List the activities of the teams within reach, latest start first (paginated; see
         X-Pagination), optionally of one team or status; `overdue`: still scheduled more than 10
-        working days after its end date."""
+        working days after its end date; `open`: open for sign-up now.
+
+        A volunteer's own token lists only what they may apply for now (scheduled, sign-up open,
+        open to all or to a team of theirs, not for adults only unless known to be an adult),
+        each with their own application's status."""
+        now = datetime.now(UTC)
         with database.reader() as session:
+            reach, where, columns = sign_up_view(session, current_reach(), open, now)
             rows, total = list_activities(
                 session,
                 status,
                 team_id,
-                datetime.now(UTC),
+                now,
                 offset_of(pagination_parameters),
                 pagination_parameters.page_size,
-                current_reach(),
+                reach,
+                where,
+                columns,
             )
         pagination_parameters.item_count = total
         return rows

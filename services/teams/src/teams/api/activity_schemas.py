@@ -10,7 +10,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from association.events import ActorSchema
 from teams.api.schemas import label, line, paragraph, vocabulary
-from teams.domain.vocabularies import ActivityKind, ActivityStatus
+from teams.domain.vocabularies import ActivityKind, ActivityStatus, ApplicationStatus, OpenTo
 from teams.domain.working_days import Basis
 
 
@@ -36,11 +36,30 @@ class ActivityIn(Schema):
     )
     organising_unit = line(100, required=True, metadata={"description": "组织单位"})
     person_in_charge = line(50, required=True, metadata={"description": "负责人"})
+    # Recruitment: see `teams.domain.application`.
+    slots = fields.Integer(
+        strict=True,
+        allow_none=True,
+        load_default=None,
+        validate=validate.Range(min=1, max=100_000),
+        metadata={"description": "how many applicants are accepted at most; null: no limit"},
+    )
+    open_to = vocabulary(OpenTo, load_default=OpenTo.TEAM)
+    sign_up_until = fields.AwareDateTime(
+        allow_none=True,
+        load_default=None,
+        validate=_in_utc_range,
+        metadata={"description": "sign-up closes then (not after starts_at); null: at the start"},
+    )
+    adults_only = fields.Boolean(load_default=False)
 
     @validates_schema
     def _ends_after_start(self, data: dict[str, Any], **_kwargs: Any) -> None:
         if "starts_at" in data and "ends_at" in data and data["ends_at"] <= data["starts_at"]:
             raise ValidationError("must be after starts_at", "ends_at")
+        until = data.get("sign_up_until")
+        if until is not None and "starts_at" in data and until > data["starts_at"]:
+            raise ValidationError("must not be after starts_at", "sign_up_until")
 
 
 class AttendanceIn(Schema):
@@ -125,6 +144,14 @@ class ActivityOut(Schema):
         allow_none=True,
         metadata={"description": "why the hours were recorded late; null when on time"},
     )
+    slots = fields.Integer(allow_none=True, metadata={"description": "null: no limit"})
+    open_to = vocabulary(OpenTo)
+    sign_up_until = fields.AwareDateTime(allow_none=True)
+    adults_only = fields.Boolean()
+    accepted_count = fields.Integer()
+    waitlisted_count = fields.Integer()
+    # With a volunteer's own token: their application's status, if any.
+    application_status = vocabulary(ApplicationStatus, allow_none=True)
 
 
 class ActivityDetailOut(ActivityOut):
@@ -144,6 +171,13 @@ class ActivitiesQuery(Schema):
         },
     )
     team_id = fields.UUID(load_default=None)
+    open = fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "only those open for sign-up now (a volunteer's own token always "
+            "lists only what they may apply for)"
+        },
+    )
 
 
 class CorrectionIn(Schema):

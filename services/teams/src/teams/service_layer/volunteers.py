@@ -35,6 +35,7 @@ from teams.adapters.volunteers import (
 from teams.domain.events import DomainEvent
 from teams.domain.vocabularies import RemovalReason
 from teams.domain.volunteer import VolunteerEvent, after_withdrawal, in_order
+from teams.service_layer.applications import cancel_on_withdrawal
 from teams.service_layer.retry import with_retries
 
 
@@ -59,7 +60,8 @@ def record_withdrawal(
 ) -> bool:
     """Erase the volunteer's name, mark them withdrawn and remove them from every team.
 
-    Each removal is a TeamMemberRemoved event with reason "withdrawn". The stored answers that
+    Each removal is a TeamMemberRemoved event with reason "withdrawn"; their applications of
+    activities not yet started are cancelled (the first waiting promoted). The stored answers that
     name them (a team's members) are forgotten, and once the transaction commits the database
     keeps no older copy of what it erased. False when already done.
     """
@@ -84,6 +86,7 @@ def record_withdrawal(
                 removal = team.remove(volunteer_id, RemovalReason.WITHDRAWN, withdrawn_at)
                 changes.append((removal, team.version + 1))
         record(session, store, changes, causation_id)
+        cancel_on_withdrawal(session, store, volunteer_id, withdrawn_at, causation_id)
         return True
 
     return with_retries(session, attempt)

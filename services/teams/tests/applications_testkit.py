@@ -7,8 +7,9 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from association.auth import issue_token
 from certificates_testkit import registered_v2
+
+from association.auth import issue_token
 from support.tokens import SECRET
 from teams_testkit import WRITER, Kit
 

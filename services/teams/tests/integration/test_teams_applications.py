@@ -7,8 +7,6 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
-
 from applications_testkit import (
     adult,
     apply,
@@ -18,6 +16,8 @@ from applications_testkit import (
     open_activity,
     own_token,
 )
+from sqlalchemy import select
+
 from teams.adapters.rebuild import rebuild
 from teams.adapters.tables import applications_table
 from teams_testkit import READER, WRITER, Kit, withdrawn

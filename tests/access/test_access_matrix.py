@@ -92,6 +92,12 @@ LOGIN_REFUSED = row("401", "401", "401", "401", "401", "401", "401", "401")
 # A volunteer's certificate issued: teams:write (a coordinator of their organisation, the office),
 # or self.
 OWN_CERTIFICATE = row("2xx", "404", "2xx", "404", "2xx", "403", "2xx", "401")
+# Applying for an activity, or cancelling: teams:write (a coordinator of the activity's
+# organisation, the office), or self for their own application.
+OWN_APPLICATION = row("2xx", "404", "2xx", "404", "2xx", "403", "2xx", "401")
+# The activities: a list narrowed to what the caller reaches, a volunteer's to what they may
+# apply for.
+LISTED_OR_OWN = row("2xx", "2xx", "2xx", "2xx", "2xx", "403", "2xx", "401")
 # Logging out: any valid token.
 ANY_TOKEN = row("2xx", "2xx", "2xx", "2xx", "2xx", "2xx", "2xx", "401")
 
@@ -128,7 +134,7 @@ EXPECTED: dict[tuple[str, str, str], dict[str, str]] = {
     ("teams", "POST", "/activities/{activity_id}/completion"): ORGANISATION,
     ("teams", "POST", "/activities/{activity_id}/cancellation"): ORGANISATION,
     ("teams", "GET", "/volunteers/{volunteer_id}/hours"): OWN_READ,
-    ("teams", "GET", "/activities"): LISTED,
+    ("teams", "GET", "/activities"): LISTED_OR_OWN,
     ("teams", "POST", "/activities/{activity_id}/corrections"): ORGANISATION,
     ("teams", "GET", "/volunteers/{volunteer_id}/records"): OWN_READ,
     ("teams", "POST", "/volunteers/{volunteer_id}/certificates"): OWN_CERTIFICATE,
@@ -136,6 +142,10 @@ EXPECTED: dict[tuple[str, str, str], dict[str, str]] = {
     ("teams", "GET", "/volunteers/{volunteer_id}/certificates/{number}.pdf"): OWN_READ,
     ("teams", "GET", "/certificates/{number}/verification"): PUBLIC,
     ("teams", "GET", "/certificates/public-key"): PUBLIC,
+    ("teams", "POST", "/activities/{activity_id}/applications"): OWN_APPLICATION,
+    ("teams", "DELETE", "/activities/{activity_id}/applications/{volunteer_id}"): OWN_APPLICATION,
+    ("teams", "GET", "/activities/{activity_id}/applications"): ORGANISATION,
+    ("teams", "GET", "/volunteers/{volunteer_id}/applications"): OWN_READ,
     ("notifications", "GET", "/health"): PUBLIC,
     ("notifications", "GET", "/events"): EVENTS,
     ("notifications", "GET", "/volunteers/{volunteer_id}/notifications"): OWN_READ,
@@ -261,6 +271,9 @@ class Side:
     completed_activity_id: str = ""
     # The number of a certificate of the member's, for hours of a second, completed activity.
     certificate_number: str = ""
+    # Activities of the team open for sign-up: one the member has not applied for, one they have.
+    open_activity_id: str = ""
+    applied_activity_id: str = ""
 
 
 @dataclass
@@ -351,7 +364,24 @@ def _side(world: World, organisation_id: str) -> Side:
         activity["activity_id"],
         completed,
         _certificate(world, team["team_id"], volunteers[0]),
+        *_open_activities(world, team["team_id"], volunteers[0]),
     )
+
+
+def _open_activities(world: World, team_id: str, member: str) -> tuple[str, str]:
+    """Two activities of the team starting tomorrow, the member applied for the second."""
+    tomorrow = datetime.now(UTC) + timedelta(days=1)
+    body = activity_body(team_id) | {
+        "starts_at": tomorrow.isoformat(),
+        "ends_at": (tomorrow + timedelta(hours=2)).isoformat(),
+    }
+    made = [world.call("teams", "POST", "/activities", json=body, headers=ADMIN) for _ in "ab"]
+    assert all(answer.status_code == 201 for answer in made), [a.get_json() for a in made]
+    opened, applied = (answer.get_json()["activity_id"] for answer in made)
+    path = f"/activities/{applied}/applications"
+    answer = world.call("teams", "POST", path, json={"volunteer_id": member}, headers=ADMIN)
+    assert answer.status_code == 201, answer.get_json()
+    return opened, applied
 
 
 def _certificate(world: World, team_id: str, member: str) -> str:
@@ -439,6 +469,9 @@ BODIES: dict[Operation, Body] = {
         "hours": "1",
         "reason": "签到时间有误",
     },
+    ("teams", "POST", "/activities/{activity_id}/applications"): lambda side: {
+        "volunteer_id": side.member
+    },
     ("registration", "POST", "/sessions/codes"): lambda side: {"phone": f"135{_unique():08d}"},
     ("registration", "POST", "/sessions"): lambda side: {"phone": "13500000000", "code": "000000"},
     ("registration", "POST", "/sessions/refresh"): lambda side: {"refresh_token": "spent"},
@@ -452,6 +485,9 @@ BODIES: dict[Operation, Body] = {
 
 # Routes tried on the side's completed activity rather than its scheduled one.
 ON_COMPLETED = {("teams", "POST", "/activities/{activity_id}/corrections")}
+# Routes tried on an activity open for sign-up: one the member has not applied for, or has.
+ON_OPEN = {("teams", "POST", "/activities/{activity_id}/applications")}
+ON_APPLIED = {("teams", "DELETE", "/activities/{activity_id}/applications/{volunteer_id}")}
 
 # Routes whose body is a file rather than JSON.
 UPLOADS = {("registration", "POST", "/volunteers/imports")}
@@ -497,6 +533,10 @@ def test_every_documented_route_answers_each_caller_as_the_table_says(world: Wor
             values = path_values(caller, scene)
             if operation in ON_COMPLETED:
                 values["activity_id"] = side_of(caller, scene).completed_activity_id
+            if operation in ON_OPEN:
+                values["activity_id"] = side_of(caller, scene).open_activity_id
+            if operation in ON_APPLIED:
+                values["activity_id"] = side_of(caller, scene).applied_activity_id
             url = path.format(**values)
             options: dict[str, Any] = {"headers": caller_headers(caller, scene)}
             body = BODIES.get(operation)

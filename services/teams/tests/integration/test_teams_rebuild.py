@@ -53,6 +53,12 @@ def test_rebuilding_the_read_models_reproduces_them(kit: Kit) -> None:
         kit.client.post(f"/activities/{late}/corrections", json=body, headers=WRITER).status_code
         == 201
     )
+    recruiting = kit.activity(teams[0]["team_id"], hours_ago=-48, slots=1).get_json()
+    path = f"/activities/{recruiting['activity_id']}/applications"
+    for volunteer in (crew[0], crew[1], crew[2]):
+        applied = kit.client.post(path, json={"volunteer_id": str(volunteer)}, headers=WRITER)
+        assert applied.status_code == 201, applied.get_json()
+    assert kit.client.delete(f"{path}/{crew[0]}", headers=WRITER).status_code == 204
     kit.deliver(withdrawn(crew[2], 2))
     live = snapshot(kit)
     assert all(live.values())

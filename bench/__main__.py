@@ -15,6 +15,7 @@ from pathlib import Path
 from association.settings import DEFAULT_AMQP_URL
 from bench import (
     access,
+    applications,
     certificates,
     consumer,
     growth,
@@ -44,6 +45,7 @@ BENCHMARKS = {
         access,
         records,
         certificates,
+        applications,
     )
 }
 

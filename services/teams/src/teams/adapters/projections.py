@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from association import backends
 from association.actors import current_actor
+from teams.adapters.presence_projections import PRESENCE_PROJECTORS
 from teams.adapters.tables import (
     activities_table,
     attendance_table,
@@ -283,6 +284,7 @@ _PROJECTORS: dict[type, Callable[[Session, Any], None]] = {
     ActivityCancelled: _activity_cancelled,
     HoursCorrected: _hours_corrected,
     CertificateIssued: _certificate_issued,
+    **PRESENCE_PROJECTORS,
 }
 
 

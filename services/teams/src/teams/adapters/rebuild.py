@@ -16,6 +16,8 @@ from teams.adapters.tables import (
     attendance_table,
     certificates_table,
     hours_corrections_table,
+    presences_table,
+    recorded_attendance_table,
     service_hours_table,
     team_members_table,
     teams_table,
@@ -29,6 +31,8 @@ REBUILT_TABLES = (
     service_hours_table,
     hours_corrections_table,
     certificates_table,
+    presences_table,
+    recorded_attendance_table,
 )
 
 

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from teams.config import TeamsSettings
 from teams.domain.activity import Activity
 from teams.domain.check_in_codes import CheckInCodes, check_in_key, code_for, window_of
 from teams.domain.errors import ActivityClosed, AlreadyPresent, NotCheckedIn, OutsideHours
@@ -151,3 +152,18 @@ def test_the_key_depends_on_the_secret_only() -> None:
     assert check_in_key("s" * 48) == CODES.key
     assert check_in_key("t" * 48) != CODES.key
     assert len(CODES.key) == 32
+
+
+def test_the_settings_of_check_in_codes_are_read_and_checked() -> None:
+    settings = TeamsSettings.from_env({})
+    assert settings.web_base_url == "http://localhost:8080"
+    assert settings.check_in_code_seconds == 300
+    chosen = TeamsSettings.from_env(
+        {"WEB_BASE_URL": "https://me.example.org/", "CHECK_IN_CODE_SECONDS": "60"}
+    )
+    assert chosen.web_base_url == "https://me.example.org" and chosen.check_in_code_seconds == 60
+    with pytest.raises(ValueError, match="WEB_BASE_URL"):
+        TeamsSettings.from_env({"WEB_BASE_URL": "me.example.org"})
+    for wrong in ("0", "29", "86401", "five"):
+        with pytest.raises(ValueError, match="CHECK_IN_CODE_SECONDS"):
+            TeamsSettings.from_env({"CHECK_IN_CODE_SECONDS": wrong})

@@ -39,6 +39,7 @@ from registration.definition import SERVICE as REGISTRATION
 from support.apps import context_of, make_app
 from support.tokens import SECRET
 from teams.definition import SERVICE as TEAMS
+from teams.domain.check_in_codes import CheckInCodes, check_in_key
 
 SERVICES: dict[str, ServiceDefinition] = {
     "registration": REGISTRATION,
@@ -98,6 +99,9 @@ OWN_APPLICATION = row("2xx", "404", "2xx", "404", "2xx", "403", "2xx", "401")
 # The activities: a list narrowed to what the caller reaches, a volunteer's to what they may
 # apply for.
 LISTED_OR_OWN = row("2xx", "2xx", "2xx", "2xx", "2xx", "403", "2xx", "401")
+# A check-in or check-out: teams:write (a coordinator of the activity's organisation, the office),
+# or a volunteer's own token for themselves only (another volunteer: 404).
+PRESENCE = row("2xx", "404", "2xx", "404", "2xx", "403", "2xx", "401")
 # Logging out: any valid token.
 ANY_TOKEN = row("2xx", "2xx", "2xx", "2xx", "2xx", "2xx", "2xx", "401")
 
@@ -146,6 +150,12 @@ EXPECTED: dict[tuple[str, str, str], dict[str, str]] = {
     ("teams", "DELETE", "/activities/{activity_id}/applications/{volunteer_id}"): OWN_APPLICATION,
     ("teams", "GET", "/activities/{activity_id}/applications"): ORGANISATION,
     ("teams", "GET", "/volunteers/{volunteer_id}/applications"): OWN_READ,
+    ("teams", "GET", "/activities/{activity_id}/check-in-code"): ORGANISATION,
+    ("teams", "GET", "/activities/{activity_id}/check-in-code.png"): ORGANISATION,
+    ("teams", "POST", "/activities/{activity_id}/check-ins"): PRESENCE,
+    ("teams", "POST", "/activities/{activity_id}/check-outs"): PRESENCE,
+    ("teams", "GET", "/activities/{activity_id}/presences"): ORGANISATION,
+    ("teams", "POST", "/activities/{activity_id}/attendance"): ORGANISATION,
     ("notifications", "GET", "/health"): PUBLIC,
     ("notifications", "GET", "/events"): EVENTS,
     ("notifications", "GET", "/volunteers/{volunteer_id}/notifications"): OWN_READ,
@@ -274,6 +284,8 @@ class Side:
     # Activities of the team open for sign-up: one the member has not applied for, one they have.
     open_activity_id: str = ""
     applied_activity_id: str = ""
+    # An activity under way (started an hour ago, ending in an hour): check-ins are open.
+    ongoing_activity_id: str = ""
 
 
 @dataclass
@@ -365,6 +377,7 @@ def _side(world: World, organisation_id: str) -> Side:
         completed,
         _certificate(world, team["team_id"], volunteers[0]),
         *_open_activities(world, team["team_id"], volunteers[0]),
+        _ongoing(world, team["team_id"]),
     )
 
 
@@ -382,6 +395,28 @@ def _open_activities(world: World, team_id: str, member: str) -> tuple[str, str]
     answer = world.call("teams", "POST", path, json={"volunteer_id": member}, headers=ADMIN)
     assert answer.status_code == 201, answer.get_json()
     return opened, applied
+
+
+def _ongoing(world: World, team_id: str) -> str:
+    body = activity_body(team_id)
+    starts = datetime.now(UTC) - timedelta(hours=1)
+    body |= {"starts_at": starts.isoformat(), "ends_at": (starts + timedelta(hours=2)).isoformat()}
+    answer = world.call("teams", "POST", "/activities", json=body, headers=ADMIN)
+    assert answer.status_code == 201, answer.get_json()
+    return answer.get_json()["activity_id"]
+
+
+def presence_body(side: Side) -> dict[str, Any]:
+    """The member, with the code shown on site now (a roll call ignores it)."""
+    codes = CheckInCodes(check_in_key(SECRET))
+    code, _expires = codes.current(uuid.UUID(side.ongoing_activity_id), datetime.now(UTC))
+    return {"volunteer_id": side.member, "code": code}
+
+
+def _checked_in(world: World, side: Side) -> None:
+    path = f"/activities/{side.ongoing_activity_id}/check-ins"
+    answer = world.call("teams", "POST", path, json={"volunteer_id": side.member}, headers=ADMIN)
+    assert answer.status_code == 201, answer.get_json()
 
 
 def _certificate(world: World, team_id: str, member: str) -> str:
@@ -472,6 +507,11 @@ BODIES: dict[Operation, Body] = {
     ("teams", "POST", "/activities/{activity_id}/applications"): lambda side: {
         "volunteer_id": side.member
     },
+    ("teams", "POST", "/activities/{activity_id}/check-ins"): presence_body,
+    ("teams", "POST", "/activities/{activity_id}/check-outs"): presence_body,
+    ("teams", "POST", "/activities/{activity_id}/attendance"): lambda side: {
+        "attendance": [{"volunteer_id": side.member, "hours": "1.5"}]
+    },
     ("registration", "POST", "/sessions/codes"): lambda side: {"phone": f"135{_unique():08d}"},
     ("registration", "POST", "/sessions"): lambda side: {"phone": "13500000000", "code": "000000"},
     ("registration", "POST", "/sessions/refresh"): lambda side: {"refresh_token": "spent"},
@@ -488,6 +528,15 @@ ON_COMPLETED = {("teams", "POST", "/activities/{activity_id}/corrections")}
 # Routes tried on an activity open for sign-up: one the member has not applied for, or has.
 ON_OPEN = {("teams", "POST", "/activities/{activity_id}/applications")}
 ON_APPLIED = {("teams", "DELETE", "/activities/{activity_id}/applications/{volunteer_id}")}
+
+# Routes tried on the side's activity under way, and what is done there first.
+ON_ONGOING = {
+    ("teams", "POST", "/activities/{activity_id}/check-ins"),
+    ("teams", "POST", "/activities/{activity_id}/check-outs"),
+}
+PREPARED: dict[Operation, Callable[[World, Side], None]] = {
+    ("teams", "POST", "/activities/{activity_id}/check-outs"): _checked_in,
+}
 
 # Routes whose body is a file rather than JSON.
 UPLOADS = {("registration", "POST", "/volunteers/imports")}
@@ -537,6 +586,10 @@ def test_every_documented_route_answers_each_caller_as_the_table_says(world: Wor
                 values["activity_id"] = side_of(caller, scene).open_activity_id
             if operation in ON_APPLIED:
                 values["activity_id"] = side_of(caller, scene).applied_activity_id
+            if operation in ON_ONGOING:
+                values["activity_id"] = side_of(caller, scene).ongoing_activity_id
+            if operation in PREPARED:
+                PREPARED[operation](world, side_of(caller, scene))
             url = path.format(**values)
             options: dict[str, Any] = {"headers": caller_headers(caller, scene)}
             body = BODIES.get(operation)

@@ -6,6 +6,7 @@ from teams.api.activities import activities_blueprint
 from teams.api.applications import applications_blueprint
 from teams.api.certificates import certificates_blueprint
 from teams.api.hours import hours_blueprint
+from teams.api.presences import presences_blueprint
 from teams.api.records import records_blueprint
 from teams.api.teams import teams_blueprint
 from teams.config import SECRETS_NEEDED, TeamsSettings
@@ -24,6 +25,7 @@ SERVICE = ServiceDefinition(
         records_blueprint,
         certificates_blueprint,
         applications_blueprint,
+        presences_blueprint,
     ),
     handlers=lambda context: volunteer_handlers(context.store),
     config=TeamsSettings.from_env,

@@ -204,7 +204,9 @@ def test_attendance_must_be_members_listed_once(
     response = kit.complete(activity_id, [(first, 1), (outsider, 1), (first, 1)])
     assert response.status_code == 422
     errors = response.get_json()["errors"]["json"]["attendance"]
-    assert errors["1"] == {"volunteer_id": ["not a member of the activity's team"]}
+    assert errors["1"] == {
+        "volunteer_id": ["neither a member of the activity's team nor an accepted applicant"]
+    }
     assert errors["2"] == {"volunteer_id": ["listed more than once"]}
     empty = kit.complete(activity_id, [])
     assert empty.status_code == 422 and "attendance" in empty.get_json()["errors"]["json"]

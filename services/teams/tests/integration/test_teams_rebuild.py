@@ -59,6 +59,16 @@ def test_rebuilding_the_read_models_reproduces_them(kit: Kit) -> None:
         applied = kit.client.post(path, json={"volunteer_id": str(volunteer)}, headers=WRITER)
         assert applied.status_code == 201, applied.get_json()
     assert kit.client.delete(f"{path}/{crew[0]}", headers=WRITER).status_code == 204
+    ongoing = kit.activity(teams[0]["team_id"], hours_ago=1).get_json()["activity_id"]
+    for route in ("check-ins", "check-outs"):
+        body = {"volunteer_id": str(crew[0])}
+        marked = kit.client.post(f"/activities/{ongoing}/{route}", json=body, headers=WRITER)
+        assert marked.status_code == 201, marked.get_json()
+    ended = kit.activity(teams[0]["team_id"]).get_json()["activity_id"]
+    for hours in ("1.5", "2"):
+        body = {"attendance": [{"volunteer_id": str(crew[1]), "hours": hours}]}
+        recorded = kit.client.post(f"/activities/{ended}/attendance", json=body, headers=WRITER)
+        assert recorded.status_code == 201, recorded.get_json()
     kit.deliver(withdrawn(crew[2], 2))
     live = snapshot(kit)
     assert all(live.values())

@@ -77,7 +77,9 @@ def test_every_attendee_problem_is_named() -> None:
         activity.complete(attendance, {member}, START + timedelta(hours=2))
     errors = refused.value.errors["attendance"]
     assert errors[0] == {"hours": ["must have at most two decimal places", errors[0]["hours"][1]]}
-    assert errors[1] == {"volunteer_id": ["not a member of the activity's team"]}
+    assert errors[1] == {
+        "volunteer_id": ["neither a member of the activity's team nor an accepted applicant"]
+    }
     assert errors[2]["volunteer_id"] == ["listed more than once"]
     assert "length of 2.00" in errors[2]["hours"][0]
     assert errors[3]["hours"] == ["must be greater than 0"]
@@ -87,7 +89,9 @@ def test_no_attendance_is_refused() -> None:
     activity = Activity.from_events([plan()])
     with pytest.raises(InvalidAttendance) as refused:
         activity.complete([], set(), START + timedelta(hours=4))
-    assert refused.value.errors == {"attendance": ["at least one attendee is required"]}
+    assert refused.value.errors == {
+        "attendance": ["at least one attendee is required (none was recorded ahead or checked out)"]
+    }
 
 
 @pytest.mark.parametrize("before_end", [timedelta(hours=4), timedelta(microseconds=1)])

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from association import backends
 from association.actors import current_actor
 from teams.adapters.application_projections import APPLICATION_PROJECTORS
+from teams.adapters.presence_projections import PRESENCE_PROJECTORS
 from teams.adapters.tables import (
     activities_table,
     attendance_table,
@@ -285,6 +286,7 @@ _PROJECTORS: dict[type, Callable[[Session, Any], None]] = {
     HoursCorrected: _hours_corrected,
     CertificateIssued: _certificate_issued,
     **APPLICATION_PROJECTORS,
+    **PRESENCE_PROJECTORS,
 }
 
 

@@ -17,6 +17,8 @@ from teams.adapters.tables import (
     attendance_table,
     certificates_table,
     hours_corrections_table,
+    presences_table,
+    recorded_attendance_table,
     service_hours_table,
     team_members_table,
     teams_table,
@@ -31,6 +33,8 @@ REBUILT_TABLES = (
     hours_corrections_table,
     certificates_table,
     applications_table,
+    presences_table,
+    recorded_attendance_table,
 )
 
 

@@ -77,8 +77,12 @@ MAX_ATTENDEES = 500
 class CompletionIn(Schema):
     attendance = fields.List(
         fields.Nested(AttendanceIn),
-        required=True,
-        validate=validate.Length(min=1, max=MAX_ATTENDEES),
+        load_default=list,
+        validate=validate.Length(max=MAX_ATTENDEES),
+        metadata={
+            "description": "optional: the attendance recorded ahead and the check-in hours are "
+            "counted, these entries replacing theirs for the same volunteers"
+        },
     )
     late_reason = line(
         500,

@@ -17,6 +17,7 @@ from teams.domain.events import (
     ActivityEvent,
     ActivityScheduled,
     Attendance,
+    AttendanceRecorded,
     HoursCorrected,
 )
 from teams.domain.vocabularies import ActivityStatus
@@ -64,6 +65,10 @@ class Activity:
             self.hours[event.volunteer_id] = event.hours
         elif isinstance(event, ActivityCancelled):
             self.status = ActivityStatus.CANCELLED
+        elif isinstance(event, AttendanceRecorded):
+            # It changes no decision here: the completion reads what was recorded from its
+            # table (`recorded_attendance`), not from hundreds of entries folded in memory.
+            pass
         else:
             raise ValueError(f"an activity cannot apply {event!r}")
         self.version += 1
@@ -77,23 +82,69 @@ class Activity:
         if self.status is not ActivityStatus.SCHEDULED:
             raise ActivityClosed(f"the activity is already {self.status.value}")
 
-    def complete(
-        self,
-        attendance: Sequence[Attendance],
-        members: Collection[UUID],
-        now: datetime,
-        late_reason: str | None = None,
-    ) -> ActivityCompleted:
-        """Record who attended for how long once the activity has ended; every attendee must be
-        a member of the team. Later than the 10th working day after the end date, a reason is
-        required (`late_reason`); on time, none is kept."""
-        self._ensure_open()
+    def _ensure_ended(self, now: datetime) -> None:
         if now < self.plan.ends_at:
             ends = self.plan.ends_at.isoformat()
             raise Invalid(
                 "the activity has not ended yet",
                 {"ends_at": [f"the activity ends at {ends}: record its hours after that"]},
             )
+
+    def _attendance_errors(
+        self, attendance: Sequence[Attendance], eligible: Collection[UUID]
+    ) -> dict[int, dict[str, list[str]]]:
+        """The problems of each entry by index: listed twice, not eligible, hours not valid."""
+        entries: dict[int, dict[str, list[str]]] = {}
+        seen: set[UUID] = set()
+        for index, entry in enumerate(attendance):
+            problems: dict[str, list[str]] = {}
+            if entry.volunteer_id in seen:
+                problems["volunteer_id"] = ["listed more than once"]
+            elif entry.volunteer_id not in eligible:
+                problems["volunteer_id"] = [
+                    "neither a member of the activity's team nor an accepted applicant"
+                ]
+            seen.add(entry.volunteer_id)
+            hours = hours_problems(entry.hours, self.length)
+            if hours:
+                problems["hours"] = hours
+            if problems:
+                entries[index] = problems
+        return entries
+
+    def record_attendance(
+        self, attendance: Sequence[Attendance], eligible: Collection[UUID], now: datetime
+    ) -> AttendanceRecorded:
+        """Record a batch of attendees' hours ahead of the completion, once the activity has
+        ended and while it is scheduled; each attendee a member of the team or an accepted
+        applicant (`eligible`), listed once."""
+        self._ensure_open()
+        self._ensure_ended(now)
+        errors: dict[str, Any] = {}
+        if not attendance:
+            errors["attendance"] = ["at least one attendee is required"]
+        elif entries := self._attendance_errors(attendance, eligible):
+            errors["attendance"] = entries
+        if errors:
+            raise InvalidAttendance("the attendance is not valid", errors)
+        plan = self.plan
+        return AttendanceRecorded(plan.activity_id, plan.team_id, tuple(attendance), now)
+
+    def complete(
+        self,
+        attendance: Sequence[Attendance],
+        eligible: Collection[UUID],
+        now: datetime,
+        late_reason: str | None = None,
+        carried: Sequence[Attendance] = (),
+    ) -> ActivityCompleted:
+        """Record who attended for how long once the activity has ended: the `carried` entries
+        (recorded ahead, or from check-ins), each replaced by the `attendance` given for the same
+        volunteer; every attendee given must be a member of the team or an accepted applicant
+        (`eligible`), and someone must have attended. Later than the 10th working day after the
+        end date, a reason is required (`late_reason`); on time, none is kept."""
+        self._ensure_open()
+        self._ensure_ended(now)
         deadline = recording_deadline(self.plan.ends_at)
         if not deadline.is_late(now):
             late_reason = None
@@ -107,24 +158,15 @@ class Activity:
                     ]
                 },
             )
+        given = {entry.volunteer_id for entry in attendance}
+        counted = [entry for entry in carried if entry.volunteer_id not in given]
+        counted.extend(attendance)
         errors: dict[str, Any] = {}
-        if not attendance:
-            errors["attendance"] = ["at least one attendee is required"]
-        entries: dict[int, dict[str, list[str]]] = {}
-        seen: set[UUID] = set()
-        for index, entry in enumerate(attendance):
-            problems: dict[str, list[str]] = {}
-            if entry.volunteer_id in seen:
-                problems["volunteer_id"] = ["listed more than once"]
-            elif entry.volunteer_id not in members:
-                problems["volunteer_id"] = ["not a member of the activity's team"]
-            seen.add(entry.volunteer_id)
-            hours = hours_problems(entry.hours, self.length)
-            if hours:
-                problems["hours"] = hours
-            if problems:
-                entries[index] = problems
-        if entries:
+        if not counted:
+            errors["attendance"] = [
+                "at least one attendee is required (none was recorded ahead or checked out)"
+            ]
+        elif entries := self._attendance_errors(attendance, eligible):
             errors["attendance"] = entries
         if errors:
             raise InvalidAttendance("the attendance is not valid", errors)
@@ -138,7 +180,7 @@ class Activity:
             plan.starts_at,
             plan.ends_at,
             now,
-            tuple(attendance),
+            tuple(counted),
             plan.content,
             plan.organising_unit,
             plan.person_in_charge,
@@ -150,17 +192,18 @@ class Activity:
         volunteer_id: UUID,
         hours: Decimal,
         reason: str,
-        members: Collection[UUID],
+        eligible: Collection[UUID],
         now: datetime,
     ) -> HoursCorrected:
-        """Set an attendee's hours anew (to 0 at the least), or credit a member of the team the
-        completion left out; only a completed activity's hours can be corrected."""
+        """Set an attendee's hours anew (to 0 at the least), or credit a member of the team (or
+        an accepted applicant, `eligible`) the completion left out; only a completed activity's
+        hours can be corrected."""
         if self.status is not ActivityStatus.COMPLETED:
             raise ActivityClosed(
                 f"the activity is {self.status.value}: only a completed one's hours are corrected"
             )
         errors: dict[str, list[str]] = {}
-        if volunteer_id not in self.hours and volunteer_id not in members:
+        if volunteer_id not in self.hours and volunteer_id not in eligible:
             errors["volunteer_id"] = ["neither an attendee nor a member of the activity's team"]
         previous = self.hours.get(volunteer_id, ZERO)
         if not hours.is_finite():

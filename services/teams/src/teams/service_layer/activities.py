@@ -3,7 +3,7 @@ correct an attendee's hours."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 from uuid import UUID
@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from association.access import EVERYTHING, Reach
 from association.store import EventStore
-from teams.adapters.queries import team_organisation
+from teams.adapters.presence_queries import eligible_volunteers
 from teams.adapters.repository import load_activity, load_team
 from teams.domain.activity import Activity
 from teams.domain.errors import Invalid
@@ -23,7 +23,9 @@ from teams.domain.events import (
     Attendance,
     HoursCorrected,
 )
+from teams.service_layer.attendance import carried_attendance
 from teams.service_layer.commands import change, start
+from teams.service_layer.reach import activity_within as _activity_within
 
 
 def schedule_activity(
@@ -51,13 +53,17 @@ def complete_activity(
     reach: Reach = EVERYTHING,
     late_reason: str | None = None,
 ) -> ActivityCompleted:
-    """Record the attendance of team members with their hours once the activity has ended
-    (ActivityCompleted); later than 10 working days after its end, with `late_reason`."""
+    """Complete the activity once it has ended (ActivityCompleted): the attendance recorded
+    ahead, the check-in hours of those not recorded, and `attendance` (members of the team or
+    accepted applicants) replacing either for the same volunteers; later than 10 working days
+    after its end, with `late_reason`."""
 
     def decide(activity: Activity) -> ActivityCompleted:
-        team = load_team(session, store, activity.plan.team_id)
-        members = team.members.keys() if team else set()
-        return activity.complete(attendance, members, now, late_reason)
+        plan = activity.plan
+        given = {entry.volunteer_id for entry in attendance}
+        eligible = eligible_volunteers(session, plan.activity_id, plan.team_id, given)
+        carried = carried_attendance(session, plan)
+        return activity.complete(attendance, eligible, now, late_reason, carried)
 
     within = _activity_within(session, reach)
     return change(session, store, load_activity, "activity", activity_id, decide, within)
@@ -90,20 +96,13 @@ def correct_hours(
     now: datetime,
     reach: Reach = EVERYTHING,
 ) -> HoursCorrected:
-    """Set an attendee's hours at a completed activity anew, or credit a member of the team the
-    completion left out (HoursCorrected)."""
+    """Set an attendee's hours at a completed activity anew, or credit a member of the team (or
+    an accepted applicant) the completion left out (HoursCorrected)."""
 
     def decide(activity: Activity) -> HoursCorrected:
-        team = load_team(session, store, activity.plan.team_id)
-        members = team.members.keys() if team else set()
-        return activity.correct(volunteer_id, hours, reason, members, now)
+        plan = activity.plan
+        eligible = eligible_volunteers(session, plan.activity_id, plan.team_id, {volunteer_id})
+        return activity.correct(volunteer_id, hours, reason, eligible, now)
 
     within = _activity_within(session, reach)
     return change(session, store, load_activity, "activity", activity_id, decide, within)
-
-
-def _activity_within(session: Session, reach: Reach) -> Callable[[Activity], bool]:
-    """Whether an activity is within `reach`: its team's organisation decides."""
-    if reach.everything:
-        return lambda _activity: True
-    return lambda activity: reach.reaches_team(team_organisation(session, activity.plan.team_id))

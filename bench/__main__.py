@@ -24,6 +24,7 @@ from bench import (
     logins,
     records,
     relay,
+    reminders,
     store,
 )
 
@@ -44,6 +45,7 @@ BENCHMARKS = {
         access,
         records,
         certificates,
+        reminders,
     )
 }
 

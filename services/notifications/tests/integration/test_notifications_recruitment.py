@@ -8,6 +8,7 @@ Events are applied as the consumer applies them (validated, one transaction), wi
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -18,9 +19,12 @@ from notifications.adapters.message_templates import MessageComposer
 from notifications.adapters.notification_records import notifications_of
 from notifications.adapters.public_log import PublicEventLog
 from notifications.adapters.recruitment_tables import reminders_table
+from notifications.adapters.volunteer_tables import notifications_table
 from notifications.domain.reminders import REMINDER_LEAD
 from notifications.service_layer.notifier import Notifier
 from notifications.service_layer.reminders import ReminderScheduler
+from support.polling import wait_for
+from support.threads import running
 
 IN_THREE_DAYS = datetime(2030, 8, 9, 1, 30, tzinfo=UTC)  # 09:30 China time
 
@@ -187,3 +191,23 @@ def test_application_events_are_not_republished_and_the_v2_schedule_is(service, 
     assert schedule.schema_version == 2
     assert schedule.payload["slots"] == 2 and schedule.payload["open_to"] == "all"
     assert schedule.payload["person_in_charge"] == "欧**娜"
+
+
+def test_two_schedulers_at_once_claim_each_reminder_once(service, events) -> None:
+    activity = Recruitment(IN_THREE_DAYS)
+    volunteers = [str(uuid.uuid4()) for _ in range(300)]
+    service.apply_batch(*(activity.accepted(v) for v in volunteers))
+    due_at = IN_THREE_DAYS - REMINDER_LEAD
+    schedulers = [scheduler(service, due_at) for _ in range(2)]
+    for each in schedulers:
+        each.batch_size = 20
+    with running(schedulers):
+        wait_for(lambda: sum(s.written for s in schedulers) >= len(volunteers), timeout=60)
+    assert sum(s.written for s in schedulers) == len(volunteers)  # no reminder claimed twice
+    with service.context.database.reader() as session:
+        stored = session.execute(
+            select(notifications_table.c.volunteer_id).where(
+                notifications_table.c.kind == "activity_reminder"
+            )
+        ).scalars()
+        assert sorted(stored) == sorted(volunteers)

@@ -111,3 +111,10 @@ def test_activity_scheduled_version_2_reaches_partners_with_its_recruitment_fiel
     public = redact(Envelope("ActivityScheduled", "a-1", 1, payload, schema_version=2))
     assert public.payload == payload | {"person_in_charge": "欧**娜"}
     assert ActivityScheduledV2().validate(public.payload) == {}
+
+
+def test_the_ends_of_the_calendar_neither_fail_nor_remind() -> None:
+    first = datetime(1, 1, 1, 10, 0, tzinfo=UTC)
+    assert reminder_due(first, first - timedelta(hours=1)) is None
+    last = datetime(9999, 12, 31, 20, 0, tzinfo=UTC)
+    assert china_time(last) == "9999-12-31 20:00 +0000"

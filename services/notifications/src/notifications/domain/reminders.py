@@ -22,7 +22,10 @@ def reminder_due(starts_at: datetime, decided_at: datetime) -> datetime | None:
     """When to remind a volunteer accepted (or promoted) at `decided_at` for an activity starting
     at `starts_at`: 24 hours before the start, or None when the start was less than 24 hours away
     at that moment."""
-    due = starts_at - REMINDER_LEAD
+    try:
+        due = starts_at - REMINDER_LEAD
+    except OverflowError:  # a start within a day of the first representable instant
+        return None
     return due if decided_at <= due else None
 
 
@@ -33,5 +36,9 @@ def reminder_event_id(activity_id: str, volunteer_id: str, due_at: datetime) -> 
 
 
 def china_time(instant: datetime) -> str:
-    """An instant as volunteers read it: China time, to the minute (`2026-08-09 17:00`)."""
-    return instant.astimezone(CHINA_STANDARD_TIME).strftime("%Y-%m-%d %H:%M")
+    """An instant as volunteers read it: China time, to the minute (`2026-08-09 17:00`); at the
+    very end of the calendar, where China's date cannot be written, as given."""
+    try:
+        return instant.astimezone(CHINA_STANDARD_TIME).strftime("%Y-%m-%d %H:%M")
+    except OverflowError:
+        return instant.strftime("%Y-%m-%d %H:%M %z")

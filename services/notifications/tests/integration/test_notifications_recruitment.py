@@ -100,8 +100,9 @@ def test_no_reminder_when_accepted_less_than_a_day_before_the_start(service, eve
 
 
 def test_a_cancelled_activity_is_told_to_its_accepted_applicants_only(service, events) -> None:
-    accepted_id, waiting_id, withdrawn_id, cancelled_id, stranger_id = (
-        volunteer(service, events, name) for name in ("刘丽珠", "王五", "欧阳娜娜", "张三", "李四")
+    accepted_id, waiting_id, withdrawn_id, cancelled_id, stranger_id, promoted_id = (
+        volunteer(service, events, name)
+        for name in ("刘丽珠", "王五", "欧阳娜娜", "张三", "李四", "赵六")
     )
     activity = Recruitment(IN_THREE_DAYS)
     other = Recruitment(IN_THREE_DAYS, title="汤泉街道护学岗")
@@ -113,12 +114,16 @@ def test_a_cancelled_activity_is_told_to_its_accepted_applicants_only(service, e
         activity.application_cancelled(cancelled_id, "accepted"),
         other.accepted(stranger_id),
         events.withdrawn(withdrawn_id),
+        activity.waitlisted(promoted_id, position=2),
+        activity.promoted(promoted_id),
     )
     cancelled = activity.activity_cancelled("台风预警，活动取消")
     service.apply(cancelled, cancelled)
     assert kinds(service, accepted_id)[-1] == "activity_cancelled"
     notice = notifications(service, accepted_id)[-1]
     assert "台风预警，活动取消" in notice["body"] and "五四广场垃圾分类督导" in notice["subject"]
+    assert kinds(service, promoted_id)[-1] == "activity_cancelled"
+    assert kinds(service, accepted_id).count("activity_cancelled") == 1
     assert "activity_cancelled" not in kinds(service, waiting_id)
     assert "activity_cancelled" not in kinds(service, cancelled_id)
     assert "activity_cancelled" not in kinds(service, stranger_id)

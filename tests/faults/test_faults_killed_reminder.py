@@ -108,14 +108,15 @@ def reminder_sms_written_down(database: Database) -> bool:
         )
 
 
-def kill_and_restart(worker: ServiceProcess, tmp_path: Path, run: int) -> ServiceProcess:
+def kill(worker: ServiceProcess, tmp_path: Path, run: int) -> ServiceProcess:
+    """SIGKILL the worker; the same command with the same environment, to be started again."""
     assert worker.process is not None and worker.process.poll() is None, worker.output()[-3000:]
     worker.process.kill()
+    worker.process.wait()
     worker.stop()
-    restarted = ServiceProcess(
+    return ServiceProcess(
         worker.command, worker.environment, tmp_path / f"notifications-worker-{run}.log"
     )
-    return restarted
 
 
 @pytest.mark.slow
@@ -156,7 +157,7 @@ def test_a_reminder_is_sent_once_across_a_killed_and_restarted_worker(
 
         # Killed a second before the reminder is due, started again once it is past due.
         wait_for(lambda: datetime.now(UTC) >= due_at - timedelta(seconds=1), timeout=30)
-        worker = kill_and_restart(worker, tmp_path, 1)
+        worker = kill(worker, tmp_path, 1)
         wait_for(lambda: datetime.now(UTC) >= due_at + timedelta(seconds=2), timeout=30)
         worker.start()
         wait_for(lambda: texts(sms, REMINDER_TEXT), timeout=60, what="the reminder by SMS")
@@ -165,7 +166,7 @@ def test_a_reminder_is_sent_once_across_a_killed_and_restarted_worker(
         resources.callback(database.dispose)
         wait_for(lambda: reminder_sms_written_down(database), timeout=30)
         # Killed again once the reminder went out and was written down, and started again.
-        worker = kill_and_restart(worker, tmp_path, 2)
+        worker = kill(worker, tmp_path, 2)
         worker.start()
         other = Recruitment(datetime.now(UTC) + timedelta(days=3), title="汤泉街道护学岗")
         publish_events(amqp_url, amqp_prefix, [other.waitlisted(volunteer_id, 4).to_dict()])
@@ -179,3 +180,4 @@ def test_a_reminder_is_sent_once_across_a_killed_and_restarted_worker(
         assert len(reminders) == 1, reminders
         assert "五四广场垃圾分类督导" in reminders[0]
         assert sms.refused == 0
+        assert worker.stop() == 0, worker.output()[-3000:]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 
 from sqlalchemy import bindparam, delete, select, update
@@ -64,7 +64,7 @@ def application(session: Session, activity_id: str, volunteer_id: str) -> Applic
 
 def save_application(session: Session, application: Application) -> None:
     """Record the application's status as of its event's version."""
-    upsert(session, applications_table, application.__dict__, ["activity_id", "volunteer_id"])
+    upsert(session, applications_table, asdict(application), ["activity_id", "volunteer_id"])
 
 
 def set_status(

@@ -7,6 +7,7 @@ event of the same application (or again) changes nothing and tells no one.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -83,14 +84,14 @@ def cancel_application(
     session: Session, activity_id: str, volunteer_id: str, version: int, cancelled_at: datetime
 ) -> None:
     """The application withdrawn: no reminder, and no notice when the activity is cancelled."""
+    if volunteer_records.is_withdrawn(session, volunteer_id):
+        return
     if not _newer(session, activity_id, volunteer_id, version):
         return
     known = records.application(session, activity_id, volunteer_id)
     if known is None:  # before its acceptance arrived: remembered, so that it stays cancelled
         known = Application(activity_id, volunteer_id, CANCELLED, version, "", "", cancelled_at)
-    records.save_application(
-        session, Application(**{**known.__dict__, "status": CANCELLED, "version": version})
-    )
+    records.save_application(session, replace(known, status=CANCELLED, version=version))
     records.drop_reminder(session, activity_id, volunteer_id)
 
 

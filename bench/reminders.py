@@ -7,7 +7,8 @@ Ours: the notifications worker's `ReminderScheduler` running on its own thread a
 starts. The reference, in the same run and on
 the same database: the same 10,000 reminder notifications written by the same `Notifier` in one
 loop, starting at the due time, committed every 200 as well — no claim, no marking, no polling.
-A notification's lag is the commit of its batch less the due time.
+Each runs on a fresh database of its own. A notification's lag is the commit of its batch less
+the due time.
 """
 
 from __future__ import annotations
@@ -16,12 +17,13 @@ import statistics
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import insert, update
 
 from association.db import Database
-from bench.databases import engines
+from bench.databases import DatabaseFactory, engines
 from notifications.adapters.message_templates import MessageComposer
 from notifications.adapters.recruitment_tables import reminders_table
 from notifications.definition import SERVICE
@@ -118,6 +120,19 @@ def _reference(database: Database, notifier: Notifier) -> list[float]:
     return _lags(commits, due)
 
 
+def _measured(
+    database_url: DatabaseFactory, measure: Callable[[Database, Notifier], list[float]]
+) -> list[float]:
+    """The lags `measure` finds on a fresh database of its own."""
+    with database_url() as url:
+        app = make_app(SERVICE, url, amqp_url="amqp://127.0.0.1:1/%2F")
+        database = context_of(app).database
+        try:
+            return measure(database, Notifier(MessageComposer("zh"), ["log"]))
+        finally:
+            database.dispose()
+
+
 def _percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
@@ -127,15 +142,8 @@ def run(_amqp_url: str, postgres_url: str | None) -> list[dict]:
     """One row per database: the scheduler's lag against the Notifier's loop alone."""
     rows = []
     for label, database_url in engines(postgres_url):
-        with database_url() as url:
-            app = make_app(SERVICE, url, amqp_url="amqp://127.0.0.1:1/%2F")
-            context = context_of(app)
-            try:
-                notifier = Notifier(MessageComposer("zh"), ["log"])
-                reference = _reference(context.database, notifier)
-                ours = _ours(context.database, notifier)
-            finally:
-                context.database.dispose()
+        ours = _measured(database_url, _ours)
+        reference = _measured(database_url, _reference)
         ours_p50, ours_p99 = _percentile(ours, 0.5), _percentile(ours, 0.99)
         ref_p50, ref_p99 = _percentile(reference, 0.5), _percentile(reference, 0.99)
         rows.append(

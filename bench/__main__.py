@@ -25,6 +25,7 @@ from bench import (
     logins,
     records,
     relay,
+    reminders,
     store,
 )
 
@@ -46,6 +47,7 @@ BENCHMARKS = {
         records,
         certificates,
         applications,
+        reminders,
     )
 }
 

@@ -2,9 +2,10 @@
 
 Each handler applies what the event changes here (contacts and the welcome, the erasure of a
 withdrawn volunteer, team names and notices, hours with thanks and star levels, corrections of
-hours and certificates), then republishes
-the event for partners: redacted into the public log, and queued for the webhooks subscribed to
-its type. Events that change nothing here are only republished.
+hours and certificates, applications and cancelled activities), then republishes the event for
+partners: redacted into the public log, and queued for the webhooks subscribed to its type. Events
+that change nothing here are only republished; recruitment's application events are never
+republished (`domain/public_events.py`).
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ from notifications.adapters.public_log import PublicEventLog
 from notifications.config import NotificationSettings
 from notifications.domain.contacts import Contact
 from notifications.domain.milestones import StarLevels
-from notifications.domain.public_events import REPUBLISHED
+from notifications.domain.public_events import CONSUMED_PRIVATE, REPUBLISHED
+from notifications.recruitment_handlers import recruitment_projections
 from notifications.service_layer import teams, volunteers
 from notifications.service_layer.notifier import Notifier
 from notifications.service_layer.republishing import republish
@@ -154,8 +156,15 @@ def handlers(context: ServiceContext) -> dict[str, Handler]:
     ]
     notifier = Notifier(MessageComposer(config.language), channels)
     projections = _projections(notifier, StarLevels(config.star_thresholds), public_log)
-    return {
+    projections |= recruitment_projections(notifier)
+    republishing = {
         f"{producer}.{event_type}": _republishing(projections.get(event_type), public_log)
         for producer, event_types in REPUBLISHED.items()
         for event_type in event_types
     }
+    private = {
+        f"{producer}.{event_type}": projections[event_type]
+        for producer, event_types in CONSUMED_PRIVATE.items()
+        for event_type in event_types
+    }
+    return republishing | private

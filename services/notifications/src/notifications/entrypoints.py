@@ -26,7 +26,8 @@ def rebuild_projections(argv: Sequence[str] | None = None) -> None:
     """Rebuild the contacts, team names and hours from the producers' feeds (--from URL …).
 
     Empties them and applies the feeds anew. Notifications already written and the public log
-    are kept: their unique keys let the replay pass over them, so nothing is sent twice.
+    are kept: their unique keys let the replay pass over them, so nothing is sent twice. So are
+    the applications and reminders: their versions let the replay pass over them.
     """
     service.catch_up_command(
         SERVICE,

@@ -18,6 +18,12 @@ EXAMPLES = [
     messages.hours_corrected("垃圾分类督导", "3", "1.5", "提前离开", "99"),
     messages.certificate_issued("ZM2026000001", "12.5", 4, "2026-03-01", "2026-08-31"),
     messages.certificate_issued("ZM2026000002", "0", 0, None, None),
+    messages.application_accepted("垃圾分类督导", "2026-08-09 09:30", "五四广场东门"),
+    messages.application_waitlisted("垃圾分类督导", "2026-08-09 09:30", 3),
+    messages.application_promoted("垃圾分类督导", "2026-08-09 09:30", "五四广场东门"),
+    messages.activity_cancelled("垃圾分类督导", "2026-08-09 09:30", "台风预警"),
+    messages.activity_cancelled("垃圾分类督导", "2026-08-09 09:30", ""),
+    messages.activity_reminder("垃圾分类督导", "2026-08-09 09:30", "五四广场东门"),
 ]
 
 

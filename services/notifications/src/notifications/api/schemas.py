@@ -37,7 +37,9 @@ class NotificationSchema(Schema):
     kind = fields.String(
         metadata={
             "description": "welcome, team_assigned, activity_thanks, star_level_<n>, "
-            "hours_corrected or certificate_issued"
+            "hours_corrected, certificate_issued, application_accepted, "
+            "application_waitlisted, application_promoted, activity_cancelled or "
+            "activity_reminder"
         }
     )
     language = fields.String(metadata={"enum": ["zh", "en"]})

@@ -21,6 +21,11 @@ STAR_LEVEL = "star_level"
 LOGIN_CODE = "login_code"
 HOURS_CORRECTED = "hours_corrected"
 CERTIFICATE_ISSUED = "certificate_issued"
+APPLICATION_ACCEPTED = "application_accepted"
+APPLICATION_WAITLISTED = "application_waitlisted"
+APPLICATION_PROMOTED = "application_promoted"
+ACTIVITY_CANCELLED = "activity_cancelled"
+ACTIVITY_REMINDER = "activity_reminder"
 
 TEMPLATES = (
     WELCOME,
@@ -30,6 +35,11 @@ TEMPLATES = (
     LOGIN_CODE,
     HOURS_CORRECTED,
     CERTIFICATE_ISSUED,
+    APPLICATION_ACCEPTED,
+    APPLICATION_WAITLISTED,
+    APPLICATION_PROMOTED,
+    ACTIVITY_CANCELLED,
+    ACTIVITY_REMINDER,
 )
 
 
@@ -117,6 +127,36 @@ def certificate_issued(
         "period_to": period_to,
     }
     return Message(CERTIFICATE_ISSUED, CERTIFICATE_ISSUED, values)
+
+
+def application_accepted(title: str, starts_at: str, location: str) -> Message:
+    """The notice that an application was accepted: the activity, its start (China time), where."""
+    values = {"title": title, "starts_at": starts_at, "location": location}
+    return Message(APPLICATION_ACCEPTED, APPLICATION_ACCEPTED, values)
+
+
+def application_waitlisted(title: str, starts_at: str, position: int) -> Message:
+    """The notice that an application waits for a slot, at `position` (1 first)."""
+    values = {"title": title, "starts_at": starts_at, "position": position}
+    return Message(APPLICATION_WAITLISTED, APPLICATION_WAITLISTED, values)
+
+
+def application_promoted(title: str, starts_at: str, location: str) -> Message:
+    """The notice that a waiting application got a slot that came free."""
+    values = {"title": title, "starts_at": starts_at, "location": location}
+    return Message(APPLICATION_PROMOTED, APPLICATION_PROMOTED, values)
+
+
+def activity_cancelled(title: str, starts_at: str, reason: str) -> Message:
+    """The notice to an accepted applicant that the activity was cancelled, and why."""
+    values = {"title": title, "starts_at": starts_at, "reason": reason}
+    return Message(ACTIVITY_CANCELLED, ACTIVITY_CANCELLED, values)
+
+
+def activity_reminder(title: str, starts_at: str, location: str) -> Message:
+    """The reminder, a day ahead, of an activity the volunteer was accepted for."""
+    values = {"title": title, "starts_at": starts_at, "location": location}
+    return Message(ACTIVITY_REMINDER, ACTIVITY_REMINDER, values)
 
 
 def login_code(code: str, minutes: int) -> Message:

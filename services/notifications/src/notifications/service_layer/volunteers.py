@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from association.db import checkpoint_after_commit
-from notifications.adapters import volunteer_records
+from notifications.adapters import recruitment_records, volunteer_records
 from notifications.adapters.notification_records import erase_notifications
 from notifications.adapters.public_log import PublicEventLog
 from notifications.adapters.volunteer_organisations import (
@@ -77,6 +77,7 @@ def erase(
     """Erase everything about the volunteer here (their contact's key first), and their data
     from the public log; once the transaction commits, the database keeps no older copy."""
     erase_notifications(session, volunteer_id)
+    recruitment_records.forget_volunteer(session, volunteer_id)
     volunteer_records.erase_volunteer(session, volunteer_id, withdrawn_at)
     forget_organisation(session, volunteer_id)
     public_log.erase_volunteer(session, volunteer_id)

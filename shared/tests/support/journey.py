@@ -11,16 +11,12 @@ import pika
 import requests
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
 
+from support.journey_http import ok
 from support.polling import wait_for
+from support.recruitment_journey import PRIVATE, apply_and_check_in
 from support.webhook_receiver import WebhookReceiver
 
 PERSONAL = ("13812345678", "liu@example.cn", "刘明珠")
-
-
-def ok(response: requests.Response, status: int = 201) -> dict:
-    """The response's JSON, once its status is `status`."""
-    assert response.status_code == status, (response.status_code, response.text)
-    return response.json() if response.content else {}
 
 
 def walk_the_journey(
@@ -145,6 +141,7 @@ def walk_the_journey(
     assert "2.5" in thanks["body"]
 
     correct_and_certify(teams, notifications, coordinator, volunteer_id, activity["activity_id"])
+    apply_and_check_in(teams, notifications, coordinator, volunteer_id, team["team_id"])
 
     if partner_endpoint is not None:  # each subscribed event once, in order, signed, redacted
         wait_for(lambda: len(partner_endpoint.received) >= 3, timeout=30)
@@ -163,6 +160,7 @@ def walk_the_journey(
         200,
     )
     assert "VolunteerRegistered" in {e["event_type"] for e in feed["events"]}
+    assert not PRIVATE & {e["event_type"] for e in feed["events"]}
     public = {e["event_type"]: e["payload"] for e in feed["events"]}
     assert "reason" not in public["HoursCorrected"]
     assert "name_masked" not in public["CertificateIssued"]
@@ -170,6 +168,7 @@ def walk_the_journey(
     assert {"VolunteerRegistered", "TeamCreated", "ActivityCompleted"} <= {
         e["event_type"] for e in streamed
     }
+    assert not PRIVATE & {e["event_type"] for e in streamed}
     assert not [p for p in PERSONAL if p in json.dumps(streamed, ensure_ascii=False)]
     assert not [p for p in PERSONAL if p in json.dumps(feed, ensure_ascii=False)]
 

@@ -30,7 +30,7 @@ from association.events.payloads import Hours
 from association.events.registry import INTEGRATION_EVENTS
 from association.messaging.dead_letters import peek
 from association.messaging.topology import Topology
-from notifications.domain.public_events import REPUBLISHED
+from notifications.domain.public_events import CONSUMED_PRIVATE, REPUBLISHED
 from support.broker import channel_on
 from support.payloads import activity_completed_v3
 from support.polling import wait_for
@@ -39,8 +39,12 @@ from support.stack import Stack, running_stack
 
 ATTEMPTS = 3
 GENERATED = 40
+# Every event a consumer takes: the republished ones and the private ones notifications reads.
 PRODUCERS = {
-    event_type: producer for producer, types in REPUBLISHED.items() for event_type in types
+    event_type: producer
+    for consumed in (REPUBLISHED, CONSUMED_PRIVATE)
+    for producer, types in consumed.items()
+    for event_type in types
 }
 LATEST = {event_type: schema for event_type, _version, schema in INTEGRATION_EVENTS}
 VERSIONS = {event_type: version for event_type, version, _schema in INTEGRATION_EVENTS}

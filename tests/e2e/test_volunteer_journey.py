@@ -1,8 +1,10 @@
 """A volunteer's journey through the real processes, driven only over HTTP and AMQP.
 
 Sign-up → the volunteer appears in teams → assignment → activity → completion → hours and star
-level in teams → notifications → the redacted public stream and a partner's webhook. The same
-journey runs on the compose stack in tests/e2e/test_compose_stack.py.
+level in teams → notifications → a correction and a certificate → an open activity applied for
+with the volunteer's own token, a check-in with the code shown on site, a roll-call check-out, the
+activity called off and the applicant told → the redacted public stream and a partner's webhook.
+The same journey runs on the compose stack in tests/e2e/test_compose_stack.py.
 """
 
 from __future__ import annotations

@@ -5,6 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PACKAGES := shared services/registration services/teams services/notifications
 STAMP := $(VENV)/.installed
+# The web pages' npm packages (web/package-lock.json: the chart library), installed by npm ci.
+WEB_STAMP := web/node_modules/.installed
 
 export WEBHOOK_ALLOW_LOOPBACK ?= true
 
@@ -27,7 +29,12 @@ UV_PIN = $(shell grep -o '^uv==[^ ]*' requirements-dev.txt)
 COMPILE = $(BIN)/uv pip compile --quiet --generate-hashes --python-version 3.11 --python-platform linux \
 	$(foreach p,$(LOCAL_PACKAGES),--no-emit-package $(p)) --custom-compile-command "make lock" $(LOCK_ARGS)
 
-install: $(STAMP)
+install: $(STAMP) $(WEB_STAMP)
+
+$(WEB_STAMP): web/package-lock.json web/package.json
+	@command -v npm >/dev/null || { echo "npm is missing: install Node.js 20 and npm (Debian: apt-get install npm)"; exit 1; }
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	@touch $(WEB_STAMP)
 
 $(STAMP): $(LOCK) $(foreach p,$(PACKAGES),$(p)/pyproject.toml)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,10 +52,13 @@ lock:
 	$(COMPILE) requirements-lock.in -o $(LOCK)
 	$(COMPILE) deploy/requirements-lock.in -o $(IMAGE_LOCK)
 
+# The web pages' origin (port 8080) is added to CORS_ORIGINS so that the pages may call the APIs.
+WEB_ORIGINS := http://localhost:8080,http://127.0.0.1:8080
+
 run: install
 	@$(WITH_SECRETS) $(BIN)/association-preflight
 	@mkdir -p var
-	@PATH="$(CURDIR)/$(BIN):$$PATH" $(WITH_SECRETS) honcho start -f Procfile || test $$? -eq 130
+	@CORS_ORIGINS="$${CORS_ORIGINS:+$$CORS_ORIGINS,}$(WEB_ORIGINS)" PATH="$(CURDIR)/$(BIN):$$PATH" $(WITH_SECRETS) honcho start -f Procfile || test $$? -eq 130
 
 seed: install
 	$(WITH_SECRETS) $(BIN)/python -m tools.seed $(SEED_ARGS)
@@ -90,4 +100,4 @@ logs: install
 	@$(STACK) logs
 
 clean:
-	rm -rf $(VENV) var .pytest_cache
+	rm -rf $(VENV) var .pytest_cache web/node_modules

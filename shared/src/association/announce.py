@@ -20,6 +20,7 @@ from association.process_secrets import Process, require_secrets
 from association.settings import Settings
 
 SERVICES = (("registration", 8081), ("teams", 8082), ("notifications", 8083))
+WEB_PAGES = "http://127.0.0.1:8080"
 
 
 def healthy(url: str) -> bool:
@@ -42,7 +43,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     settings = Settings.from_env()
     urls = {name: f"http://127.0.0.1:{port}" for name, port in SERVICES}
     deadline = time.monotonic() + settings.announce_timeout
-    waiting = dict(urls)
+    waiting = {**urls, "web pages": WEB_PAGES}
     while waiting:
         waiting = {name: url for name, url in waiting.items() if not healthy(url)}
         if waiting and time.monotonic() > deadline:
@@ -56,6 +57,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             [
                 "All three services answer:",
                 *lines,
+                f"  web pages      {WEB_PAGES}   (sign-up /, /login, /me, /console)",
                 "  logs:          here, one JSON line per request or event (prefixed by process)",
                 "  databases:     var/registration.db, var/teams.db, var/notifications.db",
                 f"  admin token (1 hour): {token}",

@@ -1,0 +1,50 @@
+"""The browser tests' fixtures: one stack of real processes and the web pages per test module,
+one Chromium per run, a fresh browser context per test that fails the test on any script error."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from support.web_stack import DESK, PHONE, PageErrors, WebStack, chromium, web_stack
+
+
+@pytest.fixture(scope="module")
+def site(amqp_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebStack]:
+    with web_stack(Path(tmp_path_factory.mktemp("web-stack")), amqp_url) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    with chromium() as running:
+        yield running
+
+
+def _page(browser: Any, viewport: dict[str, int]) -> Iterator[Any]:
+    context = browser.new_context(
+        viewport=viewport, locale="zh-CN", timezone_id="Asia/Shanghai", accept_downloads=True
+    )
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    errors = PageErrors(page)
+    try:
+        yield page
+    finally:
+        context.close()
+    assert not errors.errors, errors.errors
+
+
+@pytest.fixture
+def phone_page(browser: Any) -> Iterator[Any]:
+    """A page in a phone-sized window (390 × 844)."""
+    yield from _page(browser, PHONE)
+
+
+@pytest.fixture
+def desk_page(browser: Any) -> Iterator[Any]:
+    """A page in a desktop window (1280 × 900)."""
+    yield from _page(browser, DESK)

@@ -1,5 +1,9 @@
-"""The browser tests' fixtures: one stack of real processes and the web pages per test module,
-one Chromium per run, a fresh browser context per test that fails the test on any script error."""
+"""The browser tests' fixtures: one stack of real processes and the web pages for the run, what an
+office arranged on it before (support.web_arrangement), one Chromium, and a fresh browser context
+per test that fails the test on any script error.
+
+The modules are numbered in the order people come: sign-up, a volunteer's own page, the console
+(whose completion from check-ins waits for the activity under way to end)."""
 
 from __future__ import annotations
 
@@ -9,13 +13,20 @@ from typing import Any
 
 import pytest
 
+from support.web_arrangement import Arrangement, arrange
 from support.web_stack import DESK, PHONE, PageErrors, WebStack, chromium, web_stack
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def site(amqp_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebStack]:
     with web_stack(Path(tmp_path_factory.mktemp("web-stack")), amqp_url) as running:
         yield running
+
+
+@pytest.fixture(scope="session", autouse=True)
+def arranged(site: WebStack) -> Arrangement:
+    """Arranged at the first browser test, so that the activity under way runs meanwhile."""
+    return arrange(site)
 
 
 @pytest.fixture(scope="session")

@@ -158,7 +158,7 @@ def chromium() -> Iterator[Any]:
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=["--no-sandbox"]
+            executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--lang=zh-CN"]
         )
         try:
             yield browser

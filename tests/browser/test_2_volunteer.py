@@ -9,19 +9,23 @@ a check-in QR code first, which sends them there and back); the later tests of t
 from __future__ import annotations
 
 import re
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+import jwt
 import pytest
 import requests
 from playwright.sync_api import expect
 
-from support.web_arrangement import COORDINATOR_PHONE, VOLUNTEER_PHONE, Arrangement, activity_body
+from support.tokens import SECRET
+from support.web_arrangement import VOLUNTEER_PHONE, Arrangement, activity_body
 from support.web_stack import WebStack, screenshot
 
 SESSION_KEY = "association.session"
+STAFF_PHONE = "13900003333"
 EXPIRED_CODE = "签到码已过期，请扫描现场最新的二维码"
 _login: dict[str, Any] = {}
 
@@ -73,15 +77,39 @@ def activity_under_way(site: WebStack, arranged: Arrangement) -> tuple[str, str]
 
 
 def test_staff_log_in_as_staff_and_land_on_the_console(site: WebStack, phone_page: Any) -> None:
+    # A coordinator of a unit of their own: the arranged coordinator's phone stays free of code
+    # requests (one a minute) for the console's tests, and the arranged unit stays as it was.
+    unit = site.post(
+        "registration", "/organisations", {"name": "桥林街道办事处", "kind": "community"}
+    )
+    site.post(
+        "registration",
+        "/staff",
+        {
+            "name": "李协调",
+            "phone": STAFF_PHONE,
+            "role": "coordinator",
+            "organisation_id": unit["organisation_id"],
+        },
+    )
     page = phone_page
     page.goto(f"{site.url}/login?as=staff")
     expect(page.get_by_label("工作人员")).to_be_checked()
-    page.get_by_label("手机号").fill(COORDINATOR_PHONE)
+    page.get_by_label("手机号").fill(STAFF_PHONE)
     offset = site.sink_offset()
     page.get_by_role("button", name="获取验证码").click()
-    expect(page.get_by_role("status")).to_contain_text("验证码已发送至 139****1111")
+    expect(page.get_by_role("status")).to_contain_text("验证码已发送至 139****3333")
     expect(page.get_by_role("button", name=re.compile("重新获取"))).to_be_disabled()
-    page.get_by_label("验证码", exact=True).fill(site.code_for(f"+86{COORDINATOR_PHONE}", offset))
+    code = site.code_for(f"+86{STAFF_PHONE}", offset)
+
+    # Asked again within the minute (the page reloaded, its countdown gone): 429, in Chinese.
+    page.reload()
+    page.get_by_label("手机号").fill("139 0000 3333")
+    page.get_by_role("button", name="获取验证码").click()
+    expect(page.get_by_role("status")).to_have_text("请求过于频繁，请稍后再试")
+    expect(page.get_by_role("button", name="获取验证码")).to_be_enabled()
+
+    page.get_by_label("验证码", exact=True).fill(code)
     page.get_by_role("button", name="登录", exact=True).click()
     expect(page).to_have_url(f"{site.url}/console")
     assert stored_session(page)
@@ -121,6 +149,8 @@ def test_volunteer_scans_the_code_logs_in_by_keyboard_and_checks_in(
     expect(page.get_by_label("验证码", exact=True)).to_have_attribute("aria-invalid", "true")
     assert page.url.startswith(f"{site.url}/login?next=")
     assert stored_session(page) is None
+    expect(page.get_by_label("手机号")).to_have_value(VOLUNTEER_PHONE)
+    expect(page.get_by_label("志愿者")).to_be_checked()
     no_sideways_scrolling(page)
     screenshot(page, "login")
 
@@ -161,13 +191,31 @@ def test_volunteer_scans_the_code_logs_in_by_keyboard_and_checks_in(
 
 
 def test_me_shows_hours_and_record_and_issues_a_certificate(
-    site: WebStack, phone_page: Any
+    site: WebStack, arranged: Arrangement, phone_page: Any
 ) -> None:
     page = phone_page
-    site.enter_session(page, volunteer_pair(), "/me")
+    # Back after the access token ran out: every part of the page is refused at once, and the
+    # login is refreshed once for them all (a refresh token presented twice would end it).
+    expired = jwt.encode(
+        {
+            "sub": arranged.volunteer_id,
+            "scope": "self",
+            "role": "volunteer",
+            "exp": int(time.time()) - 10,
+        },
+        SECRET,
+        algorithm="HS256",
+    )
+    site.enter_session(page, {**volunteer_pair(), "access_token": expired}, "/me")
     figures = page.locator("#figures")
     expect(figures).to_contain_text("累计服务时长2.5 小时")
     expect(figures).to_contain_text("参加活动1 次")
+    expect(figures).to_contain_text("星级尚未获得星级")
+    expect(figures).to_contain_text("距下一星级还需")
+    expect(page.locator("#summary .profile")).to_contain_text(
+        "陈志愿，您好手机号 138****2222 · 江浦街道"
+    )
+    expect(page.locator("#messages > li").first).to_be_visible()
     record = page.locator("#records > li").filter(has_text="早高峰文明交通劝导")
     expect(record).to_contain_text("2.5 小时")
     expect(record).to_contain_text("浦口区城市治理志愿者协会")
@@ -188,6 +236,9 @@ def test_me_shows_hours_and_record_and_issues_a_certificate(
     assert pdf.startswith(b"%PDF")
     assert len(pdf) > 2000, len(pdf)
     no_sideways_scrolling(page)
+    refreshed = stored_session(page)
+    assert refreshed and refreshed["access"] != expired
+    _login.update(refreshed)
 
 
 def test_me_applies_for_an_open_activity_and_cancels(site: WebStack, phone_page: Any) -> None:

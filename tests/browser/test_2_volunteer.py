@@ -263,8 +263,72 @@ def test_me_applies_for_an_open_activity_and_cancels(site: WebStack, phone_page:
     expect(mine).to_contain_text("已录用")
     expect(page.locator("#certificates li.certificate")).not_to_have_count(0)
     expect(page.locator("#records > li").first).to_contain_text("早高峰文明交通劝导")
+    stamps = page.locator("#messages time").evaluate_all(
+        "times => times.map(t => t.getAttribute('datetime'))"
+    )
+    assert stamps and stamps == sorted(stamps, reverse=True), stamps
     no_sideways_scrolling(page)
     screenshot(page, "me")
+
+
+def test_an_accepted_activity_about_to_start_is_offered_for_check_in(
+    site: WebStack, phone_page: Any
+) -> None:
+    # The association's own team (no unit), so that the arranged unit's activities stay as they
+    # were; its activity is open to all volunteers and starts in half an hour.
+    team = site.post(
+        "teams",
+        "/teams",
+        {
+            "name": "协会应急志愿服务队",
+            "kind": "community",
+            "description": "临时任务",
+            "required_skills": [],
+            "organisation_id": None,
+        },
+    )
+    now = datetime.now(UTC).replace(microsecond=0)
+    activity = site.post(
+        "teams",
+        "/activities",
+        activity_body(
+            team["team_id"],
+            "江滨公园秩序维护",
+            now + timedelta(minutes=30),
+            now + timedelta(hours=2),
+            open_to="all",
+            slots=3,
+        ),
+    )
+    page = phone_page
+    site.enter_session(page, volunteer_pair(), "/me")
+    form = page.locator("#check-in")
+    card = page.locator("#open-activities li.activity").filter(has_text="江滨公园秩序维护")
+    card.get_by_role("button", name="报名", exact=True).click()
+    expect(card).to_contain_text("我的报名已录用")
+
+    # Now among the activities to check in at, without scanning: the code typed in.
+    choice = form.get_by_label("活动")
+    expect(choice.locator("option", has_text="江滨公园秩序维护")).to_have_count(1)
+    choice.select_option(activity["activity_id"])
+    answer = requests.get(
+        f"{site.api('teams')}/activities/{activity['activity_id']}/check-in-code",
+        headers=site.admin(),
+        timeout=30,
+    )
+    form.get_by_label("签到码").fill(answer.json()["code"])
+    form.get_by_role("button", name="签到", exact=True).click()
+    expect(form.get_by_role("status")).to_contain_text("签到成功")
+
+
+def test_me_says_in_chinese_when_a_part_cannot_be_reached(site: WebStack, phone_page: Any) -> None:
+    page = phone_page
+    page.route(re.compile(r"/volunteers/[^/]+/records"), lambda route: route.abort())
+    site.enter_session(page, volunteer_pair(), "/me")
+    expect(page.locator("#service-records .section-status")).to_have_text(
+        "网络连接失败，请检查网络后重试"
+    )
+    expect(page.locator("#figures")).to_contain_text("2.5 小时")
 
 
 def test_login_page_when_logged_in_offers_to_go_on_or_log_out(

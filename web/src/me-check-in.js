@@ -53,12 +53,8 @@ function happeningNow(applications) {
   );
 }
 
-function checkInForm(volunteerId, options, code) {
-  const select = h(
-    "select",
-    { id: "check-in-activity", name: "activity_id", required: true },
-    options.map(({ value, label }) => h("option", { value }, label)),
-  );
+function checkInForm(volunteerId, code) {
+  const select = h("select", { id: "check-in-activity", name: "activity_id", required: true });
   const form = h(
     "form",
     { id: "check-in", novalidate: true, "aria-label": "签到或签退" },
@@ -128,18 +124,22 @@ function checkInForm(volunteerId, options, code) {
 }
 
 /**
- * The check-in section, `scanned` = {activity, code} from the page's query; `load()` builds the
- * form once the volunteer's applications are known.
+ * The check-in section, `scanned` = {activity, code} from the page's query; `load()` offers the
+ * activities once the volunteer's applications are known.
  */
 export function checkInSection(volunteerId, scanned) {
-  const body = h("div", {}, h("p", { class: "muted" }, "正在加载…"));
+  const form = checkInForm(volunteerId, scanned.code);
+  const note = h("p", { class: "muted" }, "正在加载…");
+  form.hidden = true;
   const element = section(
     "check-in-section",
     "签到 / 签退",
     h("p", { class: "hint" }, "到达活动现场后，扫描现场二维码，或选择活动并输入现场显示的签到码。"),
-    body,
+    note,
+    form,
   );
 
+  /** The activities to choose from (again after an application), keeping what was chosen. */
   async function load() {
     let applications = [];
     try {
@@ -147,8 +147,7 @@ export function checkInSection(volunteerId, scanned) {
     } catch (error) {
       if (loggedOut(error)) return toLogin();
     }
-    const now = happeningNow(applications);
-    const options = now.map((each) => ({
+    const options = happeningNow(applications).map((each) => ({
       value: each.activity_id,
       label: `${each.title}（${span(each.starts_at, each.ends_at)}）`,
     }));
@@ -156,13 +155,13 @@ export function checkInSection(volunteerId, scanned) {
       const known = applications.find((each) => each.activity_id === scanned.activity);
       options.unshift({ value: scanned.activity, label: known ? known.title : "扫码的活动" });
     }
-    if (!options.length) {
-      body.replaceChildren(h("p", { class: "muted" }, "现在没有可选择的活动：请扫描活动现场的二维码签到。"));
-      return;
-    }
-    const form = checkInForm(volunteerId, options, scanned.code);
-    if (scanned.activity) form.elements.activity_id.value = scanned.activity;
-    body.replaceChildren(form);
+    const select = form.elements.activity_id;
+    const chosen = select.value || scanned.activity;
+    select.replaceChildren(...options.map(({ value, label }) => h("option", { value }, label)));
+    if (options.some((option) => option.value === chosen)) select.value = chosen;
+    note.textContent = options.length ? "" : "现在没有可选择的活动：请扫描活动现场的二维码签到。";
+    note.hidden = Boolean(options.length);
+    form.hidden = !options.length;
   }
   return { element, load };
 }

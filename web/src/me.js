@@ -46,7 +46,9 @@ function volunteerPage(volunteerId) {
   const scanned = { activity: query.get("activity"), code: query.get("code") };
   const summary = summarySection(volunteerId);
   const checkIn = checkInSection(volunteerId, scanned);
-  const recruitment = recruitmentSections(volunteerId, () => recruitment.load());
+  const recruitment = recruitmentSections(volunteerId, () =>
+    Promise.all([recruitment.load(), checkIn.load()]),
+  );
   const records = recordsSection(volunteerId);
   const certificates = certificatesSection(volunteerId);
   const messages = messagesSection(volunteerId);

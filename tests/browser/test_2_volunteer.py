@@ -95,6 +95,10 @@ def test_staff_log_in_as_staff_and_land_on_the_console(site: WebStack, phone_pag
     page = phone_page
     page.goto(f"{site.url}/login?as=staff")
     expect(page.get_by_label("工作人员")).to_be_checked()
+    page.get_by_label("手机号").fill("12345")
+    page.get_by_role("button", name="获取验证码").click()
+    expect(page.locator("#phone-error")).to_have_text("请输入正确的中国大陆手机号（11 位）")
+    expect(page.get_by_label("手机号")).to_be_focused()
     page.get_by_label("手机号").fill(STAFF_PHONE)
     offset = site.sink_offset()
     page.get_by_role("button", name="获取验证码").click()

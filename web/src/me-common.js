@@ -98,7 +98,8 @@ export async function loading(line, work, texts = {}) {
 /** A China date of an instant or of a plain date: "2026年12月5日". */
 export function day(value) {
   if (!value) return "";
-  const date = /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T12:00:00+08:00`) : new Date(value);
+  const plain = /^\d{4}-\d{2}-\d{2}$/.test(value);
+  const date = new Date(plain ? `${value}T12:00:00+08:00` : value);
   return date.toLocaleDateString("zh-CN", { timeZone: TIME_ZONE, dateStyle: "long" });
 }
 

@@ -35,7 +35,11 @@ function message(notification) {
       lang: notification.language === "en" ? "en" : "zh-CN",
     },
     h("h3", { id: titleId }, notification.subject),
-    h("p", { class: "hint" }, h("time", { datetime: notification.created_at }, when(notification.created_at))),
+    h(
+      "p",
+      { class: "hint" },
+      h("time", { datetime: notification.created_at }, when(notification.created_at)),
+    ),
     h("p", { class: "message-body" }, notification.body),
   );
 }

@@ -103,7 +103,9 @@ def test_staff_log_in_as_staff_and_land_on_the_console(site: WebStack, phone_pag
     offset = site.sink_offset()
     page.get_by_role("button", name="获取验证码").click()
     expect(page.get_by_role("status")).to_contain_text("验证码已发送至 139****3333")
-    expect(page.get_by_role("button", name=re.compile("重新获取"))).to_be_disabled()
+    resend = page.get_by_role("button", name=re.compile("重新获取"))
+    expect(resend).to_be_disabled()
+    expect(resend).to_have_text(re.compile(r"重新获取（5\d 秒）"))  # counting down from 60
     code = site.code_for(f"+86{STAFF_PHONE}", offset)
 
     # Asked again within the minute (the page reloaded, its countdown gone): 429, in Chinese.

@@ -1,4 +1,5 @@
-"""Rebuild the teams, activities, hours and certificates read models from the event store."""
+"""Rebuild the teams, activities, hours, hours reports and certificates read models from the
+event store."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from teams.adapters.tables import (
     attendance_table,
     certificates_table,
     hours_corrections_table,
+    hours_report_table,
     presences_table,
     recorded_attendance_table,
     service_hours_table,
@@ -31,6 +33,7 @@ REBUILT_TABLES = (
     attendance_table,
     service_hours_table,
     hours_corrections_table,
+    hours_report_table,
     certificates_table,
     applications_table,
     presences_table,
@@ -50,7 +53,9 @@ def rebuild(
     before actors were recorded).
 
     The volunteers table is left alone: it comes from registration's events, not from this
-    store. `progress` is told how many events each page read held. Returns how many events were
+    store; the hours reports' rows take each volunteer's street as it is now (erased for one who
+    has withdrawn), where live they took it as it was when the hours were recorded.
+    `progress` is told how many events each page read held. Returns how many events were
     applied.
     """
     for table in REBUILT_TABLES:

@@ -4,19 +4,24 @@ ActivityCompleted adds a row per attendee, HoursCorrected sets the attendee's ro
 hours (adding it for an attendee the completion left out). Each row takes, when it is written,
 the team's organisation, the activity's start date in China and the volunteer's street as this
 service knows it then (none for a volunteer not known here, or withdrawn: their street is erased).
+A rebuild keeps the rows it finds (so their streets as they were recorded) and writes everything
+else of them anew; the rows of entries the rebuilt attendance lacks are then deleted.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import Insert, Table, bindparam, delete, exists, select, update
 from sqlalchemy.orm import Session
 
+from association import backends
 from teams.adapters.tables import (
     activities_table,
+    attendance_table,
     hours_report_table,
     teams_table,
     volunteers_table,
@@ -26,7 +31,6 @@ from teams.domain.events import ActivityCompleted, HoursCorrected
 from teams.domain.hours import to_hundredths
 
 _r = hours_report_table.c
-_INSERT = insert(hours_report_table)
 _SET_HUNDREDTHS = (
     update(hours_report_table)
     .where(_r.activity_id == bindparam("key"), _r.volunteer_id == bindparam("volunteer"))
@@ -41,6 +45,33 @@ _ORGANISATION = select(teams_table.c.organisation_id).where(
 _STARTS_AT = select(activities_table.c.starts_at).where(
     activities_table.c.activity_id == bindparam("activity_id")
 )
+
+
+@cache
+def _upsert(dialect_insert: Callable[[Table], Any]) -> Insert:
+    """Write an entry's row; one already there (a rebuild's) keeps its street."""
+    statement = dialect_insert(hours_report_table)
+    return statement.on_conflict_do_update(
+        index_elements=[_r.activity_id, _r.volunteer_id],
+        set_={
+            name: statement.excluded[name]
+            for name in ("team_id", "organisation_id", "day", "month", "hundredths")
+        },
+    )
+
+
+def _write(session: Session, rows: list[dict[str, Any]]) -> None:
+    session.execute(_upsert(backends.of(session).insert), rows)
+
+
+def forget_unrecorded(session: Session) -> None:
+    """Delete the rows of entries the attendance no longer holds (after a rebuild)."""
+    _at = attendance_table.c
+    session.execute(
+        delete(hours_report_table).where(
+            ~exists().where(_at.activity_id == _r.activity_id, _at.volunteer_id == _r.volunteer_id)
+        )
+    )
 
 
 def china_day(instant: datetime) -> date:
@@ -108,7 +139,7 @@ def _completed(session: Session, event: ActivityCompleted) -> None:
         entries,
         streets_of(session, [volunteer for volunteer, _ in entries]),
     )
-    session.execute(_INSERT, rows)
+    _write(session, rows)
 
 
 def _corrected(session: Session, event: HoursCorrected) -> None:
@@ -133,7 +164,7 @@ def _corrected(session: Session, event: HoursCorrected) -> None:
         [(volunteer_id, hundredths)],
         streets_of(session, [volunteer_id]),
     )
-    session.execute(_INSERT, rows)
+    _write(session, rows)
 
 
 REPORT_PROJECTORS: dict[type, Callable[[Session, Any], None]] = {

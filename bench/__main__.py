@@ -26,6 +26,7 @@ from bench import (
     records,
     relay,
     reminders,
+    reports,
     store,
 )
 
@@ -48,6 +49,7 @@ BENCHMARKS = {
         certificates,
         applications,
         reminders,
+        reports,
     )
 }
 

@@ -24,9 +24,14 @@ from teams.api.errors import answering_errors
 from teams.api.report_schemas import HoursReportOut, HoursReportQuery
 from teams.domain.reports import file_name, report_rows, total_row
 
-_FILES = {
-    "text/csv": {"schema": {"type": "string"}},
-    XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}},
+# The JSON answer, or the same as a file (`format`); flask-smorest's own 200 names only JSON.
+_ANSWERS = {
+    "description": "The report: JSON, or with `format` a CSV or XLSX file of the same table",
+    "content": {
+        "application/json": {"schema": {"$ref": "#/components/schemas/HoursReportOut"}},
+        "text/csv": {"schema": {"type": "string"}},
+        XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}},
+    },
 }
 
 
@@ -39,7 +44,7 @@ def reports_blueprint(context: ServiceContext) -> Blueprint:
     @require_scope("teams:write")
     @blp.arguments(HoursReportQuery, location="query")
     @blp.response(200, HoursReportOut)
-    @blp.doc(responses={"200": {"content": _FILES}})
+    @blp.doc(responses={"200": _ANSWERS})
     @blp.alt_response(
         404, description="The organisation or team is not one the caller reaches, or unknown"
     )

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, distinct, func, select
+from sqlalchemy import ColumnElement, Select, cast, distinct, func, select, tuple_
+from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Session
 
 from association.access import Reach
@@ -61,12 +62,15 @@ class Figures:
     activities: int
 
 
-def _measures() -> list[ColumnElement[Any]]:
+def _measures(postgres: bool) -> list[ColumnElement[Any]]:
+    def ids(column: ColumnElement[Any]) -> ColumnElement[Any]:
+        return cast(column, UUID) if postgres else column
+
     return [
         func.coalesce(func.sum(_r.hundredths), 0),
-        func.count(distinct(_r.volunteer_id)),
+        func.count(distinct(ids(_r.volunteer_id))),
         func.count(),
-        func.count(distinct(_r.activity_id)),
+        func.count(distinct(ids(_r.activity_id))),
     ]
 
 
@@ -74,26 +78,40 @@ def _figures(row: Sequence[Any]) -> Figures:
     return Figures(int(row[0]), int(row[1]), int(row[2]), int(row[3]))
 
 
-def grouped_statement(group_by: str, chosen: ReportFilter) -> Select[Any]:
-    """The per-group statement (also what the EXPLAIN test reads)."""
+def report_statements(dialect: str, group_by: str, chosen: ReportFilter) -> list[Select[Any]]:
+    """The statements of a report on this database (also what the query plans' test reads):
+    on PostgreSQL one, of the groups and (grouping 1) the whole; on SQLite the groups', then
+    the whole's."""
     column = GROUP_COLUMNS[group_by]
-    return select(column, *_measures()).where(*chosen.conditions()).group_by(column)
-
-
-def total_statement(chosen: ReportFilter) -> Select[Any]:
-    return select(*_measures()).where(*chosen.conditions())
+    where = chosen.conditions()
+    if dialect == "postgresql":
+        grouped = select(column, func.grouping(column), *_measures(True)).where(*where)
+        return [grouped.group_by(func.grouping_sets(tuple_(column), tuple_()))]
+    return [
+        select(column, *_measures(False)).where(*where).group_by(column),
+        select(*_measures(False)).where(*where),
+    ]
 
 
 def hours_report(
     session: Session, group_by: str, chosen: ReportFilter
 ) -> tuple[list[tuple[str | None, Figures]], Figures]:
     """(key, figures) of each group, unordered, and the figures of the whole."""
-    groups = [
-        (None if key is None else str(key), _figures(row))
-        for key, *row in session.execute(grouped_statement(group_by, chosen))
+    dialect = session.get_bind().dialect.name
+    statements = report_statements(dialect, group_by, chosen)
+    if dialect == "postgresql":
+        groups, total = [], Figures(0, 0, 0, 0)
+        for key, whole, *row in session.execute(statements[0]):
+            if whole:
+                total = _figures(row)
+            else:
+                groups.append((None if key is None else str(key), _figures(row)))
+        return groups, total
+    grouped, whole = statements
+    found = [
+        (None if key is None else str(key), _figures(row)) for key, *row in session.execute(grouped)
     ]
-    total = _figures(session.execute(total_statement(chosen)).one())
-    return groups, total
+    return found, _figures(session.execute(whole).one())
 
 
 def team_names(session: Session, team_ids: Sequence[str]) -> dict[str, str]:

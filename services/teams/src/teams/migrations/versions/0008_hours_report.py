@@ -76,52 +76,63 @@ def upgrade() -> None:
 
 
 def _backfill(report: sa.Table) -> None:
-    """The attendance recorded so far, page by page in the attendance's key order."""
+    """The attendance recorded so far, page by page in its key's order (an index range each),
+    with the page's activities, teams and volunteers looked up by id."""
     bind = op.get_bind()
-    joined = (
-        _attendance.join(_activities, _activities.c.activity_id == _attendance.c.activity_id)
-        .join(_teams, _teams.c.team_id == _activities.c.team_id)
-        .outerjoin(_volunteers, _volunteers.c.volunteer_id == _attendance.c.volunteer_id)
-    )
+    key = sa.tuple_(_attendance.c.activity_id, _attendance.c.volunteer_id)
     query = (
-        sa.select(
-            _attendance.c.activity_id,
-            _attendance.c.volunteer_id,
-            _activities.c.team_id,
-            _teams.c.organisation_id,
-            _activities.c.starts_at,
-            _volunteers.c.street,
-            _attendance.c.hundredths,
-        )
-        .select_from(joined)
+        sa.select(_attendance)
         .order_by(_attendance.c.activity_id, _attendance.c.volunteer_id)
         .limit(PAGE)
     )
     last: tuple[str, str] | None = None
     while True:
-        page = query
-        if last is not None:
-            page = query.where(
-                sa.tuple_(_attendance.c.activity_id, _attendance.c.volunteer_id) > sa.tuple_(*last)
-            )
-        rows = bind.execute(page).all()
-        if not rows:
+        page = query if last is None else query.where(key > sa.tuple_(*last))
+        entries = bind.execute(page).all()
+        if not entries:
             return
-        bind.execute(sa.insert(report), [_row(row) for row in rows])
-        last = (rows[-1].activity_id, rows[-1].volunteer_id)
+        activities = _by_id(bind, _activities, {row.activity_id for row in entries})
+        teams = _by_id(bind, _teams, {row.team_id for row in activities.values()})
+        volunteers = _by_id(bind, _volunteers, {row.volunteer_id for row in entries})
+        rows = []
+        for entry in entries:
+            activity = activities.get(entry.activity_id)
+            if activity is None:  # no activity to date it by: no report counts it
+                continue
+            volunteer = volunteers.get(entry.volunteer_id)
+            team = teams.get(activity.team_id)
+            rows.append(
+                _row(
+                    entry,
+                    activity,
+                    team.organisation_id if team else None,
+                    volunteer.street if volunteer else None,
+                )
+            )
+        if rows:
+            bind.execute(sa.insert(report), rows)
+        last = (entries[-1].activity_id, entries[-1].volunteer_id)
 
 
-def _row(row: sa.Row) -> dict[str, object]:
-    day: date = row.starts_at.astimezone(CHINA).date()
+def _by_id(bind: sa.Connection, table: sa.Table, ids: set[str]) -> dict[str, sa.Row]:
+    key = table.c[0]
+    rows = bind.execute(sa.select(table).where(key.in_(sorted(ids)))).all()
+    return {row[0]: row for row in rows}
+
+
+def _row(
+    entry: sa.Row, activity: sa.Row, organisation_id: str | None, street: str | None
+) -> dict[str, object]:
+    day: date = activity.starts_at.astimezone(CHINA).date()
     return {
-        "activity_id": row.activity_id,
-        "volunteer_id": row.volunteer_id,
-        "team_id": row.team_id,
-        "organisation_id": row.organisation_id,
+        "activity_id": entry.activity_id,
+        "volunteer_id": entry.volunteer_id,
+        "team_id": activity.team_id,
+        "organisation_id": organisation_id,
         "day": day,
         "month": f"{day.year:04d}-{day.month:02d}",
-        "street": row.street,
-        "hundredths": row.hundredths,
+        "street": street,
+        "hundredths": entry.hundredths,
     }
 
 

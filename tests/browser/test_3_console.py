@@ -9,6 +9,7 @@ late in the module, and the reports, which count its hours, after it."""
 from __future__ import annotations
 
 import csv
+import importlib.util
 import io
 import re
 from datetime import UTC, datetime, timedelta
@@ -24,10 +25,27 @@ from support.web_arrangement import COORDINATOR_PHONE, Arrangement
 from support.web_stack import WebStack, screenshot
 
 BEIJING = timedelta(hours=8)
-OTHER_COORDINATOR_PHONE = "13900003333"
+OTHER_COORDINATOR_PHONE = "13900007777"
+OFFICE_PHONE = "13900005555"
 TEAM = "江浦街道文明劝导队"
+# The hours reports and team calendars come with their own change to teams; until it is in this
+# tree, the tests that read them must fail (and then must pass).
+needs_reports = pytest.mark.xfail(
+    importlib.util.find_spec("teams.api.reports") is None,
+    reason="GET /reports/hours and /teams/{id}/calendar.ics are not in this tree yet",
+    strict=True,
+)
 # What the completion credited, for the reports that follow it.
 credited: dict[str, float] = {}
+
+
+@pytest.fixture(scope="module")
+def office(site: WebStack) -> dict[str, Any]:
+    """A member of the association's office, added and logged in once for the module."""
+    site.post(
+        "registration", "/staff", {"name": "赵办公室", "phone": OFFICE_PHONE, "role": "office"}
+    )
+    return site.log_in(OFFICE_PHONE, "staff")
 
 
 @pytest.fixture(scope="module")
@@ -41,6 +59,11 @@ def open_console(page: Any, site: WebStack, pair: dict[str, Any], tab: str | Non
     expect(page.get_by_role("tab", name="团队与成员")).to_be_visible()
     if tab:
         page.get_by_role("tab", name=tab).click()
+
+
+def workbook(path: Any) -> Any:
+    """The first sheet of a downloaded XLSX (saved without a suffix, which openpyxl wants)."""
+    return openpyxl.load_workbook(io.BytesIO(Path(path).read_bytes())).active
 
 
 def month_label(instant: datetime) -> str:
@@ -108,27 +131,67 @@ def test_an_activity_is_published_once_its_times_are_right_and_shows_its_check_i
 
 
 def test_a_coordinator_of_another_unit_sees_none_of_its_teams(
-    desk_page: Any, site: WebStack
+    phone_page: Any, site: WebStack
 ) -> None:
-    unit = site.post("registration", "/organisations", {"name": "桥林街道办事处", "kind": "community"})
+    unit = site.post(
+        "registration", "/organisations", {"name": "汤泉街道办事处", "kind": "community"}
+    )
     site.post(
         "registration",
         "/staff",
         {
-            "name": "李协调",
+            "name": "周协调",
             "phone": OTHER_COORDINATOR_PHONE,
             "role": "coordinator",
             "organisation_id": unit["organisation_id"],
         },
     )
-    open_console(desk_page, site, site.log_in(OTHER_COORDINATOR_PHONE, "staff"))
-    expect(desk_page.locator(".unit")).to_contain_text("桥林街道办事处")
-    expect(desk_page.locator("#panel-teams").get_by_text("暂无团队")).to_be_visible()
-    expect(desk_page.get_by_text(TEAM)).to_have_count(0)
-    desk_page.get_by_role("tab", name="活动").click()
-    expect(desk_page.locator("#panel-activities").get_by_label("团队", exact=True)).to_have_value("")
-    expect(desk_page.locator(".activity-list")).to_have_text("请先选择团队")
-    expect(desk_page.get_by_role("button", name=re.compile("^管理："))).to_have_count(0)
+    open_console(phone_page, site, site.log_in(OTHER_COORDINATOR_PHONE, "staff"))
+    expect(phone_page.locator(".unit")).to_contain_text("汤泉街道办事处")
+    expect(phone_page.locator("#panel-teams").get_by_text("暂无团队")).to_be_visible()
+    expect(phone_page.get_by_text(TEAM)).to_have_count(0)
+    phone_page.get_by_role("tab", name="活动").click()
+    chooser = phone_page.locator("#panel-activities").get_by_label("团队", exact=True)
+    expect(chooser).to_have_value("")
+    expect(phone_page.locator(".activity-list")).to_have_text("请先选择团队")
+    expect(phone_page.get_by_role("button", name=re.compile("^管理："))).to_have_count(0)
+    # On a phone: one column, nothing wider than the screen.
+    assert phone_page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    screenshot(phone_page, "console-phone")
+
+
+def test_nobody_logged_in_is_sent_to_the_staff_login(desk_page: Any, site: WebStack) -> None:
+    desk_page.goto(f"{site.url}/console")
+    expect(desk_page.get_by_role("status")).to_contain_text("请先登录")
+    expect(desk_page.get_by_role("link", name="以工作人员身份登录")).to_have_attribute(
+        "href", "/login?as=staff"
+    )
+    expect(desk_page.get_by_role("tab")).to_have_count(0)
+
+
+def test_the_office_picks_a_unit_and_sees_its_teams(
+    desk_page: Any, site: WebStack, office: dict[str, Any]
+) -> None:
+    open_console(desk_page, site, office)
+    expect(desk_page.get_by_role("heading", level=1)).to_have_text("管理台 · 协会办公室")
+    desk_page.get_by_label("查看单位").select_option(label="江浦街道办事处")
+    teams = desk_page.locator("#panel-teams .team-list")
+    expect(teams.get_by_role("cell", name=TEAM, exact=True)).to_be_visible()
+    expect(teams.get_by_role("row")).to_have_count(2)
+    desk_page.get_by_label("查看单位").select_option(label="汤泉街道办事处")
+    expect(teams).to_have_text("暂无团队")
+
+
+@needs_reports
+def test_the_office_sees_every_units_hours(
+    desk_page: Any, site: WebStack, office: dict[str, Any]
+) -> None:
+    open_console(desk_page, site, office, "统计报表")
+    units = desk_page.locator(".report-chart").filter(
+        has=desk_page.get_by_role("heading", name="各单位服务时长")
+    )
+    row = units.get_by_role("row").filter(has_text="江浦街道办事处")
+    expect(row.get_by_role("cell").nth(1)).to_have_text("2.5")
 
 
 def test_the_activity_under_way_is_completed_from_its_check_ins_once_it_has_ended(
@@ -159,6 +222,7 @@ def test_the_activity_under_way_is_completed_from_its_check_ins_once_it_has_ende
     assert credited["hours"] >= 0.1
 
 
+@needs_reports
 def test_the_reports_draw_the_units_hours_and_download_them(
     desk_page: Any, site: WebStack, arranged: Arrangement, coordinator: dict[str, Any]
 ) -> None:
@@ -203,7 +267,7 @@ def test_the_reports_draw_the_units_hours_and_download_them(
 
     with desk_page.expect_download() as xlsx_download:
         panel.get_by_role("button", name="下载 Excel").click()
-    sheet = openpyxl.load_workbook(xlsx_download.value.path()).active
+    sheet = workbook(xlsx_download.value.path())
     in_xlsx = {row[0]: row[1] for row in sheet.iter_rows(min_row=2, values_only=True)}
     for label, hours in expected.items():
         assert in_xlsx[label] == pytest.approx(hours)
@@ -212,7 +276,7 @@ def test_the_reports_draw_the_units_hours_and_download_them(
     # The unit's volunteers (phones masked) and the team's calendar.
     with desk_page.expect_download() as volunteers:
         panel.get_by_role("button", name="导出志愿者名单").click()
-    listed = openpyxl.load_workbook(volunteers.value.path()).active
+    listed = workbook(volunteers.value.path())
     cells = [str(c) for row in listed.iter_rows(values_only=True) for c in row if c]
     assert "陈志愿" in cells
     assert not any("13800002222" in c for c in cells)

@@ -50,6 +50,7 @@ function chartSection(title, groupBy, figure, describe) {
               label: describe,
               data: report.rows.map((row) => row[figure]),
               backgroundColor: COLOURS[figure],
+              maxBarThickness: 56,
             },
           ],
         },

@@ -23,6 +23,7 @@ from bench import (
     imports,
     latency,
     logins,
+    pages,
     records,
     relay,
     reminders,
@@ -48,6 +49,7 @@ BENCHMARKS = {
         certificates,
         applications,
         reminders,
+        pages,
     )
 }
 

@@ -32,15 +32,19 @@ def readme_variables() -> set[str]:
 
 def test_every_process_of_every_service_is_there_with_a_health_check() -> None:
     services = compose()["services"]
-    expected = {"rabbitmq", "postgres"} | {f"{s}-{p}" for s in SERVICES for p in ("web", "worker")}
+    expected = {"rabbitmq", "postgres", "web"} | {
+        f"{s}-{p}" for s in SERVICES for p in ("web", "worker")
+    }
     assert set(services) == expected
     for name, service in services.items():
-        assert "healthcheck" in service or name.endswith("-web"), name
-    # The web's health check is the service Dockerfile's HEALTHCHECK, on the PORT it is given.
-    dockerfile = (ROOT / "deploy/service.Dockerfile").read_text()
-    assert re.search(
-        r"^HEALTHCHECK .*\n.*http://127\.0\.0\.1:\{os\.environ\['PORT'\]\}/health", dockerfile, re.M
-    )
+        assert "healthcheck" in service or name.endswith("web"), name
+    # The web's health check is the Dockerfile's HEALTHCHECK, on the PORT it is given.
+    for dockerfile in ("deploy/service.Dockerfile", "deploy/web.Dockerfile"):
+        assert re.search(
+            r"^HEALTHCHECK .*\n.*http://127\.0\.0\.1:\{os\.environ\['PORT'\]\}/health",
+            (ROOT / dockerfile).read_text(),
+            re.M,
+        ), dockerfile
 
 
 def test_build_contexts_dockerfiles_and_mounted_files_exist() -> None:

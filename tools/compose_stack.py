@@ -26,6 +26,25 @@ def compose_command() -> list[str]:
     return ["docker", "compose"] if v2.returncode == 0 else ["docker-compose"]
 
 
+def with_web_defaults(environment: Mapping[str, str]) -> dict[str, str]:
+    """`environment` with the web pages' addresses derived from the published ports where it does
+    not set them: where the browser finds each API (`WEB_*_URL`), the origins the APIs let the
+    pages call from (`CORS_ORIGINS`) and the base URL of the check-in QR codes (`WEB_BASE_URL`)."""
+
+    def port(variable: str, default: int) -> str:
+        return environment.get(variable) or str(default)
+
+    web = f"http://localhost:{port('WEB_PORT', 8080)}"
+    defaults = {
+        "WEB_REGISTRATION_URL": f"http://localhost:{port('REGISTRATION_PORT', 8081)}",
+        "WEB_TEAMS_URL": f"http://localhost:{port('TEAMS_PORT', 8082)}",
+        "WEB_NOTIFICATIONS_URL": f"http://localhost:{port('NOTIFICATIONS_PORT', 8083)}",
+        "WEB_BASE_URL": web,
+        "CORS_ORIGINS": f"{web},{web.replace('localhost', '127.0.0.1')}",
+    }
+    return {**defaults, **{name: value for name, value in environment.items() if value}}
+
+
 @dataclass
 class ComposeStack:
     """One compose project: its name, its files and the environment compose reads."""
@@ -42,7 +61,7 @@ class ComposeStack:
             [*command, *options, *args],
             capture_output=capture,
             text=True,
-            env=dict(self.environment),
+            env=with_web_defaults(self.environment),
             cwd=ROOT,
             check=False,
         )

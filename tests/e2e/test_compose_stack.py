@@ -1,6 +1,7 @@
 """The project's docker-compose.yml on a Docker engine, through its published ports only.
 
-Every container (broker, database, six processes) healthy; the volunteer journey (sign-up 201,
+Every container (broker, database, six processes, web pages) healthy; the sign-up page in
+Chromium, built from registration's vocabularies across origins; the volunteer journey (sign-up 201,
 welcome stored, team, activity, completion, hours); a worker killed with SIGKILL from the host is
 restarted by its restart policy and loses nothing sent while it was down; `down` leaves no
 container. The tests share one stack (support.compose) and run in this order.
@@ -29,8 +30,26 @@ def test_every_container_is_healthy(compose_stack: RunningCompose) -> None:
     processes = {
         f"{s}-{p}" for s in ("registration", "teams", "notifications") for p in ("web", "worker")
     }
-    assert set(states) == {"rabbitmq", "postgres"} | processes
+    assert set(states) == {"rabbitmq", "postgres", "web"} | processes
     assert set(states.values()) == {"healthy"}, states
+
+
+def test_the_web_pages_call_the_apis_from_the_browser(compose_stack: RunningCompose) -> None:
+    from playwright.sync_api import expect
+
+    from support.web_stack import PageErrors, chromium
+
+    pages = f"http://127.0.0.1:{compose_stack.ports['web']}"
+    config = requests.get(f"{pages}/config.js", timeout=10).text
+    assert f"http://localhost:{compose_stack.ports['registration']}" in config
+    with chromium() as browser:
+        page = browser.new_page(locale="zh-CN")
+        errors = PageErrors(page)
+        page.goto(f"{pages}/")
+        # The streets come from registration's OpenAPI document, fetched across origins (CORS).
+        street = page.get_by_label("所在街道")
+        expect(street.locator("option", has_text="江浦街道")).to_have_count(1, timeout=30_000)
+        assert not errors.errors, errors.errors
 
 
 def test_the_journey_on_the_compose_stack(compose_stack: RunningCompose) -> None:

@@ -44,7 +44,9 @@ export async function call(service, path, options = {}) {
   }
   let token = auth ? session.accessToken() : null;
   let response = await send(service, path, { ...options, headers, token });
-  if (auth && response.status === 401 && (await session.refresh())) {
+  // Refreshed meanwhile (for another request): try again with the new token, else refresh.
+  const renewed = () => session.accessToken() !== token || session.refresh();
+  if (auth && response.status === 401 && (await renewed())) {
     token = session.accessToken();
     response = await send(service, path, { ...options, headers, token });
   }

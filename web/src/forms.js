@@ -29,11 +29,11 @@ export function clearErrors(form) {
 
 /**
  * Show `errors` ({field: [server messages]}) beside their fields, each in Chinese from
- * `messages[field]` (a string or a function of the server's messages), and focus the first.
+ * `messages[field]` (a string or a function of the server's messages), and focus the first
+ * of them in the form.
  * Fields the form does not have go to the form's message. Answers how many were shown.
  */
 export function showErrors(form, errors, messages = {}) {
-  let first = null;
   const unplaced = [];
   for (const [field, problems] of Object.entries(errors || {})) {
     const input = form.querySelector(`[name="${CSS.escape(field)}"]`);
@@ -52,10 +52,9 @@ export function showErrors(form, errors, messages = {}) {
     const described = new Set((input.getAttribute("aria-describedby") || "").split(" "));
     described.add(element.id);
     input.setAttribute("aria-describedby", [...described].filter(Boolean).join(" "));
-    first = first || input;
   }
   if (unplaced.length) setMessage(form, unplaced.join("；"), "error");
-  if (first) first.focus();
+  form.querySelector('[aria-invalid="true"]')?.focus(); // the first in the form's order
   return Object.keys(errors || {}).length;
 }
 

@@ -3,6 +3,7 @@
 import { apiBase } from "./api.js";
 
 const KEY = "association.session";
+let refreshing = null;
 
 function claimsOf(token) {
   try {
@@ -43,8 +44,15 @@ export const session = {
   loggedIn() {
     return Boolean(this.claims());
   },
-  /** Trade the refresh token for a new pair; false (and logged out) when it is refused. */
-  async refresh() {
+  /**
+   * Trade the refresh token for a new pair; false (and logged out) when it is refused. Requests
+   * refused together share one refresh: a refresh token presented twice ends the whole login.
+   */
+  refresh() {
+    if (!refreshing) refreshing = this.exchange().finally(() => (refreshing = null));
+    return refreshing;
+  },
+  async exchange() {
     const stored = load();
     if (!stored?.refresh) return false;
     const response = await fetch(`${apiBase("registration")}/sessions/refresh`, {

@@ -29,6 +29,7 @@ PORTS = {
     "REGISTRATION_PORT": "registration",
     "TEAMS_PORT": "teams",
     "NOTIFICATIONS_PORT": "notifications",
+    "WEB_PORT": "web",
 }
 
 

@@ -111,7 +111,9 @@ class WebStack:
 def web_stack(tmp_path: Path, amqp_url: str) -> Iterator[WebStack]:
     """The services, the SMS sink and the web pages on free ports, stopped after."""
     prefix = f"test-{uuid.uuid4().hex[:10]}."
-    sink_port, web_port = free_port(), free_port()
+    sink_port = web_port = free_port()
+    while web_port == sink_port:  # a port just freed may be handed out again at once
+        web_port = free_port()
     url = f"http://127.0.0.1:{web_port}"
     extra = {
         "CORS_ORIGINS": url,
@@ -158,7 +160,7 @@ def chromium() -> Iterator[Any]:
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=["--no-sandbox"]
+            executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--lang=zh-CN"]
         )
         try:
             yield browser

@@ -127,8 +127,11 @@ def volunteer_schemas(streets: Vocabulary, skills: Vocabulary) -> VolunteerSchem
         street = street_field(required=True)
         skills = skills_field(load_default=list)
         organisation_id = fields.UUID(load_default=None, allow_none=True)
+        # Refused with the other fields' errors, so that a form shows every one at once.
         consent = fields.Boolean(
-            required=True, metadata={"description": "Consent to the privacy notice"}
+            required=True,
+            validate=validate.Equal(True, error="consent to the privacy notice is required"),
+            metadata={"description": "Consent to the privacy notice (must be true)"},
         )
         guardian_consent = fields.Boolean(load_default=False)
         source = fields.String(load_default="web", validate=validate.OneOf(SIGNUP_SOURCES))

@@ -27,7 +27,8 @@ const FIELD_MESSAGES = {
   organising_unit: "请填写组织单位（100 字以内）",
   person_in_charge: "请填写负责人（50 字以内）",
   slots: "请填写 1 以上的整数，或留空表示不限",
-  starts_at: (problems) => (/required|Missing/i.test(String(problems)) ? "请填写开始时间" : "开始时间不正确"),
+  starts_at: (problems) =>
+    /required|Missing/i.test(String(problems)) ? "请填写开始时间" : "开始时间不正确",
   ends_at: (problems) =>
     /after starts_at/.test(String(problems))
       ? "结束时间须晚于开始时间"
@@ -38,9 +39,8 @@ const FIELD_MESSAGES = {
 };
 
 function activityForm(state, teamChooser, kinds, openTo, created) {
-  const now = new Date();
-  const start = new Date(now.getTime() + 24 * 3600 * 1000);
-  start.setUTCMinutes(0, 0, 0);
+  // By default tomorrow, 09:00 to 11:00 in Beijing.
+  const tomorrow = beijingInput(new Date(Date.now() + 24 * 3600 * 1000)).slice(0, 10);
   const input = (name, attributes = {}) => h("input", { name, ...attributes });
   const form = h(
     "form",
@@ -54,7 +54,7 @@ function activityForm(state, teamChooser, kinds, openTo, created) {
       field(
         "activity-starts",
         "开始时间（北京时间）",
-        input("starts_at", { type: "datetime-local", required: true, value: beijingInput(start) }),
+        input("starts_at", { type: "datetime-local", required: true, value: `${tomorrow}T09:00` }),
       ),
       field(
         "activity-ends",
@@ -62,20 +62,32 @@ function activityForm(state, teamChooser, kinds, openTo, created) {
         input("ends_at", {
           type: "datetime-local",
           required: true,
-          value: beijingInput(new Date(start.getTime() + 2 * 3600 * 1000)),
+          value: `${tomorrow}T11:00`,
         }),
       ),
     ),
-    field("activity-content", "服务内容", h("textarea", { name: "content", rows: 3, required: true })),
+    field(
+      "activity-content",
+      "服务内容",
+      h("textarea", { name: "content", rows: 3, required: true }),
+    ),
     h(
       "div",
       { class: "columns" },
       field(
         "activity-unit",
         "组织单位",
-        input("organising_unit", { required: true, maxlength: 100, value: state.orgId ? state.orgName(state.orgId) : "" }),
+        input("organising_unit", {
+          required: true,
+          maxlength: 100,
+          value: state.orgId ? state.orgName(state.orgId) : "",
+        }),
       ),
-      field("activity-person", "负责人", input("person_in_charge", { required: true, maxlength: 50 })),
+      field(
+        "activity-person",
+        "负责人",
+        input("person_in_charge", { required: true, maxlength: 50 }),
+      ),
     ),
     h(
       "div",
@@ -201,7 +213,12 @@ export function mountActivities(panel, state) {
         a.slots ? `${a.accepted_count} / ${a.slots}` : `${a.accepted_count} / 不限`,
         h(
           "button",
-          { type: "button", class: "secondary", "aria-label": `管理：${a.title}`, onclick: () => open(a) },
+          {
+            type: "button",
+            class: "secondary",
+            "aria-label": `管理：${a.title}`,
+            onclick: () => open(a),
+          },
           "管理",
         ),
       ]);

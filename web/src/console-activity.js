@@ -32,7 +32,11 @@ function checkInCode(activity) {
       box.replaceChildren(
         h("img", { src: url, alt: "签到二维码", class: "qr", width: 240, height: 240 }),
         h("p", {}, "签到码：", h("strong", { class: "code", "data-code": code.code }, code.code)),
-        h("p", { class: "muted" }, `有效至 ${when(code.expires_at)}，每 ${code.rotates_every} 秒更换`),
+        h(
+          "p",
+          { class: "muted" },
+          `有效至 ${when(code.expires_at)}，每 ${code.rotates_every} 秒更换`,
+        ),
       );
       if (previous) URL.revokeObjectURL(previous);
       // A new code from the next window on: the current one is accepted until `expires_at`.
@@ -42,7 +46,11 @@ function checkInCode(activity) {
     } catch (error) {
       stop();
       box.replaceChildren(
-        h("p", { class: "error" }, refusalText(error, { conflict: "活动已完成或已取消，不再签到" })),
+        h(
+          "p",
+          { class: "error" },
+          refusalText(error, { conflict: "活动已完成或已取消，不再签到" }),
+        ),
       );
     }
   }
@@ -95,7 +103,9 @@ function presencesSection(activity, names, rerender) {
         return [
           name,
           `${when(p.checked_in_at)}（${METHODS[p.check_in_method] || ""}）`,
-          p.checked_out_at ? `${when(p.checked_out_at)}（${METHODS[p.check_out_method] || ""}）` : "未签退",
+          p.checked_out_at
+            ? `${when(p.checked_out_at)}（${METHODS[p.check_out_method] || ""}）`
+            : "未签退",
           p.hours ? hours(p.hours) : "—",
           leave,
         ];
@@ -190,7 +200,11 @@ function cancelForm(activity, rerender) {
   const form = h(
     "form",
     { "aria-label": "取消活动", novalidate: true },
-    field("cancel-reason", "取消原因", h("input", { name: "reason", required: true, maxlength: 500 })),
+    field(
+      "cancel-reason",
+      "取消原因",
+      h("input", { name: "reason", required: true, maxlength: 500 }),
+    ),
     h("div", { class: "actions" }, h("button", { type: "submit", class: "secondary" }, "取消活动")),
   );
   onSubmit(
@@ -224,7 +238,11 @@ function correctionForm(activity, people, rerender) {
       h("input", { name: "hours", type: "number", min: 0, step: "0.01", inputmode: "decimal" }),
       `0 到 ${activity.length_hours} 小时，最多两位小数；0 表示撤回`,
     ),
-    field("correction-reason", "更正原因", h("input", { name: "reason", required: true, maxlength: 500 })),
+    field(
+      "correction-reason",
+      "更正原因",
+      h("input", { name: "reason", required: true, maxlength: 500 }),
+    ),
     h("div", { class: "actions" }, h("button", { type: "submit" }, "更正时长")),
   );
   onSubmit(
@@ -271,9 +289,11 @@ export async function showActivity(container, activity, context) {
     ]);
     const names = new Map();
     for (const m of members) names.set(m.volunteer_id, m.name || "（已注销）");
-    for (const a of applications) if (!names.has(a.volunteer_id)) names.set(a.volunteer_id, a.name || "（已注销）");
+    for (const a of applications)
+      if (!names.has(a.volunteer_id)) names.set(a.volunteer_id, a.name || "（已注销）");
     const rerender = async (text, answer) => {
-      const fresh = answer || (await call("teams", `/activities/${current.activity_id}`, { auth: true }));
+      const fresh =
+        answer || (await call("teams", `/activities/${current.activity_id}`, { auth: true }));
       await render(fresh, text);
       context.changed();
     };
@@ -285,7 +305,8 @@ export async function showActivity(container, activity, context) {
         "p",
         { class: "activity-summary" },
         h("span", { class: `badge ${current.status}` }, current.status_label),
-        ` ${when(current.starts_at)} 至 ${when(current.ends_at)} · ${current.location} · 负责人 ${current.person_in_charge}`,
+        ` ${when(current.starts_at)} 至 ${when(current.ends_at)} · ${current.location}`,
+        ` · 负责人 ${current.person_in_charge}`,
       ),
       status,
     ];

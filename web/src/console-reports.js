@@ -2,7 +2,15 @@
 // unit (the office only) — each chart's rows also as a table; a grouping of one's choice as a
 // table with its CSV and Excel files; the volunteers' list and a team's calendar to download.
 import { call, download } from "./api.js";
-import { beijingToday, field, refusalText, say, select, statusLine, table } from "./console-common.js";
+import {
+  beijingToday,
+  field,
+  refusalText,
+  say,
+  select,
+  statusLine,
+  table,
+} from "./console-common.js";
 import { h } from "./layout.js";
 import { choices } from "./vocabularies.js";
 
@@ -21,7 +29,12 @@ function number(value) {
 }
 
 function figureCells(row) {
-  return [number(row.hours), String(row.volunteers), String(row.attendances), String(row.activities)];
+  return [
+    number(row.hours),
+    String(row.volunteers),
+    String(row.attendances),
+    String(row.activities),
+  ];
 }
 
 /** One chart of one grouping and one figure, with its table. */
@@ -63,10 +76,8 @@ function chartSection(title, groupBy, figure, describe) {
         },
       });
     }
-    canvas.setAttribute(
-      "aria-label",
-      `${title}：${report.rows.map((row, i) => `${labels[i]} ${number(row[figure])}`).join("，") || "无数据"}`,
-    );
+    const spoken = report.rows.map((row, i) => `${labels[i]} ${number(row[figure])}`);
+    canvas.setAttribute("aria-label", `${title}：${spoken.join("，") || "无数据"}`);
     rows.replaceChildren(
       table(
         title,
@@ -88,7 +99,12 @@ export function mountReports(panel, state) {
   const form = h(
     "form",
     { "aria-label": "统计条件", class: "report-filter" },
-    h("div", { class: "columns" }, field("report-from", "开始日期", from), field("report-to", "结束日期", to)),
+    h(
+      "div",
+      { class: "columns" },
+      field("report-from", "开始日期", from),
+      field("report-to", "结束日期", to),
+    ),
     field("report-group", "明细分组", grouping),
     h("div", { class: "actions" }, h("button", { type: "submit" }, "查看统计")),
   );
@@ -97,7 +113,8 @@ export function mountReports(panel, state) {
     chartSection("每月服务时长", "month", "hours", "服务时长（小时）"),
     chartSection("各街道志愿者人数", "street", "volunteers", "志愿者人数"),
   ];
-  if (state.office) charts.push(chartSection("各单位服务时长", "organisation", "hours", "服务时长（小时）"));
+  if (state.office)
+    charts.push(chartSection("各单位服务时长", "organisation", "hours", "服务时长（小时）"));
   const details = h("div", { class: "report-details" });
   const downloads = h(
     "div",
@@ -121,7 +138,11 @@ export function mountReports(panel, state) {
       h(
         "div",
         { class: "actions" },
-        h("button", { type: "button", class: "secondary", onclick: exportVolunteers }, "导出志愿者名单"),
+        h(
+          "button",
+          { type: "button", class: "secondary", onclick: exportVolunteers },
+          "导出志愿者名单",
+        ),
       ),
       field("calendar-team", "团队日历", calendarTeam),
       h(
@@ -177,7 +198,10 @@ export function mountReports(panel, state) {
         table(
           `明细（${GROUPINGS.find((g) => g.value === groupBy).label}）`,
           [KEY_HEADERS[groupBy], ...FIGURES],
-          [...chosen.rows.map((row) => [labelOf(groupBy, row), ...figureCells(row)]), ["合计", ...figureCells(chosen.total)]],
+          [
+            ...chosen.rows.map((row) => [labelOf(groupBy, row), ...figureCells(row)]),
+            ["合计", ...figureCells(chosen.total)],
+          ],
           "所选期间没有服务时长",
         ),
       );
@@ -195,7 +219,8 @@ export function mountReports(panel, state) {
 
   async function file(format) {
     const suffix = format === "xlsx" ? "xlsx" : "csv";
-    const name = `服务时长统计-${GROUPINGS.find((g) => g.value === grouping.value).label}-${from.value || "不限"}-${to.value || "不限"}.${suffix}`;
+    const grouped = GROUPINGS.find((g) => g.value === grouping.value).label;
+    const name = `服务时长统计-${grouped}-${from.value || "不限"}-${to.value || "不限"}.${suffix}`;
     try {
       await download("teams", query(grouping.value, format), name);
       say(status, `已下载 ${name}`, "ok");
@@ -224,7 +249,11 @@ export function mountReports(panel, state) {
       await download("teams", `/teams/${team.team_id}/calendar.ics`, `${team.name}.ics`);
       say(exportsStatus, `已下载“${team.name}”的活动日历，可导入手机或电脑日历`, "ok");
     } catch (error) {
-      say(exportsStatus, refusalText(error, { notFound: "该团队不存在，或不在您的管理范围内" }), "error");
+      say(
+        exportsStatus,
+        refusalText(error, { notFound: "该团队不存在，或不在您的管理范围内" }),
+        "error",
+      );
     }
   }
 
@@ -247,7 +276,9 @@ export function mountReports(panel, state) {
   async function show() {
     fillTeams();
     try {
-      streets = new Map((await choices("registration", "SignUp", "street")).map((s) => [s.value, s.label]));
+      streets = new Map(
+        (await choices("registration", "SignUp", "street")).map((s) => [s.value, s.label]),
+      );
     } catch {
       streets = new Map();
     }

@@ -1,15 +1,7 @@
 // 团队与成员: the unit's teams, one team's members, a new team, a member added from the unit's
 // volunteers (a page of names at a time).
 import { call } from "./api.js";
-import {
-  field,
-  onSubmit,
-  refusalText,
-  say,
-  select,
-  statusLine,
-  table,
-} from "./console-common.js";
+import { field, onSubmit, refusalText, say, select, statusLine, table } from "./console-common.js";
 import { setMessage, valuesOf } from "./forms.js";
 import { h, when } from "./layout.js";
 import { choices } from "./vocabularies.js";
@@ -232,7 +224,8 @@ export function mountTeams(panel, state) {
         fields: {
           capacity: "请填写 1 到 10000 之间的整数",
           kind: "请选择团队类型",
-          name: (problems) => (/blank|Length|required/i.test(String(problems)) ? "请填写团队名称" : "团队名称填写有误"),
+          name: (problems) =>
+            /blank|Length|required/i.test(String(problems)) ? "请填写团队名称" : "团队名称填写有误",
           organisation_id: "请选择所属单位",
         },
         conflict: "已有同名团队，请换一个名称",

@@ -19,7 +19,8 @@ const PATTERNS = [
 
 function flatten(messages) {
   if (Array.isArray(messages)) return messages.map(flatten).join(" ");
-  if (messages && typeof messages === "object") return Object.values(messages).map(flatten).join(" ");
+  if (messages && typeof messages === "object")
+    return Object.values(messages).map(flatten).join(" ");
   return String(messages ?? "");
 }
 
@@ -45,4 +46,3 @@ export function beijingInput(date) {
 export function beijingToday() {
   return beijingInput(new Date()).slice(0, 10);
 }
-

@@ -27,6 +27,7 @@ from bench import (
     records,
     relay,
     reminders,
+    reports,
     store,
 )
 
@@ -49,6 +50,7 @@ BENCHMARKS = {
         certificates,
         applications,
         reminders,
+        reports,
         pages,
     )
 }

@@ -156,6 +156,9 @@ EXPECTED: dict[tuple[str, str, str], dict[str, str]] = {
     ("teams", "POST", "/activities/{activity_id}/check-outs"): PRESENCE,
     ("teams", "GET", "/activities/{activity_id}/presences"): ORGANISATION,
     ("teams", "POST", "/activities/{activity_id}/attendance"): ORGANISATION,
+    # Asked of the side's organisation: a coordinator's own, or another's (404 as unknown).
+    ("teams", "GET", "/reports/hours"): ORGANISATION,
+    ("teams", "GET", "/teams/{team_id}/calendar.ics"): ORGANISATION,
     ("notifications", "GET", "/health"): PUBLIC,
     ("notifications", "GET", "/events"): EVENTS,
     ("notifications", "GET", "/volunteers/{volunteer_id}/notifications"): OWN_READ,
@@ -538,6 +541,11 @@ PREPARED: dict[Operation, Callable[[World, Side], None]] = {
     ("teams", "POST", "/activities/{activity_id}/check-outs"): _checked_in,
 }
 
+# Routes asked of the side's objects in their query string.
+QUERIES: dict[Operation, Callable[[Side], str]] = {
+    ("teams", "GET", "/reports/hours"): lambda side: f"?organisation_id={side.organisation_id}",
+}
+
 # Routes whose body is a file rather than JSON.
 UPLOADS = {("registration", "POST", "/volunteers/imports")}
 
@@ -591,6 +599,8 @@ def test_every_documented_route_answers_each_caller_as_the_table_says(world: Wor
             if operation in PREPARED:
                 PREPARED[operation](world, side_of(caller, scene))
             url = path.format(**values)
+            if operation in QUERIES:
+                url += QUERIES[operation](side_of(caller, scene))
             options: dict[str, Any] = {"headers": caller_headers(caller, scene)}
             body = BODIES.get(operation)
             if body is not None:

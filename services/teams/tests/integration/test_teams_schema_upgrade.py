@@ -31,6 +31,7 @@ LATER_TABLES = [
     "applications",
     "presences",
     "recorded_attendance",
+    "hours_report",
 ]
 
 

@@ -14,6 +14,7 @@ from association import backends
 from association.actors import current_actor
 from teams.adapters.application_projections import APPLICATION_PROJECTORS
 from teams.adapters.presence_projections import PRESENCE_PROJECTORS
+from teams.adapters.report_projection import REPORT_PROJECTORS
 from teams.adapters.tables import (
     activities_table,
     attendance_table,
@@ -291,5 +292,8 @@ _PROJECTORS: dict[type, Callable[[Session, Any], None]] = {
 
 
 def project(session: Session, event: DomainEvent) -> None:
-    """Bring the read models up to date with one event."""
+    """Bring the read models up to date with one event (the hours reports' too)."""
     _PROJECTORS[type(event)](session, event)
+    reported = REPORT_PROJECTORS.get(type(event))
+    if reported is not None:
+        reported(session, event)

@@ -1,4 +1,5 @@
-"""Rebuild the teams, activities, hours and certificates read models from the event store."""
+"""Rebuild the teams, activities, hours, hours reports and certificates read models from the
+event store."""
 
 from __future__ import annotations
 
@@ -11,12 +12,14 @@ from association.actors import Actor, acting_as
 from association.store import EventStore
 from teams.adapters.codec import from_envelope, is_domain_event
 from teams.adapters.projections import project
+from teams.adapters.report_projection import forget_unrecorded
 from teams.adapters.tables import (
     activities_table,
     applications_table,
     attendance_table,
     certificates_table,
     hours_corrections_table,
+    hours_report_table,
     presences_table,
     recorded_attendance_table,
     service_hours_table,
@@ -31,6 +34,7 @@ REBUILT_TABLES = (
     attendance_table,
     service_hours_table,
     hours_corrections_table,
+    hours_report_table,
     certificates_table,
     applications_table,
     presences_table,
@@ -50,11 +54,15 @@ def rebuild(
     before actors were recorded).
 
     The volunteers table is left alone: it comes from registration's events, not from this
-    store. `progress` is told how many events each page read held. Returns how many events were
+    store. For the same reason the hours reports' rows are rewritten in place, keeping the
+    street each was recorded with; a row missing (a database that had none) takes the
+    volunteer's street as it is now (none for one who has withdrawn).
+    `progress` is told how many events each page read held. Returns how many events were
     applied.
     """
     for table in REBUILT_TABLES:
-        session.execute(delete(table))
+        if table is not hours_report_table:
+            session.execute(delete(table))
     after, applied = 0, 0
     while events := store.read_after(session, after, page, upcast=True):
         for envelope in events:
@@ -64,4 +72,5 @@ def rebuild(
                 applied += 1
         after = events[-1].sequence or after
         progress(len(events))
+    forget_unrecorded(session)
     return applied

@@ -194,3 +194,33 @@ recorded_attendance_table = Table(
     required("hundredths", Integer),
     required("recorded_at", Instant),
 )
+
+# The hours reports' read model: one row per attendance entry (activity, volunteer), with what the
+# reports group and filter by copied in when the hours were recorded — the team and its
+# organisation, the activity's start date in China (and its month) and the volunteer's street
+# then — so that a report reads this table alone through one of its indexes, never joining the
+# attendance, activities and volunteers tables. `hundredths` follows the corrections.
+HOURS_REPORT_COLUMNS = (
+    "team_id",
+    "street",
+    "month",
+    "volunteer_id",
+    "activity_id",
+    "hundredths",
+)
+hours_report_table = Table(
+    "hours_report",
+    metadata,
+    key("activity_id"),
+    key("volunteer_id"),
+    required("team_id", Id),
+    optional("organisation_id", Id),
+    required("day", Date),
+    required("month", String(7)),
+    optional("street", String(64)),
+    required("hundredths", Integer),
+    # Covering: a period (optionally of one organisation) is answered from the index alone.
+    Index("ix_hours_report_day", "day", "organisation_id", *HOURS_REPORT_COLUMNS),
+    Index("ix_hours_report_organisation_day", "organisation_id", "day", *HOURS_REPORT_COLUMNS),
+    Index("ix_hours_report_team_day", "team_id", "day"),
+)

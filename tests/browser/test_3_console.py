@@ -9,7 +9,6 @@ late in the module, and the reports, which count its hours, after it."""
 from __future__ import annotations
 
 import csv
-import importlib.util
 import io
 import re
 from datetime import UTC, datetime, timedelta
@@ -28,13 +27,6 @@ BEIJING = timedelta(hours=8)
 OTHER_COORDINATOR_PHONE = "13900007777"
 OFFICE_PHONE = "13900005555"
 TEAM = "江浦街道文明劝导队"
-# The hours reports and team calendars come with their own change to teams; until it is in this
-# tree, the tests that read them must fail (and then must pass).
-needs_reports = pytest.mark.xfail(
-    importlib.util.find_spec("teams.api.reports") is None,
-    reason="GET /reports/hours and /teams/{id}/calendar.ics are not in this tree yet",
-    strict=True,
-)
 # What the completion credited, for the reports that follow it.
 credited: dict[str, float] = {}
 
@@ -182,7 +174,6 @@ def test_the_office_picks_a_unit_and_sees_its_teams(
     expect(teams).to_have_text("暂无团队")
 
 
-@needs_reports
 def test_the_office_sees_every_units_hours(
     desk_page: Any, site: WebStack, office: dict[str, Any]
 ) -> None:
@@ -222,7 +213,6 @@ def test_the_activity_under_way_is_completed_from_its_check_ins_once_it_has_ende
     assert credited["hours"] >= 0.1
 
 
-@needs_reports
 def test_the_reports_draw_the_units_hours_and_download_them(
     desk_page: Any, site: WebStack, arranged: Arrangement, coordinator: dict[str, Any]
 ) -> None:

@@ -140,14 +140,19 @@ async function start() {
   if (!STAFF.includes(claims.role)) {
     return refuseEntry("管理台仅供协调员和协会办公室使用，请用工作人员账号登录。");
   }
+  const problems = [];
   let organisations = [];
   try {
     organisations = (await call("registration", "/organisations")).items || [];
   } catch (error) {
-    organisations = [];
-    main.append(h("p", { role: "alert" }, refusalText(error)));
+    problems.push(h("p", { role: "alert" }, refusalText(error)));
   }
   const state = consoleState(claims, organisations);
+  try {
+    await state.loadTeams();
+  } catch (error) {
+    problems.push(h("p", { role: "alert" }, refusalText(error)));
+  }
   const entries = [
     { id: "teams", title: "团队与成员" },
     { id: "activities", title: "活动" },
@@ -156,29 +161,21 @@ async function start() {
   ];
   const tabbed = tabs(entries);
   state.showTab = (id) => tabbed.choose(tabbed.index(id), true);
-  const [teamsPanel, activitiesPanel, overduePanel, reportsPanel] = tabbed.panels;
+  const mounts = [mountTeams, mountActivities, mountOverdue, mountReports];
+  entries.forEach((entry, index) => {
+    const mounted = mounts[index](tabbed.panels[index], state);
+    entry.first = mounted.show;
+    entry.again = mounted.again;
+  });
+  // Shown only once every tab works: a click cannot come before its panel is there.
+  tabbed.choose(0);
   main.replaceChildren(
     h("h1", {}, state.office ? "管理台 · 协会办公室" : "管理台 · 协调员"),
     unitLine(state),
+    ...problems,
     tabbed.list,
     ...tabbed.panels,
   );
-  try {
-    await state.loadTeams();
-  } catch (error) {
-    main.insertBefore(h("p", { role: "alert" }, refusalText(error)), tabbed.list);
-  }
-  const mounted = [
-    mountTeams(teamsPanel, state),
-    mountActivities(activitiesPanel, state),
-    mountOverdue(overduePanel, state),
-    mountReports(reportsPanel, state),
-  ];
-  entries.forEach((entry, index) => {
-    entry.first = mounted[index].show;
-    entry.again = mounted[index].again;
-  });
-  tabbed.choose(0);
 }
 
 start();

@@ -19,12 +19,16 @@ export function openapi(service) {
   return documents.get(service);
 }
 
-function labelsOf(description) {
+function labelsOf(description, values) {
+  // "Street (街道): jiangpu 江浦街道; …" or "member: 队员; leader: 队长": each entry ends with a
+  // code of the enum and its label, after a space or a colon.
   const labels = {};
-  const list = (description || "").split(":").slice(1).join(":");
-  for (const entry of list.split(";")) {
-    const match = entry.trim().match(/^([A-Za-z0-9_]+)\s+(.+)$/);
-    if (match) labels[match[1]] = match[2].trim();
+  for (const entry of (description || "").split(";")) {
+    for (const value of values) {
+      if (typeof value !== "string") continue;
+      const match = entry.trim().match(new RegExp(`(?:^|[\\s:])${value}(?::\\s*|\\s+)(.+)$`));
+      if (match) labels[value] = match[1].trim();
+    }
   }
   return labels;
 }
@@ -38,6 +42,6 @@ export async function choices(service, schema, property) {
   const field = document.components?.schemas?.[schema]?.properties?.[property];
   if (!field) throw new Error(`${service} publishes no ${schema}.${property}`);
   const values = field.enum || field.items?.enum || [];
-  const labels = labelsOf(field.description || field.items?.description);
+  const labels = labelsOf(field.description || field.items?.description, values);
   return values.filter((v) => v !== null).map((value) => ({ value, label: labels[value] || value }));
 }

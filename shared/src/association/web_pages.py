@@ -3,7 +3,8 @@
 The pages are plain HTML and ES modules that call the three APIs from the browser; this process
 only serves them. It answers:
 
-- `/`, `/login`, `/me`, `/console`: the four pages (`web/pages/*.html`);
+- `/`, `/login`, `/me`, `/console`: the four pages, each a Jinja template of `web/pages/` that
+  fills in the blocks of `base.html` (title, what its head loads);
 - `/src/…`, `/styles/…`: the pages' modules and style sheets as they are in `web/`;
 - `/vendor/<package>/…`: the files of the npm packages the pages use (`web/package.json`,
   installed by `make install` into `web/node_modules`), and nothing else of `node_modules`;
@@ -24,7 +25,8 @@ import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from flask import Flask, Response, abort, request, send_from_directory
+from flask import Flask, Response, abort, render_template, request, send_from_directory
+from jinja2 import FileSystemLoader
 
 from association.service.web import GunicornApplication, gunicorn_options
 from association.settings import Settings
@@ -51,6 +53,7 @@ def create_app(root: Path, environ: Mapping[str, str] | None = None) -> Flask:
     env = os.environ if environ is None else environ
     configured = {name: env.get(variable) or None for name, (variable, _) in APIS.items()}
     app = Flask(__name__, static_folder=None)
+    app.jinja_loader = FileSystemLoader(root / "pages")
 
     def api_origins() -> list[str]:
         host = request.host.rpartition(":")[0] if ":" in request.host else request.host
@@ -75,7 +78,7 @@ def create_app(root: Path, environ: Mapping[str, str] | None = None) -> Flask:
         app.add_url_rule(
             path,
             f"page_{page.partition('.')[0]}",
-            lambda page=page: send_from_directory(root / "pages", page, max_age=0),
+            lambda page=page: render_template(page),
         )
 
     @app.get("/src/<path:name>")

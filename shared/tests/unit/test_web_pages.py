@@ -12,9 +12,16 @@ from association.web_pages import PAGES, create_app
 
 @pytest.fixture
 def web_root(tmp_path: Path) -> Path:
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "base.html").write_text(
+        "<title>{% block title %}{% endblock %}</title><nav></nav>", encoding="utf-8"
+    )
     for page in PAGES.values():
-        (tmp_path / "pages").mkdir(exist_ok=True)
-        (tmp_path / "pages" / page).write_text(f"<title>{page}</title>", encoding="utf-8")
+        (pages / page).write_text(
+            '{% extends "base.html" %}{% block title %}' + page + "{% endblock %}",
+            encoding="utf-8",
+        )
     (tmp_path / "src").mkdir()
     (tmp_path / "src" / "api.js").write_text("export const x = 1;\n")
     chart = tmp_path / "node_modules" / "chart.js" / "dist"
@@ -26,12 +33,14 @@ def web_root(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def test_each_page_is_served_at_its_path(web_root: Path) -> None:
+def test_each_page_is_served_at_its_path_filling_in_the_base(web_root: Path) -> None:
     client = create_app(web_root, {}).test_client()
     for path, page in PAGES.items():
         answer = client.get(path)
-        assert answer.status_code == 200 and page in answer.text
+        assert answer.status_code == 200
+        assert answer.text == f"<title>{page}</title><nav></nav>"
         assert answer.mimetype == "text/html"
+    assert client.get("/base.html").status_code == 404
 
 
 def test_modules_and_the_chart_library_are_served_and_nothing_else(web_root: Path) -> None:

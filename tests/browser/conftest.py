@@ -1,6 +1,6 @@
 """The browser tests' fixtures: one stack of real processes and the web pages for the run, what an
-office arranged on it before (support.web_arrangement), one Chromium, and a fresh browser context
-per test that fails the test on any script error.
+office arranged on it before (support.web_arrangement), and a fresh context of the run's Chromium
+(`browser`, support.fixtures) per test that fails the test on any script error.
 
 The modules are numbered in the order people come: sign-up, a volunteer's own page, the console
 (whose completion from check-ins waits for the activity under way to end)."""
@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from support.web_arrangement import Arrangement, arrange
-from support.web_stack import DESK, PHONE, PageErrors, WebStack, chromium, web_stack
+from support.web_stack import DESK, PHONE, PageErrors, WebStack, web_stack
 
 
 @pytest.fixture(scope="session")
@@ -27,12 +27,6 @@ def site(amqp_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[We
 def arranged(site: WebStack) -> Arrangement:
     """Arranged at the first browser test, so that the activity under way runs meanwhile."""
     return arrange(site)
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    with chromium() as running:
-        yield running
 
 
 def _page(browser: Any, viewport: dict[str, int]) -> Iterator[Any]:

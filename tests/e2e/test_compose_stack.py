@@ -13,6 +13,7 @@ import os
 import signal
 import subprocess
 from functools import partial
+from typing import Any
 
 import pytest
 import requests
@@ -34,22 +35,27 @@ def test_every_container_is_healthy(compose_stack: RunningCompose) -> None:
     assert set(states.values()) == {"healthy"}, states
 
 
-def test_the_web_pages_call_the_apis_from_the_browser(compose_stack: RunningCompose) -> None:
+def test_the_web_pages_call_the_apis_from_the_browser(
+    compose_stack: RunningCompose, browser: Any
+) -> None:
     from playwright.sync_api import expect
 
-    from support.web_stack import PageErrors, chromium
+    from support.web_stack import PageErrors
 
     pages = f"http://127.0.0.1:{compose_stack.ports['web']}"
     config = requests.get(f"{pages}/config.js", timeout=10).text
     assert f"http://localhost:{compose_stack.ports['registration']}" in config
-    with chromium() as browser:
-        page = browser.new_page(locale="zh-CN")
+    context = browser.new_context(locale="zh-CN")
+    try:
+        page = context.new_page()
         errors = PageErrors(page)
         page.goto(f"{pages}/")
         # The streets come from registration's OpenAPI document, fetched across origins (CORS).
         street = page.get_by_label("所在街道")
         expect(street.locator("option", has_text="江浦街道")).to_have_count(1, timeout=30_000)
-        assert not errors.errors, errors.errors
+    finally:
+        context.close()
+    assert not errors.errors, errors.errors
 
 
 def test_the_journey_on_the_compose_stack(compose_stack: RunningCompose) -> None:

@@ -3,8 +3,9 @@ components on threads (the servers and databases come from `association.testing`
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
+from typing import Any
 
 import pytest
 
@@ -27,3 +28,13 @@ def free_port() -> Callable[[], int]:
 def run_components() -> Callable[..., AbstractContextManager]:
     """Run some components (say, a dispatcher alone) on threads for a block of the test."""
     return threads.running
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium under Playwright, one for the whole run: Playwright's sync API runs an
+    event loop in the thread that starts it, so a second one could not start beside it."""
+    from support.web_stack import chromium
+
+    with chromium() as running:
+        yield running
